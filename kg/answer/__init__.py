@@ -1,0 +1,1 @@
+"""Answering: facts from named queries, hybrid retrieval, question parsing, cited answers."""

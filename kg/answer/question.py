@@ -1,0 +1,135 @@
+"""Question understanding with the extraction pipeline: entities, time constraints, intent.
+
+The same dictionaries as extraction resolve Chinese mentions and English
+labels (electrolytic aluminium → 电解铝); time phrases become a date bound
+("by 2015", 到2015年, 2015年底前 → on or before 2015-12-31; "after 2015" → from
+2016-01-01; 十三五期间 → the period). Intent cues are data
+(``kg/resources/question.toml``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from kg.errors import QuestionError
+from kg.extract.lexicon import default_lexicon
+from kg.extract.times import find_times
+
+MAX_QUESTION_CHARS = 500
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+
+
+@dataclass
+class Question:
+    text: str
+    language: str
+    industries: list[str] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
+    measures: list[str] = field(default_factory=list)
+    by_date: dt.date | None = None
+    from_date: dt.date | None = None
+    intents: list[str] = field(default_factory=list)
+    search_text: str = ""  # text for BM25: the question plus Chinese renderings of English words
+    truncated: bool = False
+
+    @property
+    def entities(self) -> list[str]:
+        return [*self.industries, *self.agencies, *self.regions, *self.measures]
+
+    def as_dict(self) -> dict:
+        return {
+            "language": self.language,
+            "intents": self.intents,
+            "industries": self.industries,
+            "agencies": self.agencies,
+            "regions": self.regions,
+            "measures": self.measures,
+            "by": self.by_date.isoformat() if self.by_date else None,
+            "from": self.from_date.isoformat() if self.from_date else None,
+        }
+
+
+@lru_cache(maxsize=1)
+def _config() -> dict:
+    return tomllib.loads(resources.files("kg.resources").joinpath("question.toml").read_text("utf-8"))
+
+
+def clean(raw: object) -> tuple[str, bool]:
+    """Normalise a question; refuse what is not a question at all."""
+    if not isinstance(raw, str):
+        raise QuestionError("the question must be a string")
+    text = unicodedata.normalize("NFKC", raw)
+    text = _CONTROL.sub(" ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    if not text:
+        raise QuestionError("the question is empty")
+    if not re.search(r"[\w\u4e00-\u9fff]", text):
+        raise QuestionError("the question has no words, only punctuation or symbols")
+    truncated = len(text) > MAX_QUESTION_CHARS
+    return text[:MAX_QUESTION_CHARS], truncated
+
+
+_EN_YEAR = re.compile(r"\b(by|before|until|till|through|in|after|since|from)\s+(?:the\s+end\s+of\s+)?((?:19|20)\d{2})\b",
+                      re.IGNORECASE)
+
+
+def parse_question(raw: object) -> Question:
+    text, truncated = clean(raw)
+    has_cjk = bool(re.search(r"[\u4e00-\u9fff]", text))
+    question = Question(text=text, language="zh" if has_cjk else "en", truncated=truncated)
+    lexicon = default_lexicon()
+    mentions = [c for _, _, c in lexicon.find(text)] + [c for _, _, c in lexicon.find_english(text)]
+    for concept in mentions:
+        target = {"industry": question.industries, "agency": question.agencies,
+                  "region": question.regions, "measure": question.measures}[concept.kind]
+        if concept.iri not in target:
+            target.append(concept.iri)
+    extra: list[str] = []
+    if question.language == "en":
+        extra += [lexicon.concepts[i].label_zh for i in question.entities]
+        glossary = _config()["glossary"]
+        for word in re.findall(r"[a-z][a-z-]*", text.lower()):
+            extra += glossary.get(word, [])
+    question.search_text = " ".join([text, *extra])
+    _time_bounds(question)
+    question.intents = _intents(question)
+    return question
+
+
+def _time_bounds(question: Question) -> None:
+    for expr in find_times(question.text):
+        if expr.kind in ("deadline",) and expr.end:
+            question.by_date = expr.end
+        elif expr.kind == "from" and expr.begin:
+            question.from_date = expr.begin
+        elif expr.kind == "period" and expr.end:
+            question.by_date = expr.end
+            question.from_date = expr.begin
+        elif expr.kind in ("reference", "instant") and expr.begin:
+            question.by_date = expr.begin
+    for match in _EN_YEAR.finditer(question.text):
+        word, year = match.group(1).lower(), int(match.group(2))
+        if word in ("after", "since", "from"):
+            question.from_date = dt.date(year + (1 if word == "after" else 0), 1, 1)
+        else:
+            question.by_date = dt.date(year, 12, 31)
+
+
+def _intents(question: Question) -> list[str]:
+    intents = _config()["intents"]
+    text = question.text.lower()
+    found = []
+    for name in ("document", "quantity", "figure", "prohibition", "actor"):
+        cues = intents.get(f"{name}_zh", []) + intents.get(f"{name}_en", [])
+        if any(cue in text for cue in cues):
+            found.append(name)
+    if question.industries and (question.by_date or question.from_date):
+        found.append("applies")
+    return found or ["search"]

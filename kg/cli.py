@@ -1,0 +1,234 @@
+"""The ``policykg`` command line.
+
+Every failure the user can cause (bad corpus, missing store, bad question,
+refused SPARQL) is a :class:`PolicyKGError`: one clear line on stderr and a
+non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Sequence
+
+from kg.errors import PolicyKGError
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def _print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _print_csv(records: list[dict], columns: Sequence[str]) -> None:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\r\n")
+    writer.writeheader()
+    for record in records:
+        writer.writerow({k: ("; ".join(map(str, v)) if isinstance(v, list) else v) for k, v in record.items()})
+    sys.stdout.write("\ufeff" + buffer.getvalue())
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from kg.build import build
+
+    report = build(with_index=not args.no_index, with_model=not args.no_model, progress=not args.quiet)
+    timings = ", ".join(f"{k} {v:.1f}s" for k, v in report.seconds.items())
+    print(f"built {report.documents} document(s): {report.sentences} sentences, {report.provisions} provisions, "
+          f"{report.quantities} quantities, {report.triples} triples → {report.store} ({timings})")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from kg.build import extract_corpus
+    from kg.graph.build import ontology_graph
+    from kg.graph.shacl import validate
+    from rdflib import Graph
+
+    data = Graph()
+    for _, _, graph in extract_corpus(progress=not args.quiet):
+        data += graph
+    report = validate(data, ontology_graph())
+    if report.conforms:
+        print(f"conforms: {len(data)} triples, 0 violations")
+        return 0
+    print(report.text)
+    print(f"does not conform: {report.violations} violation(s)", file=sys.stderr)
+    return 1
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from kg.graph.store import GraphStore, rows
+    from kg.queries import get
+
+    store = GraphStore()
+    counts = {str(r["class"]).rsplit("#", 1)[-1].rsplit("/", 1)[-1]: r["count"]
+              for r in rows(store.query(get("stats").text))}
+    stats = {"triples": store.triple_count(), "graphs": store.named_graphs(), "counts": counts}
+    if args.format == "json":
+        _print_json(stats)
+    else:
+        print(f"triples: {stats['triples']}")
+        print(f"named graphs: {len(stats['graphs'])}")
+        for name, count in counts.items():
+            print(f"  {name:<18} {count}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from kg.graph.export import export
+
+    data = export(args.format)
+    if args.output:
+        from kg.util import atomic_write_bytes
+
+        atomic_write_bytes(args.output, data)
+        print(f"wrote {args.output} ({len(data)} bytes)", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+TARGET_COLUMNS = ("id", "text", "industry", "value", "unit", "comparator", "date", "kind",
+                  "measure", "operator", "role", "surface", "sentence", "section")
+
+
+def cmd_targets(args: argparse.Namespace) -> int:
+    from kg.answer.facts import list_targets
+
+    records = list_targets(industry=args.industry, kind=args.kind)
+    if args.format == "json":
+        _print_json(records)
+    else:
+        _print_csv(records, TARGET_COLUMNS)
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from kg.graph.store import GraphStore, rows
+    from kg.queries import get, named_queries
+
+    if args.list or not args.name:
+        for query in named_queries().values():
+            params = ", ".join(f"{p.name}:{p.type}" for p in query.parameters)
+            print(f"{query.name:<22} {query.description}" + (f"  [{params}]" if params else ""))
+        return 0
+    query = get(args.name)
+    values = {}
+    for item in args.param or []:
+        if "=" not in item:
+            raise PolicyKGError(f"--param expects k=v, got {item!r}")
+        key, value = item.split("=", 1)
+        values[key.strip()] = value.strip()
+    records = rows(GraphStore().query(query.text, query.bind(values)))
+    if args.format == "json":
+        _print_json(records)
+    else:
+        _print_csv(records, list(records[0]) if records else [])
+    return 0
+
+
+def cmd_sparql(args: argparse.Namespace) -> int:
+    from kg.answer.sparql import run_read_only
+
+    text = args.query if args.query != "-" else sys.stdin.read()
+    _print_json(run_read_only(text, limit=args.limit, timeout=args.timeout))
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from kg.answer.engine import Answerer, ask_many
+
+    if args.jsonl:
+        answerer = Answerer()
+        for result in ask_many(sys.stdin.read().splitlines(), answerer):
+            sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        return 0
+    if not args.question:
+        raise PolicyKGError("give a question, or --jsonl to read JSON Lines on stdin")
+    result = Answerer().ask(" ".join(args.question))
+    if "error" in result:
+        raise PolicyKGError(result["error"])
+    if args.json:
+        _print_json(result)
+        return 0
+    print(result["answer"])
+    for item in result["evidence"]:
+        print(f"  [{item['score']:.2f}] {item['id']}  {item['section']}\n         {item['text']}")
+    return 0 if result["answered"] else 3
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="policykg", description="Chinese policy documents as a cited knowledge graph")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("build", help="build the graph, indexes and model from corpus/")
+    p.add_argument("--no-index", action="store_true", help="skip the retrieval indexes")
+    p.add_argument("--no-model", action="store_true", help="skip converting the embedding model")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("validate", help="SHACL-validate the graph built from corpus/ (exit 1 on violations)")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("stats", help="counts of the built store")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("export", help="export the store as Turtle or JSON-LD")
+    p.add_argument("--format", choices=("ttl", "jsonld", "nq"), default="ttl")
+    p.add_argument("-o", "--output")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("targets", help="every quantity: targets and reported figures")
+    p.add_argument("--format", choices=("json", "csv"), default="json")
+    p.add_argument("--industry")
+    p.add_argument("--kind", choices=("target", "figure"))
+    p.set_defaults(func=cmd_targets)
+
+    p = sub.add_parser("query", help="run a named query from queries/")
+    p.add_argument("name", nargs="?")
+    p.add_argument("--param", action="append", metavar="K=V")
+    p.add_argument("--list", action="store_true")
+    p.add_argument("--format", choices=("json", "csv"), default="json")
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("sparql", help="run a read-only SPARQL query ('-' reads stdin)")
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=1000)
+    p.add_argument("--timeout", type=float, default=10.0)
+    p.set_defaults(func=cmd_sparql)
+
+    p = sub.add_parser("ask", help="answer a question with cited evidence")
+    p.add_argument("question", nargs="*")
+    p.add_argument("--json", action="store_true", help="print the full answer object")
+    p.add_argument("--jsonl", action="store_true", help='read {"id","question"} lines on stdin, write answers')
+    p.set_defaults(func=cmd_ask)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except PolicyKGError as exc:
+        print(f"policykg: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("policykg: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

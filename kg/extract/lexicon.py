@@ -1,0 +1,145 @@
+"""Domain dictionaries: the SKOS concept schemes in ``ontology/`` as surface forms.
+
+Industries, agencies, regions and measures are data (Turtle), not literals in
+code. Every ``skos:prefLabel``/``altLabel``/``hiddenLabel`` in Chinese becomes a
+surface form matched longest-first; English labels serve English questions.
+The taxonomy (``skos:broader``) and region groups (``pkg:includesRegion``) are
+kept so that callers can expand a concept to what it contains.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SKOS
+
+from kg.config import ONTOLOGY_DIR
+from kg.vocab import PKG
+
+SCHEME_FILES = {
+    "industry": "industries.ttl",
+    "agency": "agencies.ttl",
+    "region": "regions.ttl",
+    "measure": "measures.ttl",
+}
+
+
+@dataclass(frozen=True)
+class Concept:
+    iri: str
+    kind: str
+    label_zh: str
+    label_en: str
+    broader: tuple[str, ...] = ()
+
+
+@dataclass
+class Lexicon:
+    concepts: dict[str, Concept] = field(default_factory=dict)
+    zh_forms: dict[str, str] = field(default_factory=dict)  # surface form -> concept IRI
+    en_forms: dict[str, str] = field(default_factory=dict)  # lower-cased English label -> IRI
+    members: dict[str, tuple[str, ...]] = field(default_factory=dict)  # region group -> regions
+    graph: Graph = field(default_factory=Graph)
+    _pattern: re.Pattern[str] | None = None
+    _en_pattern: re.Pattern[str] | None = None
+
+    def find(self, text: str) -> list[tuple[int, int, Concept]]:
+        """Non-overlapping mentions, longest match first, left to right."""
+        if self._pattern is None:
+            forms = sorted(self.zh_forms, key=len, reverse=True)
+            self._pattern = re.compile("|".join(map(re.escape, forms)))
+        return [(m.start(), m.end(), self.concepts[self.zh_forms[m.group(0)]]) for m in self._pattern.finditer(text)]
+
+    def find_english(self, text: str) -> list[tuple[int, int, Concept]]:
+        if self._en_pattern is None:
+            forms = sorted(self.en_forms, key=len, reverse=True)
+            self._en_pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, forms)) + r")\b", re.IGNORECASE)
+        return [
+            (m.start(), m.end(), self.concepts[self.en_forms[m.group(0).lower()]])
+            for m in self._en_pattern.finditer(text)
+        ]
+
+    def ancestors(self, iri: str) -> list[str]:
+        """The concept and everything broader, nearest first (cycles are ignored)."""
+        seen, queue = [], [iri]
+        while queue:
+            current = queue.pop(0)
+            if current in seen or current not in self.concepts:
+                continue
+            seen.append(current)
+            queue.extend(self.concepts[current].broader)
+        return seen
+
+    def descendants(self, iri: str) -> set[str]:
+        """The concept, everything narrower, and for a region group its member regions."""
+        found = {iri}
+        changed = True
+        while changed:
+            changed = False
+            for concept in self.concepts.values():
+                if concept.iri not in found and found.intersection(concept.broader):
+                    found.add(concept.iri)
+                    changed = True
+        for group in list(found):
+            found.update(self.members.get(group, ()))
+        return found
+
+    def by_kind(self, kind: str) -> list[Concept]:
+        return [c for c in self.concepts.values() if c.kind == kind]
+
+    def resolve(self, name: str, kind: str | None = None) -> Concept | None:
+        """A concept from a label in either language, an alias, or an IRI."""
+        name = name.strip()
+        iri = self.zh_forms.get(name) or self.en_forms.get(name.lower()) or (name if name in self.concepts else None)
+        if iri is None:
+            for concept in self.concepts.values():
+                if concept.iri.rsplit("/", 1)[-1] == name:
+                    iri = concept.iri
+                    break
+        if iri is None:
+            return None
+        concept = self.concepts[iri]
+        return concept if kind is None or concept.kind == kind else None
+
+
+def _label(graph: Graph, node: URIRef, lang: str) -> str:
+    for value in graph.objects(node, SKOS.prefLabel):
+        if isinstance(value, Literal) and value.language == lang:
+            return str(value)
+    return ""
+
+
+def load_lexicon(ontology_dir: Path = ONTOLOGY_DIR) -> Lexicon:
+    lexicon = Lexicon()
+    for kind, filename in SCHEME_FILES.items():
+        graph = Graph()
+        graph.parse(ontology_dir / filename, format="turtle")
+        lexicon.graph += graph
+        for node in sorted(set(graph.subjects(RDF.type, SKOS.Concept))):
+            if not isinstance(node, URIRef):
+                continue
+            iri = str(node)
+            broader = tuple(sorted(str(b) for b in graph.objects(node, SKOS.broader)))
+            concept = Concept(iri, kind, _label(graph, node, "zh"), _label(graph, node, "en"), broader)
+            lexicon.concepts[iri] = concept
+            for prop in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel):
+                for value in graph.objects(node, prop):
+                    if not isinstance(value, Literal):
+                        continue
+                    if value.language == "zh":
+                        lexicon.zh_forms.setdefault(str(value), iri)
+                    elif value.language == "en":
+                        lexicon.en_forms.setdefault(str(value).lower(), iri)
+            members = tuple(sorted(str(m) for m in graph.objects(node, PKG.includesRegion)))
+            if members:
+                lexicon.members[iri] = members
+    return lexicon
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    return load_lexicon()

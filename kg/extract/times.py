@@ -1,0 +1,136 @@
+"""Time expressions normalised to ISO intervals (OWL-Time in the graph).
+
+Patterns covered, with examples from the seed:
+
+=================  ==========================  ==================================
+kind               example                     interval
+=================  ==========================  ==================================
+deadline           2015年底前, 到2015年, 2015年前  (open, 2015-12-31]
+from               2015年底后, 2016年起          [2016-01-01, open)
+reference          2012年底, 2012年末            instant 2012-12-31
+instant            2013年10月6日                 instant 2013-10-06
+period             "十二五", "十三五"期间          [2011-01-01, 2015-12-31] / 2016–2020
+period             通过5年努力                   [issue date, issue date + 5 years]
+deadline           提前一年完成"十二五"…          (open, 2014-12-31]: the plan's end, one year early
+=================  ==========================  ==================================
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from kg.structure import CN_NUMERAL, cn_to_int
+
+
+@dataclass(frozen=True)
+class TimeExpression:
+    start_char: int
+    end_char: int
+    surface: str
+    kind: str  # deadline | from | reference | instant | period
+    begin: dt.date | None
+    end: dt.date | None
+
+    @property
+    def due(self) -> dt.date | None:
+        """The date by which something is due, if any."""
+        return self.end if self.kind in ("deadline", "period") else None
+
+    def as_dict(self) -> dict:
+        return {
+            "surface": self.surface,
+            "kind": self.kind,
+            "begin": self.begin.isoformat() if self.begin else None,
+            "end": self.end.isoformat() if self.end else None,
+        }
+
+
+_YEAR = r"((?:19|20)\d{2})\s*年"
+_PLAN = re.compile(rf"[“\"]?(十[{CN_NUMERAL}]?)五[”\"]?(?:规划)?(期间|时期|末|末期)?")
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("instant", re.compile(rf"{_YEAR}(\d{{1,2}})\s*月(\d{{1,2}})\s*日")),
+    ("deadline", re.compile(rf"(?:到|至|在)?{_YEAR}(?:年?底|年?末)?(?:以)?前")),
+    ("deadline", re.compile(rf"(?:到|至){_YEAR}(?:年?底|年?末)?")),
+    ("from", re.compile(rf"{_YEAR}(?:年?底|年?末)?(?:以)?后")),
+    ("from", re.compile(rf"(?:从|自){_YEAR}(?:起|开始)|{_YEAR}起")),
+    ("reference", re.compile(rf"{_YEAR}(?:年?底|年?末)")),
+    ("year", re.compile(rf"(?<![\d.]){_YEAR}")),
+]
+_EFFORT = re.compile(rf"(?:通过|经过|用)\s*([\d{CN_NUMERAL}]+)\s*年(?:左右)?(?:的)?(?:努力|时间)")
+_EARLY = re.compile(rf"提前\s*([\d{CN_NUMERAL}]+)\s*年")
+
+
+def plan_period(ordinal: int) -> tuple[dt.date, dt.date] | None:
+    """Five-year plans from the sixth (1981–1985) on are regular: the Nth starts 1981 + 5·(N−6)."""
+    if ordinal < 6:
+        return None
+    start = 1981 + 5 * (ordinal - 6)
+    return dt.date(start, 1, 1), dt.date(start + 4, 12, 31)
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def find_times(text: str, issued: dt.date | None = None) -> list[TimeExpression]:
+    """All time expressions in a sentence, left to right, without overlaps."""
+    found: list[TimeExpression] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= a or start >= b for a, b in taken)
+
+    def add(expr: TimeExpression) -> None:
+        found.append(expr)
+        taken.append((expr.start_char, expr.end_char))
+
+    for match in _PLAN.finditer(text):
+        period = plan_period(cn_to_int(match.group(1)))
+        if period is None:
+            continue
+        early = None
+        for early_match in _EARLY.finditer(text[: match.start()]):
+            early = early_match
+        if early is not None and "完成" in text[early.end(): match.start()]:
+            years = cn_to_int(early.group(1))
+            span = (early.start(), match.end())
+            add(TimeExpression(*span, text[span[0]:span[1]], "deadline", None, _add_years(period[1], -years)))
+        else:
+            add(TimeExpression(match.start(), match.end(), match.group(0), "period", *period))
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            if not free(match.start(), match.end()):
+                continue
+            year = int(match.group(1) or match.group(2)) if match.lastindex and match.lastindex >= 1 else None
+            if year is None:
+                continue
+            surface = match.group(0)
+            if kind == "instant":
+                try:
+                    day = dt.date(year, int(match.group(2)), int(match.group(3)))
+                except ValueError:
+                    continue
+                add(TimeExpression(match.start(), match.end(), surface, "instant", day, day))
+            elif kind == "deadline":
+                add(TimeExpression(match.start(), match.end(), surface, "deadline", None, dt.date(year, 12, 31)))
+            elif kind == "from":
+                add(TimeExpression(match.start(), match.end(), surface, "from", dt.date(year + 1, 1, 1)
+                                   if re.search("底|末|后", surface) else dt.date(year, 1, 1), None))
+            elif kind == "reference":
+                day = dt.date(year, 12, 31)
+                add(TimeExpression(match.start(), match.end(), surface, "reference", day, day))
+            else:
+                add(TimeExpression(match.start(), match.end(), surface, "period",
+                                   dt.date(year, 1, 1), dt.date(year, 12, 31)))
+    if issued is not None:
+        for match in _EFFORT.finditer(text):
+            if free(match.start(), match.end()):
+                years = cn_to_int(match.group(1))
+                add(TimeExpression(match.start(), match.end(), match.group(0), "period",
+                                   issued, _add_years(issued, years)))
+    return sorted(found, key=lambda t: t.start_char)

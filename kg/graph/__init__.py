@@ -1,0 +1,1 @@
+"""RDF graph: building (``build``), storing (``store``), validating (``shacl``) and views (``export``)."""

@@ -1,0 +1,122 @@
+"""Named, parameterised SPARQL queries from ``queries/*.rq``.
+
+Each file starts with comment lines: a description, then one
+``# param: NAME TYPE  description`` per parameter (TYPE is ``iri``,
+``string``, ``date`` or ``integer``). Parameters are bound as RDF terms through
+the engine's substitutions — user text is never pasted into a query string.
+
+Free SPARQL (the ``sparql`` command, the app's console) goes through
+:func:`check_read_only`: updates, LOAD and SERVICE are refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Identifier
+
+from kg.config import QUERIES_DIR
+from kg.errors import QueryError
+from kg.extract.lexicon import default_lexicon
+
+_PARAM = re.compile(r"^#\s*param:\s*(\w+)\s+(iri|string|date|integer)\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str
+    description: str
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    description: str
+    text: str
+    parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+
+    def bind(self, values: dict[str, str]) -> dict[str, Identifier]:
+        known = {p.name: p for p in self.parameters}
+        bindings: dict[str, Identifier] = {}
+        for name, raw in values.items():
+            if name not in known:
+                expected = ", ".join(known) or "none"
+                raise QueryError(f"query {self.name!r} has no parameter {name!r} (parameters: {expected})")
+            bindings[name] = to_term(raw, known[name].type, name)
+        return bindings
+
+
+def to_term(raw: str, kind: str, name: str = "value") -> Identifier:
+    if kind == "iri":
+        concept = default_lexicon().resolve(raw)
+        if concept is not None:
+            return URIRef(concept.iri)
+        if re.match(r"^https?://\S+$", raw):
+            return URIRef(raw)
+        raise QueryError(f"parameter {name}: {raw!r} is neither a known concept label nor an http(s) IRI")
+    if kind == "date":
+        try:
+            return Literal(dt.date.fromisoformat(raw).isoformat(), datatype=XSD.date)
+        except ValueError:
+            raise QueryError(f"parameter {name}: {raw!r} is not an ISO date (YYYY-MM-DD)") from None
+    if kind == "integer":
+        if not re.fullmatch(r"-?\d{1,12}", raw):
+            raise QueryError(f"parameter {name}: {raw!r} is not an integer")
+        return Literal(int(raw))
+    return Literal(raw)
+
+
+def _parse(path: Path) -> NamedQuery:
+    text = path.read_text(encoding="utf-8")
+    description, params = [], []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        match = _PARAM.match(line)
+        if match:
+            params.append(Parameter(*match.groups()))
+        else:
+            description.append(line.lstrip("# ").strip())
+    return NamedQuery(path.stem, " ".join(d for d in description if d), text, tuple(params))
+
+
+@lru_cache(maxsize=1)
+def named_queries(directory: Path = QUERIES_DIR) -> dict[str, NamedQuery]:
+    return {path.stem: _parse(path) for path in sorted(directory.glob("*.rq"))}
+
+
+def get(name: str) -> NamedQuery:
+    queries = named_queries()
+    if name not in queries:
+        raise QueryError(f"unknown query {name!r}; known: {', '.join(queries)}")
+    return queries[name]
+
+
+_FORBIDDEN = re.compile(
+    r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|SERVICE|WITH)\b", re.IGNORECASE
+)
+MAX_SPARQL_CHARS = 20_000
+
+
+def check_read_only(sparql: str) -> str:
+    """Refuse anything but a read query; strings and comments cannot smuggle keywords past this."""
+    if not sparql.strip():
+        raise QueryError("the SPARQL text is empty")
+    if len(sparql) > MAX_SPARQL_CHARS:
+        raise QueryError(f"the SPARQL text is longer than {MAX_SPARQL_CHARS} characters")
+    stripped = re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'', '""', sparql)
+    stripped = re.sub(r"<[^>\s]*>", "<>", stripped)
+    stripped = re.sub(r"#[^\n]*", "", stripped)
+    match = _FORBIDDEN.search(stripped)
+    if match:
+        raise QueryError(f"only read queries are allowed here: {match.group(1).upper()} is refused")
+    if not re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", stripped, re.IGNORECASE):
+        raise QueryError("expected a SELECT, ASK, CONSTRUCT or DESCRIBE query")
+    return sparql
