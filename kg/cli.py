@@ -46,10 +46,11 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from rdflib import Graph
+
     from kg.build import extract_corpus
     from kg.graph.build import ontology_graph
     from kg.graph.shacl import validate
-    from rdflib import Graph
 
     data = Graph()
     for _, _, graph in extract_corpus(progress=not args.quiet):

@@ -49,6 +49,13 @@ class Passage:
     paragraph: str
 
     @property
+    def heading(self) -> str:
+        """The innermost section title ("（三）主要目标"): context a question may use."""
+        parts = self.section.split(" › ")
+        titles = [t for t in parts if t != self.lead]
+        return re.sub(r"^[（(][^）)]*[）)]|^[一二三四五六七八九十]+、", "", titles[-1]) if titles else ""
+
+    @property
     def context_text(self) -> str:
         """The sentence with its lead phrase, as embedded and shown for context."""
         if self.lead and self.role != "lead" and self.lead not in self.text:
@@ -72,9 +79,14 @@ def analyse_tokens(text: str) -> list[str]:
 def load_passages(store: GraphStore | None = None) -> list[Passage]:
     store = store or GraphStore()
     passages = []
+    from kg.extract.lexicon import default_lexicon
+
+    labels = set(default_lexicon().zh_forms)
     for row in rows(store.query(get("sentences").text)):
         if row["role"] not in INDEX_ROLES:
             continue
+        if row["role"] == "lead" and str(row["text"]).rstrip("。") in labels:
+            continue  # "电解铝。" only names the paragraph; its sentences carry it as context
         passages.append(Passage(
             id=citation_id(str(row["docId"]), str(row["cite"])),
             doc_id=str(row["docId"]),
@@ -128,7 +140,7 @@ class SentenceIndex:
         self.passages = passages
         self.embeddings = embeddings
         self.position = {p.id: i for i, p in enumerate(passages)}
-        corpus = [analyse_tokens(p.text) + analyse_tokens(p.lead) for p in passages]
+        corpus = [analyse_tokens(p.text) + analyse_tokens(p.lead) + analyse_tokens(p.heading) for p in passages]
         self.vocabulary = {t for doc in corpus for t in doc}
         self.bm25 = BM25Okapi(corpus) if corpus else None
 

@@ -100,7 +100,7 @@ class ParsedDocument:
     sections: list[Section]
 
     @property
-    def meta(self):  # noqa: ANN201 - DocumentMeta, re-exported for convenience
+    def meta(self):
         return self.source.meta
 
     def paragraphs(self) -> Iterator[ParagraphNode]:
@@ -131,9 +131,7 @@ class ParsedDocument:
         """Human path of a sentence: part title › item title › lead phrase."""
         path = [s.title for s in self.ancestors(sentence.section_id) if s.kind not in ("preamble", "closing")]
         paragraph = self._paragraph(sentence.paragraph_id)
-        if paragraph.lead and sentence.role != "lead":
-            path.append(paragraph.lead)
-        elif paragraph.lead and sentence.role == "lead":
+        if (paragraph.lead and sentence.role != "lead") or (paragraph.lead and sentence.role == "lead"):
             path.append(paragraph.lead)
         return path or [self._by_id()[sentence.section_id].label]
 

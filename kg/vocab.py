@@ -37,6 +37,7 @@ class PKG(DefinedNamespace):
     Encouragement: URIRef  # an odrl:Rule kind ODRL lacks: 鼓励/支持/引导
     Quantity: URIRef  # a target or reported figure
     Industry: URIRef  # an industry or product concept
+    IndustryGroup: URIRef  # 产能严重过剩行业, 高耗能行业: provisions about it apply to every member
     Region: URIRef  # a province-level division
     RegionGroup: URIRef  # 京津冀, 长三角 …
     PolicyInstrument: URIRef  # 差别电价, 兼并重组 …

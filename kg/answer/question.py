@@ -37,6 +37,7 @@ class Question:
     from_date: dt.date | None = None
     intents: list[str] = field(default_factory=list)
     search_text: str = ""  # text for BM25: the question plus Chinese renderings of English words
+    translated: list[str] = field(default_factory=list)  # those Chinese renderings
     truncated: bool = False
 
     @property
@@ -96,8 +97,9 @@ def parse_question(raw: object) -> Question:
         extra += [lexicon.concepts[i].label_zh for i in question.entities]
         glossary = _config()["glossary"]
         for word in re.findall(r"[a-z][a-z-]*", text.lower()):
-            extra += glossary.get(word, [])
-    question.search_text = " ".join([text, *extra])
+            extra += next((glossary[form] for form in _word_forms(word) if form in glossary), [])
+    question.translated = list(dict.fromkeys(extra))
+    question.search_text = " ".join([text, *question.translated])
     _time_bounds(question)
     question.intents = _intents(question)
     return question
@@ -133,3 +135,32 @@ def _intents(question: Question) -> list[str]:
     if question.industries and (question.by_date or question.from_date):
         found.append("applies")
     return found or ["search"]
+
+
+def _word_forms(word: str) -> list[str]:
+    """The word and naive stems (eliminated → eliminate, eliminat; companies → company)."""
+    forms = [word]
+    for suffix, replacement in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("d", ""),
+                                ("ing", ""), ("ing", "e"), ("ly", ""), ("ion", "e"), ("ion", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            forms.append(word[: -len(suffix)] + replacement)
+    return forms
+
+
+_NOUN_FLAGS = ("n", "eng", "l", "j", "vn", "nz", "nr", "ns", "nt")
+
+
+def content_nouns(text: str) -> list[str]:
+    """Nouns of a Chinese question (jieba POS tags), the words a corpus must contain to answer it."""
+    import jieba.posseg
+
+    from kg.extract.pipeline import make_nlp
+    from kg.retrieval import stopwords
+
+    make_nlp()  # loads the domain dictionary into jieba
+    stop = stopwords()
+    nouns = []
+    for token in jieba.posseg.cut(text):
+        if token.flag.startswith(_NOUN_FLAGS) and token.word not in stop and len(token.word) > 1:
+            nouns.append(token.word)
+    return list(dict.fromkeys(nouns))

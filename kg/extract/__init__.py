@@ -12,8 +12,6 @@ from kg.extract.quantities import Quantity
 from kg.extract.times import TimeExpression
 from kg.structure import ParsedDocument, Sentence
 
-#: Group concepts whose mention makes a provision apply to every member industry.
-GENERAL_GROUPS = ("severe-overcapacity", "overcapacity", "energy-intensive")
 PROVISION_ROLES = ("lead", "body")
 
 
@@ -54,8 +52,10 @@ class SentenceFacts:
             found.insert(0, self.lead_industry)
         return found
 
-    def scope(self) -> str:
-        specific = [i for i in self.concerned_industries() if not i.rstrip("/").endswith(GENERAL_GROUPS)]
+    def scope(self, lexicon: Lexicon | None = None) -> str:
+        """specific when it names an industry or product; general when it names none or only a group."""
+        lexicon = lexicon or default_lexicon()
+        specific = [i for i in self.concerned_industries() if not lexicon.is_group(i)]
         return "specific" if specific else "general"
 
 

@@ -35,6 +35,7 @@ class Concept:
     label_zh: str
     label_en: str
     broader: tuple[str, ...] = ()
+    is_group: bool = False  # pkg:IndustryGroup: 产能严重过剩行业 applies to every member
 
 
 @dataclass
@@ -88,6 +89,24 @@ class Lexicon:
             found.update(self.members.get(group, ()))
         return found
 
+    def is_top_industry(self, iri: str) -> bool:
+        """An industry directly under a group (钢铁, 水泥), not a product (炼铁) nor a group."""
+        concept = self.concepts.get(iri)
+        if concept is None or concept.kind != "industry" or concept.is_group:
+            return False
+        return all(self.concepts[b].is_group for b in concept.broader if b in self.concepts)
+
+    def is_group(self, iri: str) -> bool:
+        concept = self.concepts.get(iri)
+        return bool(concept and concept.is_group)
+
+    def top_industry(self, iri: str) -> str | None:
+        """The industry a product belongs to (炼铁 → 钢铁); itself for an industry; None for groups."""
+        for candidate in self.ancestors(iri):
+            if self.is_top_industry(candidate):
+                return candidate
+        return None
+
     def by_kind(self, kind: str) -> list[Concept]:
         return [c for c in self.concepts.values() if c.kind == kind]
 
@@ -124,7 +143,8 @@ def load_lexicon(ontology_dir: Path = ONTOLOGY_DIR) -> Lexicon:
                 continue
             iri = str(node)
             broader = tuple(sorted(str(b) for b in graph.objects(node, SKOS.broader)))
-            concept = Concept(iri, kind, _label(graph, node, "zh"), _label(graph, node, "en"), broader)
+            is_group = (node, RDF.type, PKG.IndustryGroup) in graph
+            concept = Concept(iri, kind, _label(graph, node, "zh"), _label(graph, node, "en"), broader, is_group)
             lexicon.concepts[iri] = concept
             for prop in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel):
                 for value in graph.objects(node, prop):

@@ -86,7 +86,7 @@ def _first_substantive_clause(text: str) -> str:
         if not body:
             continue
         is_last = index == len(clauses) - 1
-        if not is_last and (body.startswith(openers) or clause != body and len(body) < 4):
+        if not is_last and (body.startswith(openers) or (clause != body and len(body) < 4)):
             continue
         return body
     return ""

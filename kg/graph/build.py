@@ -210,7 +210,7 @@ def _sentence_triples(graph: Graph, doc_id: str, doc: URIRef, item: SentenceFact
         add((qnode, PROV.wasDerivedFrom, node))
 
 
-def _quantity_due(item: SentenceFacts, quantity) -> object:  # noqa: ANN001
+def _quantity_due(item: SentenceFacts, quantity) -> object:
     """The time expression governing a quantity: the nearest one before it in the sentence, else any due date."""
     before = [t for t in item.times if t.end_char <= quantity.start_char and (t.due or t.kind == "from")]
     if before:

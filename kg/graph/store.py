@@ -77,7 +77,7 @@ class GraphStore:
         return "\n".join(lines).encode("utf-8")
 
 
-def _wrap(inner: ox.Store):  # noqa: ANN202 - oxrdflib's store type
+def _wrap(inner: ox.Store):
     from oxrdflib import OxigraphStore
 
     return OxigraphStore(store=inner)
@@ -103,7 +103,7 @@ def write_store(graphs: Iterable[Graph], path: Path | None = None) -> Path:
     return target
 
 
-def _ox(term: Identifier):  # noqa: ANN202
+def _ox(term: Identifier):
     from oxrdflib._converter import to_ox
 
     return to_ox(term)
