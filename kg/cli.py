@@ -165,6 +165,53 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0 if result["answered"] else 3
 
 
+def cmd_checklist(args: argparse.Namespace) -> int:
+    from kg.checklist import Filters, build_checklist, export
+
+    filters = Filters(industry=args.industry, agency=args.agency, region=args.region, by=args.by,
+                      modality=args.modality, include_open=args.include_open)
+    data = export(build_checklist(filters), args.format)
+    if args.output:
+        from kg.util import atomic_write_bytes
+
+        atomic_write_bytes(args.output, data)
+        print(f"wrote {args.output}", file=sys.stderr)
+    elif args.format == "xlsx":
+        raise PolicyKGError("xlsx is binary: give -o FILE.xlsx")
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+def cmd_trace(args: argparse.Namespace) -> int:
+    from kg.checklist import MODALITY_ZH, trace
+
+    grouped = trace(args.agency)
+    if args.format == "json":
+        _print_json({m: [i.as_dict() for i in items] for m, items in grouped.items()})
+        return 0
+    for modality, items in grouped.items():
+        print(f"## {MODALITY_ZH[modality]} / {modality} ({len(items)})")
+        for item in items:
+            due = f" [due {item.deadline}]" if item.deadline else ""
+            print(f"- {item.text}{due}\n    — {item.label} · {item.section} · {item.id}")
+    return 0
+
+
+def cmd_cite(args: argparse.Namespace) -> int:
+    from kg.checklist import cite
+
+    found = cite(args.id)
+    if args.format == "json":
+        _print_json(found)
+        return 0
+    print(f"{found['document']['title']}（{found['document']['number']}）")
+    print(f"{found['label']} · {found['section']}" + (f" · {found['modality']}" if found["modality"] else ""))
+    print(f"\n  {found['text']}\n")
+    print(f"paragraph {found['paragraph']['label']}:\n  {found['paragraph']['text']}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policykg", description="Chinese policy documents as a cited knowledge graph")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -206,6 +253,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=1000)
     p.add_argument("--timeout", type=float, default=10.0)
     p.set_defaults(func=cmd_sparql)
+
+    p = sub.add_parser("checklist", help="provisions as checklist items, filtered")
+    p.add_argument("--industry")
+    p.add_argument("--agency")
+    p.add_argument("--region")
+    p.add_argument("--by", metavar="YYYY-MM-DD", help="due on or before this date")
+    p.add_argument("--include-open", action="store_true", help="with --by, also keep undated provisions")
+    p.add_argument("--modality", choices=("obligation", "prohibition", "permission", "encouragement"))
+    p.add_argument("--format", choices=("json", "csv", "md", "xlsx"), default="md")
+    p.add_argument("-o", "--output")
+    p.set_defaults(func=cmd_checklist)
+
+    p = sub.add_parser("trace", help="what an actor must, must not and may do")
+    p.add_argument("--agency", required=True)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_trace)
+
+    p = sub.add_parser("cite", help="a provision with its paragraph and place in the document")
+    p.add_argument("id", help="e.g. guofa-2013-41/3.1.p2.s3")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_cite)
 
     p = sub.add_parser("ask", help="answer a question with cited evidence")
     p.add_argument("question", nargs="*")

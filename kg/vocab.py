@@ -67,6 +67,7 @@ class PKG(DefinedNamespace):
     cue: URIRef  # the words that set the modality ("严禁", "imperative")
     explicit: URIRef  # false when the modality is an imperative without a cue word
     bearer: URIRef  # who must / must not / may act
+    bearerSource: URIRef  # explicit (named in the sentence) | addressees (the document's addressees)
     action: URIRef  # the sentence with condition removed
     condition: URIRef  # 对…的 / 凡是… scope
     concernsIndustry: URIRef

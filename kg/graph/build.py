@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from kg.config import ONTOLOGY_DIR
 from kg.extract import SentenceFacts
@@ -172,6 +172,7 @@ def _sentence_triples(graph: Graph, doc_id: str, doc: URIRef, item: SentenceFact
             add((pnode, PKG.condition, Literal(item.condition, lang="zh")))
         for bearer in item.bearers:
             add((pnode, PKG.bearer, URIRef(bearer)))
+        add((pnode, PKG.bearerSource, Literal("explicit" if item.bearers_explicit else "addressees")))
         for industry in item.concerned_industries():
             add((pnode, PKG.concernsIndustry, URIRef(industry)))
         for region in item.regions:
@@ -224,11 +225,3 @@ def _action(item: SentenceFacts) -> str:
     if item.condition and text.startswith(item.condition):
         text = text[len(item.condition):].lstrip("，")
     return text
-
-
-def concept_labels(lexicon: Lexicon) -> Graph:
-    """Labels of concepts for quick lookups (already in the ontology graph; kept for exports)."""
-    graph = Graph()
-    for concept in lexicon.concepts.values():
-        graph.add((URIRef(concept.iri), SKOS.prefLabel, Literal(concept.label_zh, lang="zh")))
-    return graph

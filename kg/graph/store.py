@@ -22,7 +22,7 @@ from rdflib.query import Result
 from rdflib.term import Identifier
 
 from kg.config import store_dir
-from kg.errors import StoreError
+from kg.errors import QueryError, StoreError
 from kg.vocab import BASE, ELI, ODRL, ORG, PKG, PROV, TIME
 
 PREFIXES = {
@@ -63,7 +63,11 @@ class GraphStore:
 
     def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> Result:
         """Run SPARQL over the union of all graphs; ``bindings`` are substituted, never pasted."""
-        return self.dataset.query(sparql, initNs=PREFIXES, initBindings=dict(bindings or {}))
+        try:
+            return self.dataset.query(sparql, initNs=PREFIXES, initBindings=dict(bindings or {}))
+        except (SyntaxError, ValueError, RuntimeError, OSError) as exc:  # the engine's parse/evaluation errors
+            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise QueryError(f"SPARQL error: {message[:300]}") from None
 
     def named_graphs(self) -> list[str]:
         return sorted(str(g.value) for g in self.oxigraph.named_graphs())

@@ -1,0 +1,248 @@
+"""Provisions as structured, cited checklist items; obligation tracing; citations.
+
+Filters follow the taxonomy: ``industry=水泥`` keeps provisions about 水泥 or
+its products (熟料, 混凝土 …) plus the general ones about a group 水泥 belongs to
+(产能严重过剩行业, 高耗能行业); ``region=河北`` also keeps provisions about 京津冀;
+``agency=环保部门`` resolves the alias to 环境保护部 and keeps what it bears or
+what names it. ``by`` keeps provisions due on or before the date (with
+``include_open`` also the undated ones).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import asdict, dataclass, field
+
+from kg.errors import QueryError
+from kg.extract.lexicon import Lexicon, default_lexicon
+from kg.graph.build import citation_id
+from kg.graph.store import GraphStore, rows
+from kg.queries import get, to_term
+
+MODALITIES = ("obligation", "prohibition", "permission", "encouragement")
+MODALITY_ZH = {"obligation": "义务", "prohibition": "禁止", "permission": "许可", "encouragement": "鼓励支持"}
+COLUMNS = ("id", "section", "label", "text", "modality", "bearers", "industries", "regions", "deadline", "scope")
+
+
+@dataclass
+class ChecklistItem:
+    id: str
+    section: str
+    label: str
+    text: str
+    modality: str
+    bearers: list[str]
+    industries: list[str]
+    regions: list[str]
+    deadline: str | None
+    scope: str
+    valid_from: str | None = None
+    cue: str = ""
+    explicit: bool = True
+    bearer_source: str = "explicit"
+    condition: str | None = None
+    action: str = ""
+    order: int = 0
+    bearer_iris: list[str] = field(default_factory=list)
+    industry_iris: list[str] = field(default_factory=list)
+    region_iris: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if not k.endswith("_iris")}
+
+
+@dataclass
+class Filters:
+    industry: str | None = None
+    agency: str | None = None
+    region: str | None = None
+    by: str | None = None
+    modality: str | None = None
+    include_open: bool = False
+
+
+def _labels(lexicon: Lexicon, iris: list[str]) -> list[str]:
+    return [lexicon.concepts[i].label_zh if i in lexicon.concepts else i for i in iris]
+
+
+def load_provisions(store: GraphStore | None = None, lexicon: Lexicon | None = None) -> list[ChecklistItem]:
+    lexicon = lexicon or default_lexicon()
+    items: dict[str, ChecklistItem] = {}
+    for row in rows((store or GraphStore()).query(get("provisions").text)):
+        bearers = str(row["bearers"] or "").split()
+        industries = str(row["industries"] or "").split()
+        regions = str(row["regions"] or "").split()
+        item = ChecklistItem(
+            id=citation_id(str(row["docId"]), str(row["cite"])),
+            section=str(row["section"]),
+            label=str(row["label"]),
+            text=str(row["text"]),
+            modality=str(row["modality"]),
+            bearers=_labels(lexicon, bearers),
+            industries=_labels(lexicon, industries),
+            regions=_labels(lexicon, regions),
+            deadline=row["deadline"],
+            scope=str(row["scope"]),
+            valid_from=row["validFrom"],
+            cue=str(row["cue"]),
+            explicit=bool(row["explicit"]),
+            bearer_source=str(row["bearerSource"]),
+            condition=row["condition"],
+            action=str(row["action"]),
+            order=int(row["order"]),
+            bearer_iris=bearers,
+            industry_iris=industries,
+            region_iris=regions,
+        )
+        items.setdefault(item.text, item)  # the same sentence in two documents is one item
+    return list(items.values())
+
+
+def _resolve(lexicon: Lexicon, name: str, kind: str) -> str:
+    concept = lexicon.resolve(name, kind)
+    if concept is None:
+        raise QueryError(f"unknown {kind} {name!r}: use a Chinese or English name or alias from ontology/")
+    return concept.iri
+
+
+def build_checklist(filters: Filters, store: GraphStore | None = None,
+                    provisions: list[ChecklistItem] | None = None) -> list[ChecklistItem]:
+    lexicon = default_lexicon()
+    items = provisions if provisions is not None else load_provisions(store, lexicon)
+    if filters.modality and filters.modality not in MODALITIES:
+        raise QueryError(f"modality must be one of {', '.join(MODALITIES)}")
+    by = None
+    if filters.by:
+        try:
+            by = dt.date.fromisoformat(filters.by).isoformat()
+        except ValueError:
+            raise QueryError(f"--by {filters.by!r} is not an ISO date (YYYY-MM-DD)") from None
+    industry_specific = industry_groups = agency_family = region_family = None
+    if filters.industry:
+        iri = _resolve(lexicon, filters.industry, "industry")
+        industry_specific = lexicon.descendants(iri)
+        industry_groups = {a for a in lexicon.ancestors(iri) if lexicon.is_group(a)}
+    if filters.agency:
+        agency_family = lexicon.descendants(_resolve(lexicon, filters.agency, "agency"))
+    if filters.region:
+        iri = _resolve(lexicon, filters.region, "region")
+        region_family = lexicon.descendants(iri) | {g for g, members in lexicon.members.items() if iri in members}
+    kept = []
+    for item in items:
+        if filters.modality and item.modality != filters.modality:
+            continue
+        if industry_specific is not None and not (
+            industry_specific & set(item.industry_iris)
+            or (item.scope == "general" and industry_groups & set(item.industry_iris))
+        ):
+            continue
+        if agency_family is not None and not (agency_family & set(item.bearer_iris)
+                                              and item.bearer_source == "explicit"):
+            continue
+        if region_family is not None and not region_family & set(item.region_iris):
+            continue
+        if by is not None and not ((item.deadline and item.deadline <= by) or
+                                   (filters.include_open and not item.deadline)):
+            continue
+        kept.append(item)
+    return kept
+
+
+def trace(agency: str, store: GraphStore | None = None) -> dict[str, list[ChecklistItem]]:
+    """What an actor must, must not, may and is encouraged to do, grouped by modality."""
+    grouped: dict[str, list[ChecklistItem]] = {m: [] for m in MODALITIES}
+    for item in build_checklist(Filters(agency=agency), store):
+        grouped[item.modality].append(item)
+    return grouped
+
+
+def cite(citation: str, store: GraphStore | None = None) -> dict:
+    """A sentence (or its provision) with its paragraph and place in the document."""
+    store = store or GraphStore()
+    cleaned = citation.strip().removesuffix("/provision")
+    if "/" not in cleaned:
+        raise QueryError(f"citation {citation!r} should look like DOC/ID, e.g. guofa-2013-41/3.1.p2.s3")
+    iri = f"https://w3id.org/policykg/doc/{cleaned}"
+    found = rows(store.query(get("cite").text, {"sentence": to_term(iri, "iri")}))
+    if not found:
+        raise QueryError(f"no sentence {citation!r} in the store")
+    row = found[0]
+    return {
+        "id": cleaned,
+        "label": row["label"],
+        "section": row["section"],
+        "text": row["text"],
+        "modality": row["modality"],
+        "role": row["role"],
+        "paragraph": {"label": row["paragraphLabel"], "text": row["paragraphText"]},
+        "document": {"title": row["docTitle"], "number": row["docNumber"]},
+        "offsets": [row["start"], row["end"]],
+    }
+
+
+# ---------------------------------------------------------------------- exports
+def to_json(items: list[ChecklistItem]) -> bytes:
+    return json.dumps([{k: item.as_dict()[k] for k in COLUMNS} for item in items],
+                      ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+
+
+def to_csv(items: list[ChecklistItem]) -> bytes:
+    """UTF-8 with a BOM and CRLF rows, so Excel opens Chinese text cleanly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for item in items:
+        record = item.as_dict()
+        writer.writerow(["; ".join(record[c]) if isinstance(record[c], list) else (record[c] or "") for c in COLUMNS])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_markdown(items: list[ChecklistItem], title: str = "Checklist") -> bytes:
+    lines = [f"# {title}", "", f"{len(items)} items.", ""]
+    for item in items:
+        due = f" · due {item.deadline}" if item.deadline else ""
+        bearers = "、".join(item.bearers) or "—"
+        lines.append(f"- [ ] **{MODALITY_ZH[item.modality]} / {item.modality}** · {bearers}{due} · {item.scope}  ")
+        lines.append(f"  {item.text}  ")
+        lines.append(f"  *{item.label} · {item.section} · `{item.id}`*")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def to_xlsx(items: list[ChecklistItem]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "checklist"
+    headers = ("done", *COLUMNS)
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for item in items:
+        record = item.as_dict()
+        sheet.append(["☐", *("; ".join(record[c]) if isinstance(record[c], list) else record[c] for c in COLUMNS)])
+    widths = {"done": 6, "id": 24, "section": 36, "label": 16, "text": 80, "modality": 14, "bearers": 24,
+              "industries": 20, "regions": 16, "deadline": 12, "scope": 10}
+    for index, name in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = widths[name]
+    for row in sheet.iter_rows(min_row=2):
+        row[headers.index("text")].alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.auto_filter.ref = sheet.dimensions
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+EXPORTERS = {"json": to_json, "csv": to_csv, "md": to_markdown, "xlsx": to_xlsx}
+
+
+def export(items: list[ChecklistItem], fmt: str) -> bytes:
+    if fmt not in EXPORTERS:
+        raise QueryError(f"format must be one of {', '.join(EXPORTERS)}")
+    return EXPORTERS[fmt](items)
