@@ -96,7 +96,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-TARGET_COLUMNS = ("id", "text", "industry", "value", "unit", "comparator", "date", "kind",
+TARGET_COLUMNS = ("id", "text", "industry", "product", "value", "unit", "comparator", "date", "kind",
                   "measure", "operator", "role", "surface", "sentence", "section")
 
 
@@ -147,13 +147,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from kg.answer.engine import Answerer, ask_many
 
     if args.jsonl:
-        answerer = Answerer()
+        answerer = Answerer(mode=args.mode)
         for result in ask_many(sys.stdin.read().splitlines(), answerer):
             sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
         return 0
     if not args.question:
         raise PolicyKGError("give a question, or --jsonl to read JSON Lines on stdin")
-    result = Answerer().ask(" ".join(args.question))
+    result = Answerer(mode=args.mode).ask(" ".join(args.question))
     if "error" in result:
         raise PolicyKGError(result["error"])
     if args.json:
@@ -279,6 +279,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question", nargs="*")
     p.add_argument("--json", action="store_true", help="print the full answer object")
     p.add_argument("--jsonl", action="store_true", help='read {"id","question"} lines on stdin, write answers')
+    p.add_argument("--mode", choices=("hybrid", "bm25", "dense"), default="hybrid",
+                   help="retrieval: the full system, or one retriever alone (for comparison)")
     p.set_defaults(func=cmd_ask)
 
     return parser

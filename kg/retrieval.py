@@ -168,13 +168,13 @@ class SentenceIndex:
         return self.embeddings @ query_vector.astype(np.float32)
 
 
-def reciprocal_rank_fusion(rankings: list[np.ndarray], weights: list[float] | None = None, k: int = 60) -> np.ndarray:
-    """Fuse rankings (arrays of passage indices, best first) into one score per passage.
+def reciprocal_rank_fusion(rankings: list[np.ndarray], size: int, weights: list[float] | None = None,
+                           k: int = 60) -> np.ndarray:
+    """Fuse rankings (arrays of passage indices, best first; may be partial) into one score per passage.
 
-    >>> reciprocal_rank_fusion([np.array([2, 0, 1]), np.array([0, 2, 1])]).argmax()
-    0
+    >>> reciprocal_rank_fusion([np.array([2, 0]), np.array([0, 1, 2])], size=3).round(4).tolist()
+    [0.0325, 0.0161, 0.0323]
     """
-    size = max((len(r) for r in rankings), default=0)
     fused = np.zeros(size)
     for ranking, weight in zip(rankings, weights or [1.0] * len(rankings), strict=True):
         for rank, index in enumerate(ranking):

@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from kg.corpus import SourceDocument
 from kg.normalise import Paragraph, paragraphs, split_sentences
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_NUMERAL = "零〇一二两三四五六七八九十百千"
 
@@ -170,7 +172,8 @@ def _statute_levels() -> list[Level]:
     return [
         Level("book", re.compile(rf"^#*\s*第({cn})编"), lambda p, n: f"b{n}", lambda p, m, n: f"第{m}编"),
         Level("chapter", re.compile(rf"^#*\s*第({cn})章"), lambda p, n: f"ch{n}", lambda p, m, n: f"第{m}章"),
-        Level("section", re.compile(rf"^#*\s*第({cn})节"), lambda p, n: f"{p}.sec{n}", lambda p, m, n: f"{p or ''}第{m}节"),
+        Level("section", re.compile(rf"^#*\s*第({cn})节"), lambda p, n: f"{p}.sec{n}",
+              lambda p, m, n: f"{p or ''}第{m}节"),
         Level("article", re.compile(rf"^#*\s*第({cn})条"), lambda p, n: f"art{n}", lambda p, m, n: f"第{m}条"),
     ]
 
@@ -212,7 +215,7 @@ def parse(source: SourceDocument) -> ParsedDocument:
         text_start = 0
         if heading is not None:
             depth, level, match = heading
-            parent = next((open_by_level[d] for d in sorted(open_by_level, reverse=True) if d < depth + 1 and d > 0), None)
+            parent = next((open_by_level[d] for d in sorted(open_by_level, reverse=True) if 0 < d < depth + 1), None)
             parent_id = parent.id if parent else None
             number = _heading_number(level, match, counters, parent_id, depth)
             marker = match.group(0)

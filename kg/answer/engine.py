@@ -35,7 +35,8 @@ from kg.retrieval import SentenceIndex, analyse_tokens, reciprocal_rank_fusion
 DENSE_FLOOR_ZH = float(os.environ.get("POLICYKG_DENSE_FLOOR_ZH", "0.85"))
 DENSE_FLOOR_EN = float(os.environ.get("POLICYKG_DENSE_FLOOR_EN", "0.80"))
 MISSING_NOUNS_FLOOR = 0.5
-DENSE_WEIGHT_EN = 0.5
+DENSE_WEIGHT_ZH = float(os.environ.get("POLICYKG_DENSE_WEIGHT_ZH", "1.0"))
+DENSE_WEIGHT_EN = float(os.environ.get("POLICYKG_DENSE_WEIGHT_EN", "0.5"))
 DISTINCTIVE_SHARE = 0.15
 EVIDENCE_K = 5
 #: Graph boosts, on the scale of reciprocal-rank scores (rank 1 earns 1/61 ≈ 0.016).
@@ -122,10 +123,8 @@ class Answerer:
         if self.mode in ("hybrid", "dense"):
             rankings.append(np.argsort(-dense, kind="stable"))
             # Cross-lingual e5 similarities are flatter, so dense counts less for English questions.
-            weights.append(1.0 if question.language == "zh" else DENSE_WEIGHT_EN)
-        fused = reciprocal_rank_fusion(rankings, weights) if rankings else np.zeros(len(bm25))
-        if len(fused) < len(bm25):
-            fused = np.pad(fused, (0, len(bm25) - len(fused)))
+            weights.append(DENSE_WEIGHT_ZH if question.language == "zh" else DENSE_WEIGHT_EN)
+        fused = reciprocal_rank_fusion(rankings, len(self.index.passages), weights)
         if self.mode == "hybrid":
             fused = fused + self._boosts(question)
         return fused, bm25, dense

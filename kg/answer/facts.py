@@ -23,10 +23,12 @@ def list_targets(industry: str | None = None, kind: str | None = None,
         if wanted is not None and row["industry"] not in wanted:
             continue
         sentence = citation_id(_doc_id(str(row["sentence"])), str(row["cite"]))
+        industry, product = _industry_and_product(row["industry"])
         records.append({
             "id": f"{sentence}/q{row['qorder']}",
             "text": row["text"],
-            "industry": row["industryLabel"],
+            "industry": industry,
+            "product": product,
             "value": row["value"],
             "unit": row["unit"],
             "comparator": row["comparator"],
@@ -42,12 +44,25 @@ def list_targets(industry: str | None = None, kind: str | None = None,
     return records
 
 
+def _industry_and_product(iri: object) -> tuple[str | None, str | None]:
+    """The industry a quantity belongs to (钢铁) and, when narrower, the product measured (炼铁)."""
+    if not iri:
+        return None, None
+    lexicon = default_lexicon()
+    top = lexicon.top_industry(str(iri))
+    concept = lexicon.concepts.get(str(iri))
+    if top is None or concept is None:
+        return (concept.label_zh if concept else None), None
+    return lexicon.concepts[top].label_zh, (concept.label_zh if top != concept.iri else None)
+
+
 def industry_filter(name: str | None) -> set[str] | None:
     """IRIs of an industry and everything narrower; None when no filter is asked for."""
     if not name:
         return None
     concept = default_lexicon().resolve(name, "industry")
     if concept is None:
-        known = "、".join(c.label_zh for c in default_lexicon().by_kind("industry") if not c.broader or True)[:200]
+        lexicon = default_lexicon()
+        known = "、".join(c.label_zh for c in lexicon.by_kind("industry") if lexicon.is_top_industry(c.iri))
         raise QueryError(f"unknown industry {name!r} (known: {known}…)")
     return default_lexicon().descendants(concept.iri)

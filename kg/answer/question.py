@@ -77,8 +77,9 @@ def clean(raw: object) -> tuple[str, bool]:
     return text[:MAX_QUESTION_CHARS], truncated
 
 
-_EN_YEAR = re.compile(r"\b(by|before|until|till|through|in|after|since|from)\s+(?:the\s+end\s+of\s+)?((?:19|20)\d{2})\b",
-                      re.IGNORECASE)
+_EN_YEAR = re.compile(
+    r"\b(by|before|until|till|through|in|after|since|from)\s+(?:the\s+end\s+of\s+)?((?:19|20)\d{2})\b", re.IGNORECASE
+)
 
 
 def parse_question(raw: object) -> Question:

@@ -82,7 +82,7 @@ def _first_substantive_clause(text: str) -> str:
     openers = tuple(_config()["directive"]["openers"])
     clauses = _clauses(text)
     for index, (_, clause) in enumerate(clauses):
-        body = _TIME_OPENER.sub("", clause.lstrip("——“”")).lstrip("，")
+        body = _TIME_OPENER.sub("", clause.lstrip("—“”")).lstrip("，")
         if not body:
             continue
         is_last = index == len(clauses) - 1
@@ -98,9 +98,9 @@ def is_directive(text: str, starts_with_actor: bool = False) -> bool:
     body = _first_substantive_clause(text)
     if body.startswith(verbs) or body.lstrip("".join(_ADVERBS)).startswith(verbs):
         return True
-    if text.startswith(("对", "凡是", "对于")):  # 对X，Y的产能，实施Z: the instruction follows the scope
-        if any(clause.startswith(verbs) for _, clause in _clauses(text)[1:]):
-            return True
+    # 对X，Y的产能，实施Z: the instruction follows the scope.
+    if text.startswith(("对", "凡是", "对于")) and any(clause.startswith(verbs) for _, clause in _clauses(text)[1:]):
+        return True
     return starts_with_actor and any(verb in text for verb in verbs)
 
 

@@ -76,17 +76,19 @@ def find_quantities(text: str, industry_mentions: list[tuple[int, int, str]] | N
     found: list[Quantity] = []
     for match in _number_pattern().finditer(text):
         digits, chinese, unit = match.group(1), match.group(2), match.group(3)
-        if digits is None and (unit not in ("年", "个月", "倍") or text[max(0, match.start() - 2): match.start()] == "提前"):
+        early = text[max(0, match.start() - 2): match.start()] == "提前"
+        if digits is None and (unit not in ("年", "个月", "倍") or early):
             continue  # 一家/两条 are words, not measurements; Chinese numerals only for durations
         if _is_year(digits or "", unit, text, match.end()) or (chinese and "五" in chinese and "十" in chinese):
             continue
-        inside = [kind for start, end, kind in time_spans or [] if start <= match.start() < end]
-        if inside and inside[0] != "period":
+        inside = [(kind, start, end) for start, end, kind in time_spans or [] if start <= match.start() < end]
+        if inside and inside[0][0] != "period":
             continue
         value = Decimal(digits) if digits else Decimal(cn_to_int(chinese))
         quantity = Quantity(match.start(), match.end(), match.group(0), value, unit.replace("％", "%"))
         if inside:
             quantity.role = "period"
+            quantity.extras["period"] = text[inside[0][1]: inside[0][2]]
         tail = text[match.end():]
         for word, operator in after:
             if tail.startswith(word):
@@ -137,22 +139,31 @@ def _describe(text: str, found: list[Quantity], mentions: list[tuple[int, int, s
         listed = [m for m in mentions if segment_start <= m[0] < quantity.start_char]
         is_name_list = len(listed) >= 2 and "、" in segment
         measure = _strip_industries(segment, text, segment_start, mentions) if is_name_list else segment
-        measure = _FUNCTION_TAIL.sub("", _LEADING.sub("", measure)).strip("（）() ")
+        measure = _balanced(_FUNCTION_TAIL.sub("", _LEADING.sub("", measure)).strip())
         measure = re.sub(r"^(?:到|至|在)?\d{4}年(?:底|末)?(?:以)?[前后]?", "", measure)
         if continues_list and not measure:
             measure = _previous_measure(found, quantity)
-        elif quantity.operator in (">=", "<=", "<", ">") and quantity.comparator in ("以下", "以上", "及以上") and follower \
-                and not _FUNCTION_TAIL.fullmatch(follower.group(0)):
+        elif (quantity.comparator in ("以下", "以上", "及以上") and follower
+              and not _FUNCTION_TAIL.fullmatch(follower.group(0))):
             quantity.role = "threshold"
             quantity.extras["qualifies"] = follower.group(0)
             measure = follower.group(0)
         elif len(measure) <= 2 and follower and quantity.comparator is None:
             quantity.extras["qualifies"] = follower.group(0)
             measure = follower.group(0)
-        quantity.measure = measure
+        quantity.measure = quantity.extras.get("period", measure)
         quantity.industry = _industry_for(quantity, text, segment_start, mentions, context_industry)
         previous_end = quantity.end_char
     _align_respectively(text, found, mentions)
+
+
+def _balanced(text: str) -> str:
+    """Drop a dangling bracket at either end, keep balanced ones: 水泥（熟料及粉磨能力）."""
+    while (text and text[-1] in "（(") or (text and text[-1] in "）)" and text.count("（") < text.count("）")):
+        text = text[:-1]
+    while (text and text[0] in "）)") or (text and text[0] in "（(" and text.count("（") > text.count("）")):
+        text = text[1:]
+    return text
 
 
 def _previous_measure(found: list[Quantity], quantity: Quantity) -> str:

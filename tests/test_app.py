@@ -1,0 +1,221 @@
+"""The Streamlit app, driven in-process with AppTest: every page, both languages, errors shown not raised.
+
+The session fixture ``built_data`` builds the seed corpus into a temporary folder and points
+``POLICYKG_DATA`` at it; AppTest runs the script in this process, so the app finds that build.
+The answerer is cached per process (``st.cache_resource``), so only the first question pays for
+loading the encoder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+@pytest.fixture
+def app(built_data: Path):
+    """A fresh app session (its own widget state) on the Chinese UI."""
+    from streamlit.testing.v1 import AppTest
+
+    def open_page(page: str = "ask", **state: object) -> AppTest:
+        at = AppTest.from_file(str(APP), default_timeout=120)
+        at.session_state["page"] = page
+        for key, value in state.items():
+            at.session_state[key] = value
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return open_page
+
+
+def _markdown(at) -> str:
+    return "\n".join(str(m.value) for m in at.markdown)
+
+
+def _answer_block(at) -> str:
+    blocks = [str(m.value) for m in at.markdown if "pkg-answer-text" in str(m.value)]
+    assert blocks, "no answer block rendered"
+    return blocks[0]
+
+
+def _ask(at, question: str):
+    at.text_input(key="question").input(question)
+    at.button(key="ask_submit").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+# ---------------------------------------------------------------------- ask
+def test_ask_shows_answer_first_then_highlighted_evidence(app):
+    at = _ask(app("ask"), "电解铝2015年底前要做什么？")
+    assert not at.error and not at.warning
+    answer = _answer_block(at)
+    assert "16万安培" in answer
+    assert "guofa-2013-41/4.p4.s2" in answer  # the source sentence is cited under the answer
+    text = _markdown(at)
+    # The answer comes before the evidence, and the evidence marks the question's terms.
+    assert text.index("pkg-answer-text") < text.index("pkg-ev")
+    assert "<mark>电解铝</mark>" in text
+    assert "四、分业施策 › 电解铝" in text
+    labels = [e.label for e in at.expander]
+    assert labels.count("查看所在段落") == 5
+    assert "事实与查询" in labels
+    assert at.json, "facts and query are shown as JSON"
+    assert any("applies_to" in str(c.value) or "SELECT" in str(c.value) for c in at.code)
+
+
+def test_ask_quantity_answer_and_example_buttons(app):
+    at = app("ask")
+    at.button(key="example_1").click().run()
+    assert at.text_input(key="question").value == "2012年底水泥产能利用率是多少？"
+    assert "73.7%" in _answer_block(at)
+    at.button(key="example_2").click().run()  # the English example
+    assert "16万安培" in _answer_block(at)
+
+
+def test_unsupported_question_warns(app):
+    at = app("ask")
+    at.button(key="example_4").click().run()  # 煤炭行业的去产能目标是多少？
+    assert not at.exception
+    assert at.warning and "未找到" in at.warning[0].value
+    assert not [m for m in at.markdown if "pkg-answer-text" in str(m.value)]
+
+
+@pytest.mark.parametrize("question", ["", "   ", "？？！"])
+def test_bad_questions_show_an_error_not_a_traceback(app, question):
+    at = _ask(app("ask"), question)
+    assert at.error
+    assert not at.exception
+
+
+def test_english_switch(app):
+    at = app("ask")
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert not at.exception
+    assert any(s.value == "Ask a question" for s in at.subheader)
+    assert "Browse" in at.sidebar.radio(key="page").options
+    _ask(at, "What applies to electrolytic aluminium by 2015?")
+    assert "Answer" in _answer_block(at)
+    at.sidebar.radio(key="page").set_value("browse").run()
+    assert any(s.value == "Browse provisions" for s in at.subheader)
+    assert "Deadline" in at.dataframe[0].value.columns
+
+
+# ---------------------------------------------------------------------- browse
+def test_browse_renders_timeline_and_filters(app):
+    from kg.checklist import Filters, build_checklist
+
+    at = app("browse")
+    assert at.get("vega_lite_chart"), "the timeline chart is missing"
+    total = len(at.dataframe[0].value)
+    assert total == len(build_checklist(Filters()))
+
+    at.selectbox(key="browse_industry").set_value("水泥").run()
+    cement = at.dataframe[0].value
+    assert 0 < len(cement) < total
+    assert len(cement) == len(build_checklist(Filters(industry="水泥")))
+    assert at.get("vega_lite_chart")
+
+    at.date_input(key="browse_by").set_value(dt.date(2015, 12, 31)).run()
+    dated = at.dataframe[0].value
+    assert 0 < len(dated) < len(cement)
+    assert all(d and d <= "2015-12-31" for d in dated["期限"])
+
+    at.selectbox(key="browse_industry").set_value(None)
+    at.date_input(key="browse_by").set_value(None)
+    at.selectbox(key="browse_modality").set_value("prohibition").run()
+    assert set(at.dataframe[0].value["类型"]) == {"禁止"}
+
+    at.selectbox(key="browse_modality").set_value(None)
+    at.selectbox(key="browse_region").set_value("京津冀").run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) == len(build_checklist(Filters(region="京津冀")))
+
+
+# ---------------------------------------------------------------------- graph
+def _iframe_html(at) -> str:
+    frames = at.get("iframe")
+    assert frames, "no graph iframe rendered"
+    return frames[0].proto.srcdoc
+
+
+def test_graph_page_renders_offline_html(app):
+    from kg.viz import external_resources
+
+    at = app("graph")
+    page = _iframe_html(at)
+    assert "vis.Network" in page and "电解铝" in page
+    assert external_resources(page) == []
+    at.radio(key="graph_kind").set_value("agency").run()
+    assert "vis.Network" in _iframe_html(at)
+    at.radio(key="graph_kind").set_value("provision").run()
+    at.selectbox(key="graph_provision").set_value("guofa-2013-41/4.p4.s2").run()
+    page = _iframe_html(at)
+    assert "16万安培以下" in page and "四¶4 s2" in page
+    assert not at.error
+
+
+# ---------------------------------------------------------------------- checklist
+def test_checklist_filters_and_downloads(app):
+    from kg.checklist import Filters, build_checklist
+
+    at = app("checklist")
+    at.selectbox(key="check_industry").set_value("水泥").run()
+    preview = at.dataframe[0].value
+    assert len(preview) == len(build_checklist(Filters(industry="水泥")))
+    assert all("guofa-2013-41/" in i for i in preview["引用 ID"])
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["下载 CSV", "下载 Excel", "下载 Markdown"]
+    at.checkbox(key="check_open").check()
+    at.date_input(key="check_by").set_value(dt.date(2015, 12, 31)).run()
+    assert len(at.dataframe[0].value) == len(build_checklist(Filters(industry="水泥", by="2015-12-31",
+                                                                     include_open=True)))
+
+
+# ---------------------------------------------------------------------- document
+def test_document_lists_sentences_and_looks_up_ids(app):
+    at = app("document")
+    text = _markdown(at)
+    assert "guofa-2013-41/4.p4.s2" in text and "guofa-2013-41/1.h.s1" in text
+    assert "pkg-h" in text  # headings are set apart
+    at.text_input(key="doc_lookup").input("guofa-2013-41/4.p4.s2").run()
+    text = _markdown(at)
+    assert "<mark>2015年底前淘汰16万安培以下预焙槽" in text
+    assert not at.error
+    at.text_input(key="doc_lookup").input("guofa-2013-41/99.p9.s9").run()
+    assert at.error and not at.exception
+    at.selectbox(key="doc_section").set_value("四、分业施策").run()
+    text = _markdown(at)
+    assert "guofa-2013-41/4.p4.s2" in text and "guofa-2013-41/1.h.s1" not in text
+
+
+# ---------------------------------------------------------------------- sparql
+def test_sparql_console_runs_select_and_refuses_updates(app):
+    at = app("sparql")
+    assert "SELECT" in at.text_area(key="sparql_text").value  # a named query is preloaded
+    at.text_area(key="sparql_text").input(
+        "SELECT ?s ?label WHERE { ?s a pkg:Sentence ; rdfs:label ?label } LIMIT 7")
+    at.button(key="sparql_run").click().run()
+    assert not at.error
+    assert len(at.dataframe[0].value) == 7
+
+    at.selectbox(key="sparql_named").set_value("targets").run()
+    assert "pkg:Quantity" in at.text_area(key="sparql_text").value
+    at.button(key="sparql_run").click().run()
+    assert len(at.dataframe[0].value) > 10
+
+    for update in ('INSERT DATA { <http://example.org/a> <http://example.org/b> "c" }',
+                   "LOAD <http://example.org/data.ttl>",
+                   "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"):
+        at.text_area(key="sparql_text").input(update)
+        at.button(key="sparql_run").click().run()
+        assert at.error, update
+        assert not at.exception
