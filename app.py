@@ -52,6 +52,8 @@ EXAMPLES = (
     "金融机构对隐瞒不报的在建违规项目要怎么做？",
     "煤炭行业的去产能目标是多少？",
 )
+DEFAULT_INDUSTRY = "https://w3id.org/policykg/industry/electrolytic-aluminium"
+DEFAULT_PROVISION = "guofa-2013-41/4.p4.s2"
 SPARQL_LIMIT = 500
 SPARQL_TIMEOUT = 10.0
 
@@ -71,8 +73,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "no_store": "找不到已构建的知识图谱（{error}）。请先运行 `policykg build`。",
         "unexpected": "出错了：{error}",
         "loading_model": "正在加载检索模型与知识图谱……",
-        "ask_header": "提问",
-        "question": "问题",
+        "ask_header": "输入问题",
         "question_placeholder": "例如：电解铝2015年底前要做什么？",
         "ask_button": "提问",
         "examples": "示例问题：",
@@ -176,8 +177,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "no_store": "No built knowledge graph found ({error}). Run `policykg build` first.",
         "unexpected": "Something went wrong: {error}",
         "loading_model": "Loading the retrieval model and the knowledge graph…",
-        "ask_header": "Ask a question",
-        "question": "Question",
+        "ask_header": "Your question",
         "question_placeholder": "e.g. What applies to electrolytic aluminium by 2015?",
         "ask_button": "Ask",
         "examples": "Example questions:",
@@ -271,6 +271,11 @@ STRINGS: dict[str, dict[str, str]] = {
 
 CSS = """
 <style>
+[data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
+.st-key-examples { row-gap: 0; }
+.st-key-examples button { min-height: 1.9rem; padding: 0.1rem 0.45rem; }
+.st-key-examples button p { font-size: 0.9rem; }
+.st-key-sparql_text textarea { font-family: "Source Code Pro", "DejaVu Sans Mono", monospace; font-size: 0.85rem; }
 .pkg-answer { border-left: 8px solid #1a7f37; background: #eaf6ee; border-radius: 0.6rem;
               padding: 1.1rem 1.4rem 0.9rem 1.4rem; margin: 0.4rem 0 1.2rem 0; }
 .pkg-answer-kicker { font-size: 0.85rem; font-weight: 600; letter-spacing: 0.08em; color: #1a7f37;
@@ -297,13 +302,20 @@ def lang() -> str:
     return st.session_state.get("lang", "zh")
 
 
-def tr(key: str, **values: Any) -> str:
-    text = STRINGS[lang()][key]
+def tr(key: str, language: str | None = None, **values: Any) -> str:
+    """A UI string; ``language`` is bound explicitly in format functions, which may run outside a script run."""
+    text = STRINGS[language or lang()][key]
     return text.format(**values) if values else text
 
 
-def modality_name(modality: str | None) -> str:
-    return tr(f"modality_{modality}") if modality in MODALITIES else (modality or "—")
+def formatter(render: Callable[[Any, str], str]) -> Callable[[Any], str]:
+    """A widget format function with the current UI language bound (it may be called outside a script run)."""
+    language = lang()
+    return lambda value: render(value, language)
+
+
+def modality_name(modality: str | None, language: str | None = None) -> str:
+    return tr(f"modality_{modality}", language) if modality in MODALITIES else (modality or "—")
 
 
 # ---------------------------------------------------------------------- cached resources
@@ -373,15 +385,16 @@ def graph_page_html(data: str, entity: str, language: str, relations: tuple[tupl
 # ---------------------------------------------------------------------- shared widgets
 def concept_select(label: str, options: list[str], key: str, lexicon: Lexicon) -> str | None:
     """A selectbox over Chinese labels (what Filters and the CLI accept), shown in the UI language."""
+    language = lang()
 
     def show(value: str | None) -> str:
         if value is None:
-            return tr("all")
+            return tr("all", language)
         concept = lexicon.resolve(value)
         if concept is None:
             return value
-        other = concept.label_en if lang() == "zh" else concept.label_zh
-        return f"{concept_label(concept, lang())} · {other}" if other else concept_label(concept, lang())
+        other = concept.label_en if language == "zh" else concept.label_zh
+        return f"{concept_label(concept, language)} · {other}" if other else concept_label(concept, language)
 
     return st.selectbox(label, [None, *options], format_func=show, key=key)
 
@@ -400,7 +413,8 @@ def filter_widgets(prefix: str, provisions: list[ChecklistItem], lexicon: Lexico
                                 f"{prefix}_region", lexicon)
     with cols[3]:
         modality = st.selectbox(tr("modality"), [None, *MODALITIES], key=f"{prefix}_modality",
-                                format_func=lambda m: tr("all") if m is None else modality_name(m))
+                                format_func=formatter(lambda m, language: tr("all", language) if m is None
+                                                      else modality_name(m, language)))
     with cols[4]:
         by = st.date_input(tr("due_by"), value=None, min_value=dt.date(2010, 1, 1), max_value=dt.date(2035, 12, 31),
                            format="YYYY-MM-DD", key=f"{prefix}_by")
@@ -434,7 +448,8 @@ def provisions_frame(items: list[ChecklistItem], lexicon: Lexicon) -> pd.DataFra
 def show_provisions(items: list[ChecklistItem], lexicon: Lexicon, key: str) -> None:
     st.dataframe(provisions_frame(items, lexicon), hide_index=True, width="stretch", key=key,
                  column_config={tr("col_text"): st.column_config.TextColumn(width="large"),
-                                tr("col_label"): st.column_config.TextColumn(width="small")})
+                                tr("col_label"): st.column_config.TextColumn(width=110),
+                                tr("col_id"): st.column_config.TextColumn(width=190)})
 
 
 # ---------------------------------------------------------------------- pages
@@ -444,31 +459,27 @@ def use_example(question: str) -> None:
 
 
 def page_ask(data: str) -> None:
-    st.subheader(tr("ask_header"))
     with st.form("ask_form", border=False):
         cols = st.columns([8, 1], vertical_alignment="bottom")
         with cols[0]:
-            st.text_input(tr("question"), key="question", placeholder=tr("question_placeholder"), max_chars=500)
+            st.text_input(tr("ask_header"), key="question", placeholder=tr("question_placeholder"), max_chars=500)
         with cols[1]:
             submitted = st.form_submit_button(tr("ask_button"), type="primary", width="stretch", key="ask_submit")
     if submitted:
         st.session_state["asked"] = st.session_state.get("question", "")
-    asked = st.session_state.get("asked")
-    answer_slot = st.container()
-    with st.container(horizontal=True, gap="small"):
-        st.caption(tr("examples"))
+    with st.container(horizontal=True, gap="small", vertical_alignment="center", key="examples"):
+        st.caption(tr("examples"), width="content")
         for index, example in enumerate(EXAMPLES):
             st.button(example, key=f"example_{index}", on_click=use_example, args=(example,), type="tertiary")
+    asked = st.session_state.get("asked")
     if asked is None:
         return
-    with answer_slot:
-        if not str(asked).strip():
-            st.error(tr("empty_question"))
-            return
-        with st.spinner(tr("loading_model")):
-            get_answerer(data)
-        result = ask(data, str(asked))
-        show_result(data, result)
+    if not str(asked).strip():
+        st.error(tr("empty_question"))
+        return
+    with st.spinner(tr("loading_model")):
+        get_answerer(data)
+    show_result(data, ask(data, str(asked)))
 
 
 def show_result(data: str, result: dict) -> None:
@@ -567,8 +578,14 @@ def dated_targets(data: str, filters: Filters, items: list[ChecklistItem]) -> li
     if filters.industry:
         family = industry_filter(filters.industry) or set()
         lexicon = get_lexicon()
-        targets = [t for t in targets if t.get("industry") and (c := lexicon.resolve(str(t["industry"]), "industry"))
-                   and c.iri in family]
+
+        def about(target: dict) -> bool:
+            # The product measured (炼铁) when there is one, else the industry (钢铁).
+            name = target.get("product") or target.get("industry")
+            concept = lexicon.resolve(str(name), "industry") if name else None
+            return concept is not None and concept.iri in family
+
+        targets = [t for t in targets if about(t)]
     if filters.by:
         targets = [t for t in targets if str(t["date"]) <= filters.by]
     return targets
@@ -581,18 +598,20 @@ def page_graph(data: str) -> None:
     cols = st.columns([1, 3])
     with cols[0]:
         kind = st.radio(tr("entity_kind"), ("industry", "agency", "provision"), key="graph_kind",
-                        format_func=lambda k: tr(f"kind_{k}"))
+                        format_func=formatter(lambda k, language: tr(f"kind_{k}", language)))
     with cols[1]:
         if kind == "provision":
             by_id = {item.id: item for item in provisions}
-            entity = st.selectbox(tr("entity"), list(by_id), key="graph_provision",
+            ids = list(by_id)
+            entity = st.selectbox(tr("entity"), ids, key="graph_provision",
+                                  index=ids.index(DEFAULT_PROVISION) if DEFAULT_PROVISION in ids else 0,
                                   format_func=lambda i: f"{by_id[i].label} · {by_id[i].text[:48]}…")
         else:
             options = [c.iri for c in concept_options(provisions, lexicon, kind)]
-            default = "https://w3id.org/policykg/industry/electrolytic-aluminium"
             entity = st.selectbox(tr("entity"), options, key=f"graph_{kind}",
-                                  index=options.index(default) if default in options else 0,
-                                  format_func=lambda i: concept_label(lexicon.concepts[i], lang()))
+                                  index=options.index(DEFAULT_INDUSTRY) if DEFAULT_INDUSTRY in options else 0,
+                                  format_func=formatter(
+                                      lambda i, language: concept_label(lexicon.concepts[i], language)))
     if not entity:
         return
     relations = tuple((k, tr(f"rel_{k}")) for k in ("concerns", "bears", "bears_addressee", "narrower", "region",
@@ -651,7 +670,7 @@ def page_document(data: str) -> None:
     sentences = get_sentences(data)
     tops = list(dict.fromkeys(str(s["section"]).split(" › ")[0] for s in sentences))
     section = st.selectbox(tr("section_filter"), [None, *tops], key="doc_section",
-                           format_func=lambda s: tr("all") if s is None else s)
+                           format_func=formatter(lambda s, language: tr("all", language) if s is None else s))
     blocks: dict[str, list[str]] = {}
     last_paragraph = None
     for sentence in sentences:
@@ -709,6 +728,20 @@ def page_sparql(data: str) -> None:
     st.dataframe(frame.astype(str) if count else frame, hide_index=True, width="stretch")
 
 
+def remember_page(key: str) -> None:
+    st.session_state["current_page"] = st.session_state[key]
+
+
+def page_selector() -> str:
+    """The page radio. Its options are labelled in the UI language, and a radio's state is its label, so each
+    language has its own radio (``page_zh``, ``page_en``) and the chosen page is kept in ``current_page``."""
+    key = f"page_{lang()}"
+    current = st.session_state.get("current_page", PAGES[0])
+    st.session_state[key] = current if current in PAGES else PAGES[0]
+    return st.radio(tr("page"), PAGES, key=key, on_change=remember_page, args=(key,),
+                    format_func=formatter(lambda p, language: tr(f"page_{p}", language)))
+
+
 PAGE_FUNCTIONS: dict[str, Callable[[str], None]] = {
     "ask": page_ask,
     "browse": page_browse,
@@ -725,7 +758,7 @@ def main() -> None:
     with st.sidebar:
         st.radio(STRINGS["zh"]["language"], ("zh", "en"), key="lang", horizontal=True,
                  format_func=lambda code: {"zh": "中文", "en": "English"}[code])
-        page = st.radio(tr("page"), PAGES, key="page", format_func=lambda p: tr(f"page_{p}"))
+        page = page_selector()
     st.title(TITLE)
     st.caption(tr("subtitle"))
     data = data_key()

@@ -204,6 +204,11 @@ def parse(source: SourceDocument) -> ParsedDocument:
     counters: dict[tuple[str | None, int], int] = {}
     raw_paragraphs = paragraphs(source.raw)
     closing_start = _closing_start(raw_paragraphs, source)
+    if closing_start < len(raw_paragraphs):
+        # The signature block (issuer line, date line) is one citable unit: 国务院 2013年10月6日.
+        block = raw_paragraphs[closing_start:]
+        merged = Paragraph("".join(p.text for p in block), tuple(o for p in block for o in p.offsets))
+        raw_paragraphs = [*raw_paragraphs[:closing_start], merged]
     sentence_index = 0
 
     for position, para in enumerate(raw_paragraphs):

@@ -190,10 +190,13 @@ WHERE {
 """
 
 
-def _provision_node(graph: nx.DiGraph, row: Mapping[str, object], max_text: int = 160) -> str:
+DUE = {"zh": "期限", "en": "due"}
+
+
+def _provision_node(graph: nx.DiGraph, row: Mapping[str, object], max_text: int = 160, lang: str = "zh") -> str:
     node = str(row["provision"])
     deadline = row.get("deadline")
-    label = str(row["label"]) + (f"\n⏱ {deadline}" if deadline else "")
+    label = str(row["label"]) + (f"\n{DUE.get(lang, 'due')} {deadline}" if deadline else "")
     text = str(row["text"])
     title = f"{row['label']} · {citation_id(str(row['docId']), str(row['cite']))}\n" + (
         text if len(text) <= max_text else text[: max_text - 1] + "…")
@@ -231,7 +234,7 @@ def industry_neighbourhood(store: GraphStore, iri: str, lexicon: Lexicon | None 
     for row in found:
         if str(row["provision"]) not in kept:
             continue
-        node = _provision_node(graph, row)
+        node = _provision_node(graph, row, lang=lang)
         concerned = str(row["concerned"])
         _link_narrower(graph, lexicon, concerned, iri, family, lang)
         graph.add_edge(concerned, node, relation="concerns")
@@ -286,7 +289,7 @@ def agency_neighbourhood(store: GraphStore, iri: str, lexicon: Lexicon | None = 
     for row in found:
         if str(row["provision"]) not in kept:
             continue
-        node = _provision_node(graph, row)
+        node = _provision_node(graph, row, lang=lang)
         bearer = str(row["bearer"])
         if bearer != iri:
             _concept_node(graph, lexicon, bearer, lang)
@@ -315,7 +318,7 @@ def provision_neighbourhood(store: GraphStore, citation: str, lexicon: Lexicon |
     graph = nx.DiGraph(focus=provision, truncated=False)
     doc_id = cleaned.split("/", 1)[0]
     first = {**found[0], "provision": provision, "docId": doc_id}
-    node = _provision_node(graph, first, max_text=400)
+    node = _provision_node(graph, first, max_text=400, lang=lang)
     graph.nodes[node]["focus"] = True
     extras = rows(store.query(_PROVISION_EXTRAS, bindings))
     explicit = any(r["bearerSource"] == "explicit" for r in extras)
@@ -329,7 +332,9 @@ def provision_neighbourhood(store: GraphStore, citation: str, lexicon: Lexicon |
         graph.add_edge(node, target, relation=relation)
     for row in extras:
         if row["sectionNode"] and row["sectionNode"] not in graph:
-            graph.add_node(str(row["sectionNode"]), label=f"{row['sectionLabel']}", kind="section",
+            title = str(row["sectionTitle"] or row["sectionLabel"])
+            graph.add_node(str(row["sectionNode"]), label=title if len(title) <= 16 else title[:15] + "…",
+                           kind="section",
                            title=f"{row['sectionTitle']}\n{found[0]['section']}")
         if row["sectionNode"]:
             graph.add_edge(node, str(row["sectionNode"]), relation="in_section")
@@ -402,7 +407,7 @@ def to_pyvis_html(graph: nx.DiGraph, *, height_px: int = 620, relation_labels: M
         "physics": {
             "enabled": physics,
             "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 110, "avoidOverlap": 0.6},
+            "forceAtlas2Based": {"gravitationalConstant": -90, "springLength": 130, "avoidOverlap": 1},
             "stabilization": {"enabled": True, "iterations": 300, "fit": True},
         },
         "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False},
@@ -497,7 +502,8 @@ def timeline_chart(records: Sequence[Mapping[str, Any]], *, titles: Mapping[str,
                  alt.Tooltip("id:N", title=t["id"]),
                  alt.Tooltip("short:N", title=t["text"])],
     )
-    return points.properties(height=height or max(160, 52 * rows_count))
+    # Vega-Lite's height is the plot area; give every industry row room for the offset kinds.
+    return points.properties(height=height or max(200, 64 * rows_count))
 
 
 # ---------------------------------------------------------------------- highlighting

@@ -27,13 +27,24 @@ def policykg_command() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "kg.cli"]
 
 
-def run_cli(*args: str, data: Path | None = None, corpus: Path | None = None, stdin: str | None = None,
-            timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def cli_env(data: Path | None = None, corpus: Path | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("POLICYKG_DATA", "POLICYKG_CORPUS")}
     env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false", PYTHONIOENCODING="utf-8")
     if data is not None:
         env["POLICYKG_DATA"] = str(data)
     if corpus is not None:
         env["POLICYKG_CORPUS"] = str(corpus)
-    return subprocess.run([*policykg_command(), *args], cwd=PROJECT, env=env, input=stdin, capture_output=True,
-                          text=True, encoding="utf-8", timeout=timeout, check=False)
+    return env
+
+
+def start_cli(*args: str, data: Path | None = None, corpus: Path | None = None) -> subprocess.Popen[str]:
+    """Start ``policykg`` without waiting (several can run at once); read it with ``communicate()``."""
+    return subprocess.Popen([*policykg_command(), *args], cwd=PROJECT, env=cli_env(data, corpus),
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            encoding="utf-8")
+
+
+def run_cli(*args: str, data: Path | None = None, corpus: Path | None = None, stdin: str | None = None,
+            timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*policykg_command(), *args], cwd=PROJECT, env=cli_env(data, corpus), input=stdin,
+                          capture_output=True, text=True, encoding="utf-8", timeout=timeout, check=False)

@@ -122,7 +122,8 @@ def test_seed_times(seed_facts) -> None:
     assert times["1.p2.s2"] == [("reference", D(2012, 12, 31), D(2012, 12, 31))]
     assert times["2.3.p1.s1"] == [("period", D(2013, 10, 6), D(2018, 10, 6))]
     assert times["3.3.p1.s3"] == [("period", D(2016, 1, 1), D(2020, 12, 31))]
-    assert times["end.p2.s1"] == [("instant", D(2013, 10, 6), D(2013, 10, 6))]
+    (signed,) = [f for f in seed_facts if f.sentence.role == "signature" and "2013年10月6日" in f.sentence.text]
+    assert [(t.surface, t.kind, t.begin) for t in signed.times] == [("2013年10月6日", "instant", D(2013, 10, 6))]
     facts = {f.sentence.id: f for f in seed_facts}
     assert facts["4.p4.s2"].deadline == D(2015, 12, 31)
     assert facts["4.p4.s2"].valid_from == D(2016, 1, 1)

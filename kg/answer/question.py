@@ -38,7 +38,10 @@ class Question:
     intents: list[str] = field(default_factory=list)
     search_text: str = ""  # text for BM25: the question plus Chinese renderings of English words
     translated: list[str] = field(default_factory=list)  # those Chinese renderings
+    english_terms: dict[str, list[str]] = field(default_factory=dict)  # English word -> its Chinese renderings
     truncated: bool = False
+    years: list[int] = field(default_factory=list)  # every year the question names (2015年底前, "in 2020")
+    asked_unit: str | None = None  # the unit after 多少/几 or "how many", reduced to its base (万吨 → 吨)
 
     @property
     def entities(self) -> list[str]:
@@ -98,16 +101,54 @@ def parse_question(raw: object) -> Question:
         extra += [lexicon.concepts[i].label_zh for i in question.entities]
         glossary = _config()["glossary"]
         for word in re.findall(r"[a-z][a-z-]*", text.lower()):
-            extra += next((glossary[form] for form in _word_forms(word) if form in glossary), [])
+            renderings = next((glossary[form] for form in _word_forms(word) if form in glossary), [])
+            if renderings:
+                question.english_terms[word] = renderings
+            extra += renderings
+        for concept in mentions:
+            question.english_terms[concept.label_en.lower()] = [concept.label_zh]
     question.translated = list(dict.fromkeys(extra))
     question.search_text = " ".join([text, *question.translated])
     _time_bounds(question)
+    question.asked_unit = _asked_unit(question)
     question.intents = _intents(question)
     return question
 
 
+_EN_UNITS = {"ton": "吨", "tons": "吨", "tonnes": "吨", "tonne": "吨", "yuan": "元", "rmb": "元", "percent": "%",
+             "percentage": "%", "weight box": "重量箱", "weight boxes": "重量箱", "year": "年", "years": "年",
+             "mpa": "兆帕", "megapascal": "兆帕", "kwh": "千瓦时", "ampere": "安培", "amperes": "安培",
+             "dollars": "美元", "usd": "美元", "months": "月", "people": "人", "workers": "人"}
+_UNIT_PREFIXES = ("万亿", "亿", "万", "千", "百")
+
+
+def base_unit(unit: str) -> str:
+    """万吨 → 吨, 亿元 → 元, 个月 → 月: units that can answer each other."""
+    unit = unit.removeprefix("个")
+    for prefix in _UNIT_PREFIXES:
+        if unit.startswith(prefix) and len(unit) > len(prefix):
+            return unit[len(prefix):]
+    return unit
+
+
+def _asked_unit(question: Question) -> str | None:
+    from kg.extract.quantities import _config as quantity_config
+
+    units = sorted({*quantity_config()["units"], "亿元", "万元", "元", "美元", "亿美元"}, key=len, reverse=True)
+    match = re.search(r"(?:多少|几)个?(" + "|".join(map(re.escape, units)) + ")", question.text)
+    if match:
+        return base_unit(match.group(1))
+    match = re.search(r"\b(?:how many|in|number of)\s+([a-z]+(?: boxes)?)", question.text.lower())
+    if match and match.group(1) in _EN_UNITS:
+        return _EN_UNITS[match.group(1)]
+    return None
+
+
 def _time_bounds(question: Question) -> None:
+    question.years = sorted({int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", question.text)})
     for expr in find_times(question.text):
+        if expr.kind == "period" and expr.begin and expr.end and expr.end.year - expr.begin.year < 10:
+            question.years = sorted({*question.years, *range(expr.begin.year, expr.end.year + 1)})
         if expr.kind in ("deadline",) and expr.end:
             question.by_date = expr.end
         elif expr.kind == "from" and expr.begin:
@@ -133,9 +174,17 @@ def _intents(question: Question) -> list[str]:
         cues = intents.get(f"{name}_zh", []) + intents.get(f"{name}_en", [])
         if any(cue in text for cue in cues):
             found.append(name)
+    if "document" not in found and any(re.search(p, text) for p in intents.get("document_patterns", [])):
+        found.insert(0, "document")
     if question.industries and (question.by_date or question.from_date):
         found.append("applies")
     return found or ["search"]
+
+
+def wanted_units(question: Question) -> list[str]:
+    """Units a quantity question asks for (几年 → 年, 比重 → %), most specific first."""
+    text = question.text.lower()
+    return [unit for unit, cues in _config()["units"].items() if any(cue in text for cue in cues)]
 
 
 def _word_forms(word: str) -> list[str]:

@@ -1,0 +1,245 @@
+"""Checklists of provisions: industry, agency, region, date and modality filters; exports; trace and cite."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from helpers import DOC, EXTRA, run_cli
+
+from kg.checklist import COLUMNS, Filters, build_checklist, cite, export, load_provisions, to_csv, to_json, trace
+from kg.errors import QueryError
+from kg.graph.store import rows
+
+pytestmark = pytest.mark.slow
+
+INDUSTRIES = ("钢铁", "水泥", "电解铝", "平板玻璃", "船舶")
+DEV_CHECKLISTS = EXTRA.parent.parent / "eval" / "checklists_dev.json"
+
+
+def local(items) -> list[str]:
+    return [item.id.split("/", 1)[1] for item in items]
+
+
+@pytest.fixture(scope="module")
+def provisions(store):
+    return load_provisions(store)
+
+
+@pytest.fixture(scope="module")
+def sentences(store) -> dict[str, str]:
+    found = rows(store.query("SELECT ?doc ?id ?text WHERE { ?s a pkg:Sentence ; pkg:localId ?id ; pkg:text ?text ; "
+                             "eli:is_member_of/pkg:localId ?doc }"))
+    return {f"{r['doc']}/{r['id']}": r["text"] for r in found}
+
+
+def checklist(provisions, **filters):
+    return build_checklist(Filters(**filters), provisions=provisions)
+
+
+def test_provisions_load(provisions, seed_facts) -> None:
+    assert len(provisions) == sum(f.is_provision for f in seed_facts)
+    assert len({p.id for p in provisions}) == len(provisions)
+    assert [p.order for p in provisions] == sorted(p.order for p in provisions)
+
+
+def test_cement_checklist_has_the_dev_snippets(provisions) -> None:
+    snippets = json.loads(DEV_CHECKLISTS.read_text(encoding="utf-8"))["水泥"]
+    texts = [item.text for item in checklist(provisions, industry="水泥")]
+    missing = [s for s in snippets if not any(s in t for t in texts)]
+    assert missing == []
+
+
+@pytest.mark.parametrize("industry", INDUSTRIES)
+def test_industry_checklists_are_short_and_cited(industry: str, provisions, sentences) -> None:
+    items = checklist(provisions, industry=industry)
+    assert 10 <= len(items) <= 60
+    for item in items:
+        assert sentences[item.id] == item.text, item.id  # cites a sentence that is in the store
+        assert item.modality in ("obligation", "prohibition", "permission", "encouragement")
+        assert item.bearers and item.label and item.section
+
+
+def test_industry_filter_follows_the_taxonomy(provisions) -> None:
+    cement = local(checklist(provisions, industry="水泥"))
+    assert "4.p3.s2" in cement  # 水泥 by name
+    assert "3.3.p1.s2" in cement  # 水泥（熟料…）1亿吨: through the product 熟料
+    assert "3.1.p1.s2" in cement  # general: 产能严重过剩行业 includes 水泥
+    assert "4.p2.s2" not in cement  # steel only
+    assert "4.p4.s5" not in cement  # aluminium only
+    assert local(checklist(provisions, industry="cement")) == cement  # English label
+    clinker = local(checklist(provisions, industry="熟料"))
+    assert "3.3.p1.s2" in clinker and "4.p3.s2" not in clinker
+
+
+def test_agency_filter(provisions) -> None:
+    financial = checklist(provisions, agency="金融机构")
+    assert {"3.1.p2.s7", "6.p1.s4", "5.4.p1.s5"} <= set(local(financial))  # 5.4.p1.s5: 商业银行 is narrower
+    assert all(item.bearer_source == "explicit" for item in financial)
+    assert all(set(item.bearers) & {"金融机构", "商业银行", "银行", "政策性银行"} for item in financial)
+
+
+def test_agency_alias(provisions) -> None:
+    by_alias = local(checklist(provisions, agency="环保部门"))
+    assert by_alias == local(checklist(provisions, agency="环境保护部"))
+    assert {"3.1.p2.s7", "3.2.p2.s2", "6.p1.s3"} <= set(by_alias)
+    ndrc = local(checklist(provisions, agency="NDRC"))
+    assert ndrc == local(checklist(provisions, agency="发展改革委"))
+    assert "3.1.p2.s5" in ndrc
+
+
+def test_region_filter_keeps_region_groups(provisions) -> None:
+    hebei = local(checklist(provisions, region="河北"))
+    assert "5.2.p1.s3" in hebei  # 对京津冀等环境敏感区域要提高相关环境标准: 河北 is in 京津冀
+    assert "3.3.p2.s4" in hebei  # 在京津冀、长三角、珠三角等环境敏感区域，实施减量置换
+    assert {"4.p2.s2", "4.p5.s4"} <= set(hebei)  # 河北 by name
+    group = local(checklist(provisions, region="京津冀"))
+    assert {"5.2.p1.s3", "3.3.p2.s4"} <= set(group)
+    shandong = local(checklist(provisions, region="山东"))
+    assert "4.p2.s2" in shandong and "5.2.p1.s3" not in shandong  # 山东 is not in 京津冀
+
+
+def test_date_filter(provisions) -> None:
+    due = checklist(provisions, by="2015-12-31")
+    assert "4.p4.s2" in local(due)  # 2015年底前淘汰16万安培以下预焙槽
+    assert all(item.deadline and item.deadline <= "2015-12-31" for item in due)
+    assert "3.3.p1.s3" not in local(due)  # “十三五”期间: due 2020
+    later = checklist(provisions, by="2020-12-31")
+    assert "3.3.p1.s3" in local(later)
+    with_open = checklist(provisions, by="2015-12-31", include_open=True)
+    assert len(with_open) > len(due)
+    assert all(item.deadline is None or item.deadline <= "2015-12-31" for item in with_open)
+
+
+def test_modality_filter(provisions) -> None:
+    prohibitions = checklist(provisions, modality="prohibition")
+    assert {item.modality for item in prohibitions} == {"prohibition"}
+    assert {"3.1.p1.s1", "3.1.p2.s3", "4.p4.s3", "5.4.p1.s3", "5.5.p1.s4"} <= set(local(prohibitions))
+
+
+def test_filters_combine(provisions) -> None:
+    items = checklist(provisions, industry="电解铝", modality="prohibition")
+    assert "4.p4.s3" in local(items)  # 严禁各地自行出台优惠电价措施 (under the 电解铝 lead)
+    assert all(item.modality == "prohibition" for item in items)
+
+
+@pytest.mark.parametrize(("filters", "message"), [
+    ({"industry": "不存在的行业"}, "unknown industry"),
+    ({"agency": "不存在的机构"}, "unknown agency"),
+    ({"region": "火星"}, "unknown region"),
+    ({"by": "2015年底"}, "ISO date"),
+    ({"modality": "must"}, "modality must be one of"),
+])
+def test_bad_filters_are_clear_errors(filters, message, provisions) -> None:
+    with pytest.raises(QueryError, match=message):
+        checklist(provisions, **filters)
+
+
+# ------------------------------------------------------------------ exports
+@pytest.fixture(scope="module")
+def cement(provisions):
+    return checklist(provisions, industry="水泥")
+
+
+def test_csv_export(cement) -> None:
+    data = to_csv(cement)
+    assert data.startswith(b"\xef\xbb\xbf")
+    parsed = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert parsed[0] == list(COLUMNS)
+    assert len(parsed) == len(cement) + 1
+    first = dict(zip(COLUMNS, parsed[1], strict=True))
+    assert first["id"] == cement[0].id and first["text"] == cement[0].text
+    assert first["bearers"] == "; ".join(cement[0].bearers)
+
+
+def test_xlsx_export(cement) -> None:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(export(cement, "xlsx")))
+    sheet = workbook.active
+    header = [cell.value for cell in sheet[1]]
+    assert header == ["done", *COLUMNS]
+    assert sheet.max_row == len(cement) + 1
+    assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A1:")
+    assert sheet.freeze_panes == "A2"
+    widths = {header[i]: sheet.column_dimensions[chr(ord("A") + i)].width for i in range(len(header))}
+    assert widths["text"] >= 60 and widths["done"] <= 10
+    assert sheet.cell(row=2, column=header.index("text") + 1).value == cement[0].text
+    assert sheet.cell(row=2, column=1).value == "☐"
+
+
+def test_json_export(cement) -> None:
+    records = json.loads(to_json(cement))
+    assert len(records) == len(cement)
+    assert all(list(r) == list(COLUMNS) for r in records)
+    assert records[0]["id"] == cement[0].id
+    assert isinstance(records[0]["bearers"], list) and isinstance(records[0]["industries"], list)
+
+
+def test_markdown_export(cement) -> None:
+    text = export(cement, "md").decode("utf-8")
+    boxes = [line for line in text.splitlines() if line.startswith("- [ ]")]
+    assert len(boxes) == len(cement)
+    assert f"`{cement[0].id}`" in text and cement[0].text in text
+
+
+def test_unknown_export_format(cement) -> None:
+    with pytest.raises(QueryError, match="format must be one of"):
+        export(cement, "pdf")
+
+
+# ------------------------------------------------------------------ trace and cite
+def test_trace_groups_by_modality(store) -> None:
+    grouped = trace("金融机构", store)
+    assert list(grouped) == ["obligation", "prohibition", "permission", "encouragement"]
+    assert "6.p1.s4" in local(grouped["obligation"])
+    assert "5.4.p1.s5" in local(grouped["encouragement"])
+
+
+def test_cite_function(store) -> None:
+    found = cite(f"{DOC}/4.p4.s2", store)
+    assert found["label"] == "四¶4 s2"
+    assert found["section"] == "四、分业施策 › 电解铝"
+    assert found["text"].startswith("2015年底前淘汰16万安培以下预焙槽")
+    assert found["paragraph"]["text"].startswith("电解铝。2015年底前")
+    assert found["document"]["number"] == "国发〔2013〕41号"
+    assert found["modality"] == "obligation"
+    assert cite(f"{DOC}/4.p4.s2/provision", store)["id"] == f"{DOC}/4.p4.s2"
+    with pytest.raises(QueryError):
+        cite(f"{DOC}/9.p9.s9", store)
+    with pytest.raises(QueryError):
+        cite("4.p4.s2", store)
+
+
+def test_trace_cli(built_data) -> None:
+    result = run_cli("trace", "--agency", "金融机构", data=built_data)
+    assert result.returncode == 0, result.stderr
+    assert "金融部门要改进和加强信贷管理，用好信贷闸门。" in result.stdout
+    assert "金融机构停止发放贷款" in result.stdout
+    assert f"{DOC}/6.p1.s4" in result.stdout
+    assert "## 义务 / obligation" in result.stdout
+    as_json = run_cli("trace", "--agency", "financial institutions", "--format", "json", data=built_data)
+    assert as_json.returncode == 0, as_json.stderr
+    grouped = json.loads(as_json.stdout)
+    assert f"{DOC}/6.p1.s4" in [i["id"] for i in grouped["obligation"]]
+
+
+def test_cite_cli(built_data) -> None:
+    result = run_cli("cite", f"{DOC}/4.p4.s2", data=built_data)
+    assert result.returncode == 0, result.stderr
+    assert "国务院关于化解产能严重过剩矛盾的指导意见（国发〔2013〕41号）" in result.stdout
+    assert "四¶4 s2 · 四、分业施策 › 电解铝" in result.stdout
+    assert "2015年底前淘汰16万安培以下预焙槽" in result.stdout
+    missing = run_cli("cite", f"{DOC}/9.p9.s9", data=built_data)
+    assert missing.returncode != 0 and "no sentence" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_checklist_cli_xlsx_needs_a_file(built_data, tmp_path) -> None:
+    refused = run_cli("checklist", "--industry", "水泥", "--format", "xlsx", data=built_data)
+    assert refused.returncode != 0 and "-o" in refused.stderr and "Traceback" not in refused.stderr
+    target = tmp_path / "cement.xlsx"
+    written = run_cli("checklist", "--industry", "水泥", "--format", "xlsx", "-o", str(target), data=built_data)
+    assert written.returncode == 0, written.stderr
+    assert target.read_bytes()[:2] == b"PK"

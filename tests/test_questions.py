@@ -1,0 +1,284 @@
+"""Questions: hostile input never crashes; parsing of entities, time bounds and intents; read-only SPARQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from helpers import run_cli
+
+from kg.answer.question import MAX_QUESTION_CHARS, parse_question
+from kg.errors import QueryError
+from kg.queries import check_read_only
+
+IND = "https://w3id.org/policykg/industry/"
+AGT = "https://w3id.org/policykg/agency/"
+
+# ------------------------------------------------------------------ hostile input
+REFUSED = {
+    "empty": "",
+    "whitespace": "   \t\n\u3000 ",
+    "zero-width only": "\u200b\u200b\ufeff",
+    "punctuation only": "？？！！。。……——",
+    "none": None,
+    "number": 42,
+    "list": ["钢铁"],
+    "object": {"question": "钢铁"},
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", list(REFUSED))
+def test_non_questions_get_a_clear_error(case: str, answerer) -> None:
+    result = answerer.ask(REFUSED[case], "q1")
+    assert result["id"] == "q1"
+    assert result["answered"] is False and result["evidence"] == []
+    assert isinstance(result["error"], str) and result["error"].startswith("the question")
+
+
+@pytest.mark.slow
+def test_very_long_question_is_cut_not_refused(answerer) -> None:
+    result = answerer.ask("2012年底钢铁产能利用率是多少？" + "钢铁" * 50_000)
+    assert "error" not in result
+    assert len(result["question"]) == MAX_QUESTION_CHARS
+    assert "500" in result["warning"]
+
+
+@pytest.mark.slow
+def test_control_characters_are_removed(answerer) -> None:
+    result = answerer.ask("\x00\x07钢铁\x1b[31m产能利用率\x7f是多少\u202e？")
+    assert "error" not in result
+    assert not any(ord(ch) < 32 or 0x7f <= ord(ch) <= 0x9f for ch in result["question"])
+    assert result["answered"] is True and result["answer"] == "72%"
+
+
+@pytest.mark.slow
+def test_sparql_fragment_is_only_text(answerer, store) -> None:
+    before = store.triple_count()
+    result = answerer.ask("SELECT * WHERE { ?s ?p ?o } ; DROP ALL")
+    assert "error" not in result
+    assert isinstance(result["answered"], bool)
+    assert store.triple_count() == before
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="calibration: a bare SPARQL fragment is 'answered' with an unrelated provision "
+                                        "(no glossary words, cross-lingual dense similarity above the English floor)")
+def test_sparql_fragment_is_not_answered(answerer) -> None:
+    assert answerer.ask("SELECT * WHERE { ?s ?p ?o } ; DROP ALL")["answered"] is False
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="bug: a lone surrogate (JSON '\\ud800', or undecodable stdin bytes read with "
+                                        "surrogateescape) reaches the tokenizer and raises TypeError out of ask()")
+def test_lone_surrogate_does_not_crash(answerer) -> None:
+    result = answerer.ask("钢铁产能\ud800利用率是多少")
+    assert "error" in result or isinstance(result["answered"], bool)
+
+
+JSONL_LINES = [
+    json.dumps({"id": "empty", "question": ""}),
+    json.dumps({"id": "space", "question": "   "}),
+    json.dumps({"id": "long", "question": "钢铁" * 50_000}),
+    json.dumps({"id": "control", "question": "\x00\x07钢铁产能利用率是多少\x1b"}),
+    json.dumps({"id": "sparql", "question": "SELECT * WHERE { ?s ?p ?o } ; DROP ALL"}),
+    json.dumps({"id": "punct", "question": "？？！！"}),
+    json.dumps({"id": "number", "question": 42}),
+    json.dumps({"id": "null", "question": None}),
+    json.dumps({"id": "missing"}),
+    '{"id": "broken", "question": "钢铁',
+    "[1, 2, 3]",
+    '"just a string"',
+    json.dumps({"id": "good", "question": "2015年底前要淘汰多少万安培以下的电解铝预焙槽？"}, ensure_ascii=False),
+]
+
+
+@pytest.fixture(scope="module")
+def jsonl_run(built_data):
+    return run_cli("ask", "--jsonl", data=built_data, stdin="\n".join(JSONL_LINES) + "\n")
+
+
+@pytest.mark.slow
+def test_jsonl_one_line_out_per_line_in(jsonl_run) -> None:
+    assert jsonl_run.returncode == 0, jsonl_run.stderr
+    assert "Traceback" not in jsonl_run.stderr
+    out = [json.loads(line) for line in jsonl_run.stdout.splitlines()]
+    assert len(out) == len(JSONL_LINES)
+    ids = [r["id"] for r in out]
+    assert ids[:9] == ["empty", "space", "long", "control", "sparql", "punct", "number", "null", "missing"]
+    assert ids[9:12] == [None, None, None] and ids[12] == "good"
+    by_id = {r["id"]: r for r in out if r["id"]}
+    for key in ("empty", "space", "punct", "number", "null", "missing"):
+        assert by_id[key]["answered"] is False and by_id[key]["error"], key
+    assert "warning" in by_id["long"] and "error" not in by_id["long"]
+    assert "error" not in by_id["control"] and "error" not in by_id["sparql"]
+    for bad, number in zip(out[9:12], (10, 11, 12), strict=True):
+        assert bad["error"].startswith(f"line {number}: not a JSON object")
+    assert by_id["good"]["answered"] is True and by_id["good"]["answer"] == "16万安培以下"
+    assert by_id["good"]["evidence"][0]["id"] == "guofa-2013-41/4.p4.s2"
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="bug: a JSON line whose question holds a lone surrogate ('\\ud800') crashes "
+                                        "`policykg ask --jsonl` with a TypeError traceback and loses every answer")
+def test_jsonl_lone_surrogate(built_data) -> None:
+    lines = ['{"id": "a", "question": "钢铁\\ud800产能"}', json.dumps({"id": "b", "question": "钢铁产能利用率是多少"})]
+    result = run_cli("ask", "--jsonl", data=built_data, stdin="\n".join(lines) + "\n")
+    assert "Traceback" not in result.stderr
+    assert len(result.stdout.splitlines()) == 2
+
+
+@pytest.mark.slow
+def test_ask_without_question_is_a_clear_error(built_data) -> None:
+    result = run_cli("ask", data=built_data)
+    assert result.returncode != 0 and "give a question" in result.stderr and "Traceback" not in result.stderr
+    empty = run_cli("ask", "   ", data=built_data)
+    assert empty.returncode != 0 and "empty" in empty.stderr and "Traceback" not in empty.stderr
+
+
+# ------------------------------------------------------------------ question parsing
+def test_entities_in_chinese() -> None:
+    question = parse_question("金融机构和环保部门对电解铝、京津冀有什么要求？")
+    assert question.language == "zh"
+    assert question.industries == [IND + "electrolytic-aluminium"]
+    assert set(question.agencies) == {AGT + "financial-institutions", AGT + "mep"}
+    assert question.regions == ["https://w3id.org/policykg/region/jing-jin-ji"]
+
+
+def test_entities_from_english_labels() -> None:
+    question = parse_question("What must financial institutions and the NDRC do about electrolytic aluminium?")
+    assert question.language == "en"
+    assert question.industries == [IND + "electrolytic-aluminium"]
+    assert set(question.agencies) == {AGT + "financial-institutions", AGT + "ndrc"}
+    assert "电解铝" in question.search_text  # BM25 gets the Chinese label too
+    assert parse_question("How much ironmaking capacity?").industries == [IND + "ironmaking"]
+
+
+@pytest.mark.parametrize(("text", "by", "since"), [
+    ("Which rules apply to flat glass by 2015?", dt.date(2015, 12, 31), None),
+    ("What must be done before the end of 2015?", dt.date(2015, 12, 31), None),
+    ("到2015年电解铝要淘汰什么？", dt.date(2015, 12, 31), None),
+    ("2015年底前电解铝要淘汰什么？", dt.date(2015, 12, 31), None),
+    ("What applies to electrolytic aluminium after 2015?", None, dt.date(2016, 1, 1)),
+    ("What applies to cement since 2016?", None, dt.date(2016, 1, 1)),
+    ("2015年底后电解铝电价如何？", None, dt.date(2016, 1, 1)),
+    ("十三五期间要淘汰什么落后产能？", dt.date(2020, 12, 31), dt.date(2016, 1, 1)),
+    ("“十二五”期间的目标是什么？", dt.date(2015, 12, 31), dt.date(2011, 1, 1)),
+])
+def test_time_bounds(text: str, by, since) -> None:
+    question = parse_question(text)
+    assert (question.by_date, question.from_date) == (by, since)
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("谁发布了这个文件？", "document"),
+    ("Who issued the document?", "document"),
+    ("2015年底前要淘汰多少炼铁产能？", "quantity"),
+    ("How many tons of ironmaking capacity?", "quantity"),
+    ("2012年底钢铁产能利用率是多少？", "figure"),
+    ("What is the capacity utilization of cement?", "figure"),
+    ("能否给违规项目放贷？", "prohibition"),
+    ("Can banks lend to illegal projects?", "prohibition"),
+    ("金融机构要做什么？", "actor"),
+    ("What must financial institutions do?", "actor"),
+    ("Which rules apply to flat glass by 2015?", "applies"),
+])
+def test_intents(text: str, intent: str) -> None:
+    assert intent in parse_question(text).intents
+
+
+def test_plain_search_intent() -> None:
+    assert parse_question("化解产能严重过剩矛盾").intents == ["search"]
+
+
+def test_question_is_normalised() -> None:
+    question = parse_question("  ＮＤＲＣ\u3000要做什么？\x00 ")
+    assert question.text == "NDRC 要做什么?"
+    assert question.agencies == [AGT + "ndrc"]
+    assert parse_question("钢" * (MAX_QUESTION_CHARS + 10)).truncated is True
+
+
+# ------------------------------------------------------------------ read-only SPARQL
+@pytest.mark.parametrize("text", [
+    "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+    "insert data { <urn:a> <urn:b> <urn:c> }",
+    "DELETE WHERE { ?s ?p ?o }",
+    "delete where { ?s ?p ?o }",
+    "LOAD <http://example.org/data.ttl>",
+    "DROP ALL",
+    "dRoP graph <urn:g>",
+    "CLEAR DEFAULT",
+    "SELECT * WHERE { ?s ?p ?o } ; DROP ALL",
+    "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+    "select * where { service <http://example.org/sparql> { ?s ?p ?o } }",
+    "# a harmless comment\nDROP ALL",
+    "# comment with a 'quote\nDELETE WHERE { ?s ?p ?o }",
+    "SELECT * WHERE { ?s ?p ?o } # trailing comment\nINSERT DATA { <urn:a> <urn:b> <urn:c> }",
+    "PREFIX x: <urn:x#> INSERT DATA { x:a x:b x:c }",
+])
+def test_updates_are_refused(text: str) -> None:
+    with pytest.raises(QueryError, match="only read queries"):
+        check_read_only(text)
+
+
+@pytest.mark.xfail(strict=True, reason="bug (SSRF): a triple-quote inside comments makes check_read_only strip the "
+                                        "SERVICE between them as if it were a string; the engine then calls the URL")
+def test_service_hidden_between_commented_triple_quotes_is_refused() -> None:
+    text = 'SELECT * WHERE { # """\n  SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o }\n} # """'
+    with pytest.raises(QueryError):
+        check_read_only(text)
+
+
+@pytest.mark.parametrize("text", [
+    'SELECT ?s WHERE { ?s ?p "insert data { <urn:a> <urn:b> <urn:c> }" }',
+    "SELECT ?s WHERE { ?s ?p 'DROP ALL' }",
+    'SELECT ?s WHERE { ?s ?p """delete\nwhere""" }',
+    "SELECT ?s WHERE { ?s <http://example.org/insert> ?o }",
+    "ASK { ?s ?p ?o }",
+    "# INSERT in a comment only\nSELECT ?s WHERE { ?s ?p ?o }",
+    "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1",
+    "DESCRIBE <urn:a>",
+])
+def test_reads_are_allowed(text: str) -> None:
+    assert check_read_only(text) == text
+
+
+@pytest.mark.xfail(strict=True, reason="minor bug: keywords are matched on the bare word, so a variable named ?with, "
+                                        "?add or ?create is refused as if it were an update")
+def test_variables_named_like_keywords_are_allowed() -> None:
+    text = "SELECT ?add ?with WHERE { ?add ?with ?o }"
+    assert check_read_only(text) == text
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("", "empty"),
+    ("   ", "empty"),
+    ("PREFIX x: <urn:x#>", "expected a SELECT"),
+    ("SELECT " + "?s " * 10_000 + "WHERE { ?s ?p ?o }", "longer than"),
+])
+def test_other_refusals(text: str, message: str) -> None:
+    with pytest.raises(QueryError, match=message):
+        check_read_only(text)
+
+
+@pytest.mark.slow
+def test_console_runs_reads_and_caps_rows(store) -> None:
+    from kg.answer.sparql import run_read_only
+
+    result = run_read_only("SELECT ?s WHERE { ?s a pkg:Sentence }", store=store, limit=5)
+    assert len(result["rows"]) == 5 and result["truncated"] is True
+    assert run_read_only("ASK { ?s a pkg:Provision }", store=store) == {"boolean": True}
+    with pytest.raises(QueryError, match="SPARQL error"):
+        run_read_only("SELECT ?s WHERE { ?s ?p }", store=store)
+    with pytest.raises(QueryError, match="only read queries"):
+        run_read_only("DROP ALL", store=store)
+
+
+@pytest.mark.slow
+def test_sparql_cli_refuses_updates(built_data) -> None:
+    result = run_cli("sparql", "DELETE WHERE { ?s ?p ?o }", data=built_data)
+    assert result.returncode != 0 and "only read queries" in result.stderr and "Traceback" not in result.stderr
+    read = run_cli("sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s a pkg:Provision }", data=built_data)
+    assert read.returncode == 0, read.stderr
+    assert json.loads(read.stdout)["rows"][0]["n"] > 100
