@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,7 @@ EXAMPLES = (
 )
 DEFAULT_INDUSTRY = "https://w3id.org/policykg/industry/electrolytic-aluminium"
 DEFAULT_PROVISION = "guofa-2013-41/4.p4.s2"
+ALL = ""  # the "(all)" choice of a filter: a string, since a selectbox set to None shows a placeholder
 SPARQL_LIMIT = 500
 SPARQL_TIMEOUT = 10.0
 
@@ -78,7 +79,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "ask_button": "提问",
         "examples": "示例问题：",
         "answer": "答案",
-        "source": "出处",
+        "source": "出处：",
         "not_found": "未找到：语料中没有能回答这个问题的内容（{reason}）。",
         "question_error": "无法处理这个问题：{error}",
         "empty_question": "请输入问题。",
@@ -136,6 +137,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "rel_quantity": "数量",
         "rel_in_section": "所在章节",
         "legend_quantity": "数量",
+        "legend_measure": "措施",
         "legend_section": "章节",
         "checklist_header": "清单导出",
         "preview": "预览",
@@ -182,7 +184,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "ask_button": "Ask",
         "examples": "Example questions:",
         "answer": "Answer",
-        "source": "Source",
+        "source": "Source: ",
         "not_found": "Not found: the corpus does not support an answer ({reason}).",
         "question_error": "Cannot process this question: {error}",
         "empty_question": "Please type a question.",
@@ -199,7 +201,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "region": "Region",
         "modality": "Modality",
         "due_by": "Due by",
-        "include_open": "Include undated provisions",
+        "include_open": "Incl. undated",
         "all": "(all)",
         "n_items": "{n} items",
         "timeline": "Timeline of deadlines and targets",
@@ -241,6 +243,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "rel_quantity": "quantity",
         "rel_in_section": "in section",
         "legend_quantity": "Quantity",
+        "legend_measure": "Measure",
         "legend_section": "Section",
         "checklist_header": "Checklist export",
         "preview": "Preview",
@@ -312,6 +315,27 @@ def formatter(render: Callable[[Any, str], str]) -> Callable[[Any], str]:
     """A widget format function with the current UI language bound (it may be called outside a script run)."""
     language = lang()
     return lambda value: render(value, language)
+
+
+def localized(key: str, options: Sequence[Any], default: Any = None) -> dict[str, Any]:
+    """Keyword arguments for a widget whose options are labelled in the UI language.
+
+    Streamlit keeps a radio's or selectbox's state as the *label* of the chosen option, so after a
+    language switch the old label matches nothing and the widget resets (or shows a stale label).
+    Each language therefore gets its own widget (``key`` in Chinese, ``key__en`` in English) and the
+    chosen value is kept under ``key__value``, seeded into whichever widget is drawn.
+    """
+    language = lang()
+    widget = key if language == "zh" else f"{key}__{language}"
+    stored = f"{key}__value"
+    value = st.session_state.get(stored, st.session_state.get(widget, default))
+    st.session_state[widget] = value if value in options else default
+    st.session_state[stored] = st.session_state[widget]
+    return {"key": widget, "on_change": remember, "args": (stored, widget)}
+
+
+def remember(stored: str, widget: str) -> None:
+    st.session_state[stored] = st.session_state[widget]
 
 
 def modality_name(modality: str | None, language: str | None = None) -> str:
@@ -387,8 +411,8 @@ def concept_select(label: str, options: list[str], key: str, lexicon: Lexicon) -
     """A selectbox over Chinese labels (what Filters and the CLI accept), shown in the UI language."""
     language = lang()
 
-    def show(value: str | None) -> str:
-        if value is None:
+    def show(value: str) -> str:
+        if value == ALL:
             return tr("all", language)
         concept = lexicon.resolve(value)
         if concept is None:
@@ -396,7 +420,8 @@ def concept_select(label: str, options: list[str], key: str, lexicon: Lexicon) -
         other = concept.label_en if language == "zh" else concept.label_zh
         return f"{concept_label(concept, language)} · {other}" if other else concept_label(concept, language)
 
-    return st.selectbox(label, [None, *options], format_func=show, key=key)
+    choices = [ALL, *options]
+    return st.selectbox(label, choices, format_func=show, **localized(key, choices, ALL)) or None
 
 
 def filter_widgets(prefix: str, provisions: list[ChecklistItem], lexicon: Lexicon) -> Filters:
@@ -412,9 +437,10 @@ def filter_widgets(prefix: str, provisions: list[ChecklistItem], lexicon: Lexico
         region = concept_select(tr("region"), [c.label_zh for c in concept_options(provisions, lexicon, "region")],
                                 f"{prefix}_region", lexicon)
     with cols[3]:
-        modality = st.selectbox(tr("modality"), [None, *MODALITIES], key=f"{prefix}_modality",
-                                format_func=formatter(lambda m, language: tr("all", language) if m is None
-                                                      else modality_name(m, language)))
+        modality = st.selectbox(tr("modality"), [ALL, *MODALITIES],
+                                **localized(f"{prefix}_modality", [ALL, *MODALITIES], ALL),
+                                format_func=formatter(lambda m, language: tr("all", language) if m == ALL
+                                                      else modality_name(m, language))) or None
     with cols[4]:
         by = st.date_input(tr("due_by"), value=None, min_value=dt.date(2010, 1, 1), max_value=dt.date(2035, 12, 31),
                            format="YYYY-MM-DD", key=f"{prefix}_by")
@@ -500,10 +526,10 @@ def show_result(data: str, result: dict) -> None:
     if source_id:
         try:
             found = get_cite(data, source_id)
-            source_html = (f"{tr('source')}：<b>{html.escape(str(found['label']))}</b> · "
+            source_html = (f"{tr('source')}<b>{html.escape(str(found['label']))}</b> · "
                            f"{html.escape(str(found['section']))} · <code>{html.escape(source_id)}</code>")
         except PolicyKGError:
-            source_html = f"{tr('source')}：<code>{html.escape(source_id)}</code>"
+            source_html = f"{tr('source')}<code>{html.escape(source_id)}</code>"
     detail = ""
     fact = facts[0] if facts and facts[0].get("surface") else None
     if fact:
@@ -597,19 +623,21 @@ def page_graph(data: str) -> None:
     provisions = get_provisions(data)
     cols = st.columns([1, 3])
     with cols[0]:
-        kind = st.radio(tr("entity_kind"), ("industry", "agency", "provision"), key="graph_kind",
+        kinds = ("industry", "agency", "provision")
+        kind = st.radio(tr("entity_kind"), kinds, **localized("graph_kind", kinds, "industry"),
                         format_func=formatter(lambda k, language: tr(f"kind_{k}", language)))
     with cols[1]:
         if kind == "provision":
             by_id = {item.id: item for item in provisions}
             ids = list(by_id)
-            entity = st.selectbox(tr("entity"), ids, key="graph_provision",
-                                  index=ids.index(DEFAULT_PROVISION) if DEFAULT_PROVISION in ids else 0,
+            entity = st.selectbox(tr("entity"), ids,
+                                  **localized("graph_provision", ids, DEFAULT_PROVISION if DEFAULT_PROVISION in ids
+                                              else ids[0]),
                                   format_func=lambda i: f"{by_id[i].label} · {by_id[i].text[:48]}…")
         else:
             options = [c.iri for c in concept_options(provisions, lexicon, kind)]
-            entity = st.selectbox(tr("entity"), options, key=f"graph_{kind}",
-                                  index=options.index(DEFAULT_INDUSTRY) if DEFAULT_INDUSTRY in options else 0,
+            default = DEFAULT_INDUSTRY if DEFAULT_INDUSTRY in options else (options[0] if options else None)
+            entity = st.selectbox(tr("entity"), options, **localized(f"graph_{kind}", options, default),
                                   format_func=formatter(
                                       lambda i, language: concept_label(lexicon.concepts[i], language)))
     if not entity:
@@ -618,7 +646,7 @@ def page_graph(data: str) -> None:
                                                      "uses", "quantity", "in_section"))
     page, nodes, edges, truncated = graph_page_html(data, entity, lang(), relations)
     legend = [(tr("kind_industry"), KIND_COLOURS["industry"]), (tr("kind_agency"), KIND_COLOURS["agency"]),
-              (tr("region"), KIND_COLOURS["region"]), (tr("rel_uses"), KIND_COLOURS["measure"]),
+              (tr("region"), KIND_COLOURS["region"]), (tr("legend_measure"), KIND_COLOURS["measure"]),
               (tr("legend_quantity"), KIND_COLOURS["quantity"]), (tr("legend_section"), KIND_COLOURS["section"])]
     legend += [(modality_name(m), MODALITY_COLOURS[m]) for m in MODALITIES]
     st.markdown("<div class='pkg-legend pkg-meta'>" + "".join(
@@ -669,8 +697,8 @@ def page_document(data: str) -> None:
             st.error(tr("lookup_error", error=exc))
     sentences = get_sentences(data)
     tops = list(dict.fromkeys(str(s["section"]).split(" › ")[0] for s in sentences))
-    section = st.selectbox(tr("section_filter"), [None, *tops], key="doc_section",
-                           format_func=formatter(lambda s, language: tr("all", language) if s is None else s))
+    section = st.selectbox(tr("section_filter"), [ALL, *tops], **localized("doc_section", [ALL, *tops], ALL),
+                           format_func=formatter(lambda s, language: tr("all", language) if s == ALL else s)) or None
     blocks: dict[str, list[str]] = {}
     last_paragraph = None
     for sentence in sentences:
@@ -728,17 +756,8 @@ def page_sparql(data: str) -> None:
     st.dataframe(frame.astype(str) if count else frame, hide_index=True, width="stretch")
 
 
-def remember_page(key: str) -> None:
-    st.session_state["current_page"] = st.session_state[key]
-
-
 def page_selector() -> str:
-    """The page radio. Its options are labelled in the UI language, and a radio's state is its label, so each
-    language has its own radio (``page_zh``, ``page_en``) and the chosen page is kept in ``current_page``."""
-    key = f"page_{lang()}"
-    current = st.session_state.get("current_page", PAGES[0])
-    st.session_state[key] = current if current in PAGES else PAGES[0]
-    return st.radio(tr("page"), PAGES, key=key, on_change=remember_page, args=(key,),
+    return st.radio(tr("page"), PAGES, **localized("page", PAGES, PAGES[0]),
                     format_func=formatter(lambda p, language: tr(f"page_{p}", language)))
 
 

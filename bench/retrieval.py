@@ -59,8 +59,8 @@ def main() -> int:
         for line in gold.open(encoding="utf-8"):
             item = json.loads(line)
             question = parse_question(item["question"])
-            _, bm25, dense = answerer.rank(question)
-            reason = answerer.unsupported(question, bm25, dense)
+            fused, bm25, dense = answerer.rank(question)
+            reason = answerer.unsupported(question, fused, bm25, dense)
             print(f"{item['id']} {question.language} answerable={item['answerable']!s:<5} dense_max={dense.max():.3f} "
                   f"gap={dense.max() - np.median(dense):.3f} bm25_max={bm25.max():5.1f} -> {reason or 'answer'}")
     return 0

@@ -67,6 +67,13 @@ RELATIONS: dict[str, str] = {
     "quantity": "quantity",
     "in_section": "in section",
 }
+#: Timeline kinds in legend order, with their colour and point shape.
+TIMELINE_KINDS: dict[str, tuple[str, str]] = {
+    "deadline": ("#c0392b", "circle"),
+    "valid_from": ("#16a085", "cross"),
+    "target": ("#2e86de", "square"),
+    "figure": ("#7f8c8d", "triangle-up"),
+}
 _CJK_FONT = "Noto Sans CJK SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
 _EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["'](https?:)?//[^"']*["']""", re.IGNORECASE)
 _EXTERNAL_TAG = re.compile(
@@ -488,13 +495,22 @@ def timeline_chart(records: Sequence[Mapping[str, Any]], *, titles: Mapping[str,
     frame["date"] = pd.to_datetime(frame["date"])
     frame["short"] = frame["text"].map(lambda s: s if len(s) <= 90 else s[:89] + "…")
     rows_count = max(1, frame["industry"].nunique())
+    # Fixed colours and shapes per kind, whatever the UI language calls it.
+    labels = [(kind, label) for kind in TIMELINE_KINDS
+              for label in dict.fromkeys(frame.loc[frame["kind"] == kind, "kind_label"])]
+    labels += [(k, lab) for k, lab in dict.fromkeys(zip(frame["kind"], frame["kind_label"], strict=True))
+               if k not in TIMELINE_KINDS]
+    domain = [label for _, label in labels]
+    colours = [TIMELINE_KINDS.get(kind, ("#95a5a6", "circle"))[0] for kind, _ in labels]
+    shapes = [TIMELINE_KINDS.get(kind, ("#95a5a6", "circle"))[1] for kind, _ in labels]
     base = alt.Chart(frame)
     points = base.mark_point(size=160, filled=True, opacity=0.9).encode(
         x=alt.X("date:T", title=t["date"], axis=alt.Axis(format="%Y-%m", labelAngle=0)),
         y=alt.Y("industry:N", title=t["industry"], sort="ascending", axis=alt.Axis(labelLimit=200)),
         yOffset=alt.YOffset("kind_label:N"),
-        color=alt.Color("kind_label:N", title=t["kind"], legend=alt.Legend(orient="top")),
-        shape=alt.Shape("kind_label:N", title=t["kind"], legend=None),
+        color=alt.Color("kind_label:N", title=t["kind"], legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(domain=domain, range=colours)),
+        shape=alt.Shape("kind_label:N", title=t["kind"], legend=None, scale=alt.Scale(domain=domain, range=shapes)),
         tooltip=[alt.Tooltip("date:T", title=t["date"], format="%Y-%m-%d"),
                  alt.Tooltip("kind_label:N", title=t["kind"]),
                  alt.Tooltip("industry:N", title=t["industry"]),
@@ -518,7 +534,7 @@ def question_terms(question: str, lexicon: Lexicon | None = None) -> list[str]:
 
     lexicon = lexicon or default_lexicon()
     parsed = parse_question(question)
-    terms: set[str] = set(parsed.translated)
+    terms: set[str] = {t for t in parsed.translated if len(t) >= 2}
     for iri in parsed.entities:
         terms.update(form for form, target in lexicon.zh_forms.items() if target == iri and len(form) >= 2)
     for token in analyse_tokens(parsed.search_text):

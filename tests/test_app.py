@@ -26,7 +26,7 @@ def app(built_data: Path):
 
     def open_page(page: str = "ask", **state: object) -> AppTest:
         at = AppTest.from_file(str(APP), default_timeout=120)
-        at.session_state["current_page"] = page
+        at.session_state["page"] = page
         for key, value in state.items():
             at.session_state[key] = value
         at.run()
@@ -102,10 +102,10 @@ def test_english_switch(app):
     at.sidebar.radio(key="lang").set_value("en").run()
     assert not at.exception
     assert at.text_input(key="question").label == "Your question"
-    assert "Browse" in at.sidebar.radio(key="page_en").options
+    assert "Browse" in at.sidebar.radio(key="page__en").options
     _ask(at, "What applies to electrolytic aluminium by 2015?")
     assert "Answer" in _answer_block(at)
-    at.sidebar.radio(key="page_en").set_value("browse").run()
+    at.sidebar.radio(key="page__en").set_value("browse").run()
     assert any(s.value == "Browse provisions" for s in at.subheader)
     assert "Deadline" in at.dataframe[0].value.columns
     at.sidebar.radio(key="lang").set_value("zh").run()  # back to Chinese: still on the same page
@@ -132,12 +132,12 @@ def test_browse_renders_timeline_and_filters(app):
     assert 0 < len(dated) < len(cement)
     assert all(d and d <= "2015-12-31" for d in dated["期限"])
 
-    at.selectbox(key="browse_industry").set_value(None)
+    at.selectbox(key="browse_industry").set_value("")
     at.date_input(key="browse_by").set_value(None)
     at.selectbox(key="browse_modality").set_value("prohibition").run()
     assert set(at.dataframe[0].value["类型"]) == {"禁止"}
 
-    at.selectbox(key="browse_modality").set_value(None)
+    at.selectbox(key="browse_modality").set_value("")
     at.selectbox(key="browse_region").set_value("京津冀").run()
     assert not at.exception
     assert len(at.dataframe[0].value) == len(build_checklist(Filters(region="京津冀")))
@@ -222,3 +222,30 @@ def test_sparql_console_runs_select_and_refuses_updates(app):
         at.button(key="sparql_run").click().run()
         assert at.error, update
         assert not at.exception
+
+
+def test_missing_store_is_an_error_message(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("POLICYKG_DATA", str(tmp_path))
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not at.exception
+    assert at.error and "policykg build" in at.error[0].value
+
+
+def test_language_switch_keeps_page_and_filters(app):
+    at = app("browse")
+    at.selectbox(key="browse_industry").set_value("水泥").run()
+    at.selectbox(key="browse_modality").set_value("prohibition").run()
+    rows = len(at.dataframe[0].value)
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert not at.exception
+    assert at.sidebar.radio(key="page__en").value == "browse"
+    assert at.selectbox(key="browse_industry__en").value == "水泥"
+    assert at.selectbox(key="browse_modality__en").value == "prohibition"
+    assert len(at.dataframe[0].value) == rows
+    assert set(at.dataframe[0].value["Modality"]) == {"prohibition"}
+    at.sidebar.radio(key="lang").set_value("zh").run()
+    assert at.selectbox(key="browse_industry").value == "水泥"
+    assert len(at.dataframe[0].value) == rows
+    assert not at.warning  # no "value set via Session State API" warnings

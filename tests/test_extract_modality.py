@@ -10,6 +10,14 @@ from kg.extract.pipeline import analyse
 
 AGT = "https://w3id.org/policykg/agency/"
 ADDRESSEES = [AGT + "provincial-governments", AGT + "government-departments"]
+PRICE_BAN = ("严禁各地自行出台优惠电价措施，采取综合措施推动缺乏电价优势的产能逐步退出，"
+             "有序向具有能源竞争优势特别是水电丰富地区转移。")
+CLEANUP = ("对未按土地、环保和投资管理等法律法规履行相关手续或手续不符合规定的违规项目，"
+           "地方政府要按照要求进行全面清理。")
+OVERALL = ("各省级人民政府对本地区化解产能严重过剩矛盾工作负总责，结合实际制定具体实施方案并组织实施，"
+           "高度重视和有效防范社会风险，切实加强组织领导和监督检查，稳扎稳打做好化解产能严重过剩工作，"
+           "保障本意见各项任务顺利实施。")
+LOAN_TERM = "对整合过剩产能的企业，积极稳妥开展并购贷款业务，合理确定并购贷款利率，贷款期限可延长至7年。"
 
 
 def modality(text: str):
@@ -28,7 +36,7 @@ def by_sentence(seed_facts):
 # ------------------------------------------------------------------ types, each on real sentences
 @pytest.mark.parametrize(("text", "cue"), [
     ("严禁建设新增产能项目。", "严禁"),
-    ("严禁各地自行出台优惠电价措施，采取综合措施推动缺乏电价优势的产能逐步退出，有序向具有能源竞争优势特别是水电丰富地区转移。", "严禁"),
+    (PRICE_BAN, "严禁"),
     ("严格执行国家投资管理规定和产业政策，加强产能严重过剩行业项目管理，各地方、各部门不得以任何名义、任何方式核准、备案产能严重过剩行业"
      "新增产能项目，各相关部门和机构不得办理土地（海域）供应、能评、环评审批和新增授信支持等相关业务。", "不得"),
     ("对未取得合法手续的建设项目，一律不得放贷、发债、上市融资。", "一律不得"),
@@ -42,8 +50,9 @@ def test_prohibition(text: str, cue: str) -> None:
 
 
 @pytest.mark.parametrize(("text", "cue"), [
-    ("对未按土地、环保和投资管理等法律法规履行相关手续或手续不符合规定的违规项目，地方政府要按照要求进行全面清理。", "要"),
-    ("产能严重过剩行业项目建设，须制定产能置换方案，实施等量或减量置换，在京津冀、长三角、珠三角等环境敏感区域，实施减量置换。", "须"),
+    (CLEANUP, "要"),
+    ("产能严重过剩行业项目建设，须制定产能置换方案，实施等量或减量置换，"
+     "在京津冀、长三角、珠三角等环境敏感区域，实施减量置换。", "须"),
     ("所有在建违规项目的处理结果均应向社会公开。", "均应"),
     ("各省级人民政府对本地区化解产能严重过剩矛盾工作负总责，结合实际制定具体实施方案并组织实施，高度重视和有效防范社会风险，"
      "切实加强组织领导和监督检查，稳扎稳打做好化解产能严重过剩工作，保障本意见各项任务顺利实施。", "负总责"),
@@ -88,7 +97,8 @@ def test_encouragement(text: str, cue: str) -> None:
 
 def test_encouragement_false_cue() -> None:
     # 支持力度 (the extent of support) is a noun phrase, not 支持 as a verb of encouragement
-    found = modality("中央财政加大对产能严重过剩行业实施结构调整和产业升级的支持力度，各地财政结合实际安排专项资金予以支持。")
+    found = modality("中央财政加大对产能严重过剩行业实施结构调整和产业升级的支持力度，"
+                     "各地财政结合实际安排专项资金予以支持。")
     assert found.type == "obligation" and found.cue is None
 
 
@@ -128,8 +138,9 @@ def test_goal_statement_is_not_an_obligation() -> None:
     assert modality("——发展质量明显改善。").type is None
 
 
-@pytest.mark.xfail(strict=True, reason="bug: 必要 is not a false cue, so 以及必要的宏观调控手段 gives the explicit cue 要 "
-                                        "(and 对确有必要建设的项目 likewise); the sentence is an implicit imperative")
+@pytest.mark.xfail(strict=True, reason="bug: 必要 is not a false cue, so 以及必要的宏观调控手段 gives the "
+                                        "explicit cue 要 (and 对确有必要建设的项目 likewise); the sentence is an "
+                                        "implicit imperative")
 def test_necessary_is_not_the_cue_yao() -> None:
     found = modality("加强市场供需趋势研判和信息引导，综合运用法律、经济以及必要的宏观调控手段，加强政策协调，"
                      "形成化解产能严重过剩矛盾、引导产业健康发展的合力。")
@@ -143,29 +154,26 @@ def test_prohibition_beats_obligation() -> None:
 
 # ------------------------------------------------------------------ bearers
 def test_bearer_subject_with_yao() -> None:
-    text = "对未按土地、环保和投资管理等法律法规履行相关手续或手续不符合规定的违规项目，地方政府要按照要求进行全面清理。"
-    assert bearers(text) == ["local-governments"]
+    assert bearers(CLEANUP) == ["local-governments"]
 
 
 def test_bearers_of_coordinated_clauses() -> None:
-    text = ("对隐瞒不报在建违规项目，一经查实，立即停建，金融机构停止发放贷款，国土、环保部门依据土地管理法、环境保护法等法律法规予以处理，"
+    text = ("对隐瞒不报在建违规项目，一经查实，立即停建，金融机构停止发放贷款，"
+            "国土、环保部门依据土地管理法、环境保护法等法律法规予以处理，"
             "对涉及失职渎职和权钱交易等问题的予以严肃查处，对监管不力的要严肃追究相关人员的责任。")
     assert set(bearers(text)) == {"financial-institutions", "mlr", "mep"}
 
 
 def test_bearer_with_overall_responsibility() -> None:
-    text = ("各省级人民政府对本地区化解产能严重过剩矛盾工作负总责，结合实际制定具体实施方案并组织实施，高度重视和有效防范社会风险，"
-            "切实加强组织领导和监督检查，稳扎稳打做好化解产能严重过剩工作，保障本意见各项任务顺利实施。")
-    assert bearers(text) == ["provincial-governments"]
+    assert bearers(OVERALL) == ["provincial-governments"]
 
 
 def test_bearer_after_prohibition_and_encouragement_cues() -> None:
-    assert bearers("严禁各地自行出台优惠电价措施，采取综合措施推动缺乏电价优势的产能逐步退出，有序向具有能源竞争优势特别是水电丰富地区转移。") == [
-        "local-governments"]
-    assert bearers("鼓励商业银行按照风险可控和商业可持续原则，加大对产能严重过剩行业企业兼并重组整合过剩产能、转型转产、产品结构调整、"
-                   "技术改造和向境外转移产能、开拓市场的信贷支持。") == ["commercial-banks"]
-    assert bearers("鼓励各地积极探索政府引导、企业自愿、市场化运作的产能置换指标交易，形成淘汰落后与发展先进的良性互动机制。") == [
-        "local-governments"]
+    assert bearers(PRICE_BAN) == ["local-governments"]
+    assert bearers("鼓励商业银行按照风险可控和商业可持续原则，加大对产能严重过剩行业企业兼并重组整合过剩产能、"
+                   "转型转产、产品结构调整、技术改造和向境外转移产能、开拓市场的信贷支持。") == ["commercial-banks"]
+    assert bearers("鼓励各地积极探索政府引导、企业自愿、市场化运作的产能置换指标交易，"
+                   "形成淘汰落后与发展先进的良性互动机制。") == ["local-governments"]
 
 
 def test_named_departments_are_bearers() -> None:
@@ -177,8 +185,8 @@ def test_named_departments_are_bearers() -> None:
 
 def test_mentioned_actor_that_is_no_subject_is_no_bearer() -> None:
     # 报发展改革委…备案: the provincial governments act; the ministries only receive the filing
-    text = ("各省级人民政府依据行政许可法、土地管理法、环境保护法等法律法规，以及能源消耗总量控制指标、产业结构调整指导目录、行业规范和准入条件、"
-            "环保标准等要求，对产能严重过剩行业建成违规项目进行全面清理，提出整顿方案并向社会公示后，报发展改革委、工业和信息化部、国土资源部、"
+    text = ("各省级人民政府依据行政许可法、土地管理法、环境保护法等法律法规，以及能源消耗总量控制指标、"
+            "产业结构调整指导目录、行业规范和准入条件、环保标准等要求，对产能严重过剩行业建成违规项目进行全面清理，提出整顿方案并向社会公示后，报发展改革委、工业和信息化部、国土资源部、"
             "环境保护部等部门备案；")
     assert bearers(text) == ["provincial-governments"]
 
@@ -200,8 +208,9 @@ def test_background_sentences_are_not_provisions(by_sentence) -> None:
     assert not by_sentence["end.p1.s1"].is_provision
 
 
-@pytest.mark.xfail(strict=True, reason="bug: an actor with a modifier after 鼓励/支持 (国内企业, 兼并重组企业, 电解铝企业) "
-                                        "is not found as the encouraged bearer; the provision falls back to the addressees")
+@pytest.mark.xfail(strict=True, reason="bug: an actor with a modifier after 鼓励/支持 (国内企业, 兼并重组企业, "
+                                        "电解铝企业) is not found as the encouraged bearer; the provision falls back "
+                                        "to the addressees")
 def test_encouraged_enterprise_with_modifier_is_the_bearer() -> None:
     assert bearers("鼓励国内企业在境外能源丰富地区建设电解铝生产基地。") == ["enterprises"]
 
@@ -211,7 +220,7 @@ def test_encouraged_enterprise_with_modifier_is_the_bearer() -> None:
     ("对未取得合法手续的建设项目，一律不得放贷、发债、上市融资。", "对未取得合法手续的建设项目"),
     ("凡是未开工的违规项目，一律不得开工建设；", "凡是未开工的违规项目"),
     ("对未予认定的在建违规项目一律不得续建，由地方政府自行妥善处理；", "对未予认定的在建违规项目"),
-    ("对整合过剩产能的企业，积极稳妥开展并购贷款业务，合理确定并购贷款利率，贷款期限可延长至7年。", "对整合过剩产能的企业"),
+    (LOAN_TERM, "对整合过剩产能的企业"),
     ("对向境外转移过剩产能的企业，其出口设备及产品可按现行规定享受出口退税政策。", "对向境外转移过剩产能的企业"),
 ])
 def test_condition(text: str, condition: str) -> None:
@@ -224,10 +233,12 @@ def test_no_condition() -> None:
     assert find_condition("鼓励企业积极参加各类贸易促进活动，创新国际贸易方式。") is None
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the condition regex stops at the first 要 even inside 必要/要求, so conditions "
-                                        "are cut mid-word: '对确有必', '对不符合备案', '凡是不符合产业政策、准入标准、环保'")
+@pytest.mark.xfail(strict=True, reason="bug: the condition regex stops at the first 要 even inside 必要/要求, "
+                                        "so conditions are cut mid-word: '对确有必', '对不符合备案', "
+                                        "'凡是不符合产业政策、准入标准、环保'")
 @pytest.mark.parametrize(("text", "condition"), [
-    ("对确有必要建设的项目，在符合布局规划和环境承载力要求，以及等量或减量置换原则等基础上，由地方政府提出申请报告。", "对确有必要建设的项目"),
+    ("对确有必要建设的项目，在符合布局规划和环境承载力要求，以及等量或减量置换原则等基础上，"
+     "由地方政府提出申请报告。", "对确有必要建设的项目"),
     ("对不符合备案要求的，各有关部门要及时反馈意见。", "对不符合备案要求的"),
     ("凡是不符合产业政策、准入标准、环保要求的违规项目一律停建；", "凡是不符合产业政策、准入标准、环保要求的违规项目"),
 ])
@@ -235,8 +246,9 @@ def test_condition_is_not_cut_inside_a_word(text: str, condition: str) -> None:
     assert find_condition(text) == condition
 
 
-@pytest.mark.xfail(strict=True, reason="bug: '对X实施Y，…' is taken as a scope condition, so the provision's action loses its "
-                                        "main verb (action of 5.4.p1.s2 becomes just '加强和改进信贷管理')")
+@pytest.mark.xfail(strict=True, reason="bug: '对X实施Y，…' is taken as a scope condition, so the provision's "
+                                        "action loses its main verb (action of 5.4.p1.s2 becomes just "
+                                        "'加强和改进信贷管理')")
 def test_prepositional_object_with_verb_is_not_a_condition() -> None:
     condition = find_condition("对产能严重过剩行业实施有针对性的信贷指导政策，加强和改进信贷管理。")
     assert condition is None or "实施" not in condition

@@ -171,7 +171,8 @@ def test_seed_paragraph_count_is_plausible() -> None:
 
 def test_sentence_split_keeps_terminators_and_closing_quotes() -> None:
     text = "要求“严禁新增产能。”其后照办；最后（完）。无标点结尾"
-    assert [text[a:b] for a, b in split_sentences(text)] == ["要求“严禁新增产能。”", "其后照办；", "最后（完）。", "无标点结尾"]
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "要求“严禁新增产能。”", "其后照办；", "最后（完）。", "无标点结尾"]
 
 
 def test_sentence_split_on_real_paragraph() -> None:

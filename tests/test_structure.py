@@ -24,9 +24,9 @@ def sentence_with(parsed, fragment: str):
 
 def extra_document(name: str, structure: str) -> SourceDocument:
     path = EXTRA / name
-    meta = DocumentMeta(id=path.stem.lower().replace("_", "-"), title=path.stem, number="-", issuer="全国人民代表大会常务委员会",
-                        date=dt.date(2014, 4, 24), type="法律", text_path=path, meta_path=path.with_suffix(".meta.json"),
-                        structure=structure)
+    meta = DocumentMeta(id=path.stem.lower().replace("_", "-"), title=path.stem, number="-",
+                        issuer="全国人民代表大会常务委员会", date=dt.date(2014, 4, 24), type="法律", text_path=path,
+                        meta_path=path.with_suffix(".meta.json"), structure=structure)
     return SourceDocument(meta, path.read_text(encoding="utf-8"))
 
 
@@ -85,7 +85,8 @@ def test_item_sentence_label_and_path(parsed_seed) -> None:
     sentence = sentence_with(parsed_seed, "凡是未开工的违规项目，一律不得开工建设")
     assert sentence.id == "3.1.p2.s3"
     assert sentence.label == "三（一）¶2 s3"
-    assert parsed_seed.section_path(sentence) == ["三、主要任务", "（一）坚决遏制产能盲目扩张", "分类妥善处理在建违规项目"]
+    assert parsed_seed.section_path(sentence) == [
+        "三、主要任务", "（一）坚决遏制产能盲目扩张", "分类妥善处理在建违规项目"]
 
 
 def test_inline_item_heading(parsed_seed) -> None:
@@ -214,8 +215,9 @@ def test_numbered_profile_keeps_other_reports_whole(name: str) -> None:
     assert squash("".join(s.text for s in report.sentences())) == squash(report.source.raw)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the markdown profile never finds a heading: the normaliser drops the "
-                                        "space after '#' ('# 总则' -> '#总则') and the h1..h6 patterns require '#+\\s+'")
+@pytest.mark.xfail(strict=True, reason="bug: the markdown profile never finds a heading: the normaliser drops "
+                                        "the space after '#' ('# 总则' -> '#总则') and the h1..h6 patterns "
+                                        "require '#+\\s+'")
 def test_markdown_profile(tmp_path: Path) -> None:
     path = tmp_path / "notes.md"
     path.write_text("# 总则\n\n严禁新增产能。鼓励兼并重组。\n\n## 细则\n\n地方政府要清理。\n", encoding="utf-8")

@@ -5,9 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
 
 import pytest
-from helpers import DOC, run_cli
+from helpers import DOC, PROJECT, cli_env, policykg_command, run_cli
+
+from kg.answer.facts import list_targets
+from kg.errors import QueryError
 
 pytestmark = pytest.mark.slow
 
@@ -102,47 +106,32 @@ def test_industries_are_top_level(targets) -> None:
     assert {t["industry"] for t in targets} <= tops
 
 
-def test_kind_filter(built_data) -> None:
-    result = run_cli("targets", "--kind", "figure", "--industry", "船舶", data=built_data)
-    assert result.returncode == 0, result.stderr
-    (record,) = json.loads(result.stdout)
+def test_kind_filter(store) -> None:
+    """The filters `policykg targets --kind --industry` passes to list_targets."""
+    (record,) = list_targets(industry="船舶", kind="figure", store=store)
     assert (record["value"], record["industry"], record["kind"]) == (75, "船舶", "figure")
 
 
-def test_industry_filter_includes_products(built_data) -> None:
-    result = run_cli("targets", "--industry", "steel", "--kind", "target", data=built_data)
-    assert result.returncode == 0, result.stderr
-    found = json.loads(result.stdout)
+def test_industry_filter_includes_products(store) -> None:
+    found = list_targets(industry="steel", kind="target", store=store)
     assert {r["industry"] for r in found} == {"钢铁"}
     assert {r["product"] for r in found} >= {"炼铁", "炼钢", None}
 
 
-def test_unknown_industry_is_a_clear_error(built_data) -> None:
-    result = run_cli("targets", "--industry", "煤炭不存在", data=built_data)
-    assert result.returncode != 0
-    assert "unknown industry" in result.stderr and "Traceback" not in result.stderr
+def test_unknown_industry_is_a_clear_error(store) -> None:
+    with pytest.raises(QueryError, match="unknown industry"):
+        list_targets(industry="煤炭不存在", store=store)
 
 
-def test_csv_has_bom_and_parses(built_data, targets) -> None:
-    result = run_cli("targets", "--format", "csv", data=built_data)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("\ufeff")
-    parsed = list(csv.DictReader(io.StringIO(result.stdout.removeprefix("\ufeff"))))
-    assert len(parsed) == len(targets)
-    assert set(FIELDS) <= set(parsed[0])
-    iron = next(r for r in parsed if r["id"] == f"{DOC}/3.3.p1.s2/q1")
-    assert (iron["industry"], iron["value"], iron["unit"], iron["date"], iron["kind"]) == (
-        "钢铁", "1500", "万吨", "2015-12-31", "target")
-
-
-def test_csv_bytes_are_utf8_with_bom_and_crlf(built_data) -> None:
-    import subprocess
-
-    from helpers import PROJECT, cli_env, policykg_command
-
+def test_csv_has_bom_crlf_and_parses(built_data, targets) -> None:
     raw = subprocess.run([*policykg_command(), "targets", "--format", "csv"], cwd=PROJECT, env=cli_env(built_data),
                          capture_output=True, check=True, timeout=300).stdout
     assert raw.startswith(b"\xef\xbb\xbf")
-    assert raw.count(b"\r\n") >= 21  # CRLF rows, as Excel expects: a header and 20 quantities
-    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["id", "text", "industry"]
+    assert raw.count(b"\r\n") == len(targets) + 1  # CRLF rows, as Excel expects: a header and every quantity
+    parsed = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert len(parsed) == len(targets)
+    assert set(FIELDS) <= set(parsed[0])
+    assert list(parsed[0])[:3] == ["id", "text", "industry"]
+    iron = next(r for r in parsed if r["id"] == f"{DOC}/3.3.p1.s2/q1")
+    assert (iron["industry"], iron["value"], iron["unit"], iron["date"], iron["kind"]) == (
+        "钢铁", "1500", "万吨", "2015-12-31", "target")

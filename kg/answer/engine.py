@@ -158,7 +158,7 @@ class Answerer:
         return boosts
 
     # ------------------------------------------------------------------ support
-    def unsupported(self, question: Question, bm25: np.ndarray, dense: np.ndarray) -> str | None:
+    def unsupported(self, question: Question, fused: np.ndarray, bm25: np.ndarray, dense: np.ndarray) -> str | None:
         """Why the corpus cannot answer, or None when it can.
 
         Three signals, each calibrated on dev and bench/calibration.jsonl (see bench/retrieval.py):
@@ -189,21 +189,20 @@ class Answerer:
                 return f"the corpus has no counterpart of: {', '.join(missing)}"
             if len(terms) - len(missing) < 2 and (dense_max is None or dense_max < DENSE_FLOOR_EN):
                 return "no sentence is close enough to the question"
-        gap = self._quantity_gap(question, bm25, dense)
+        gap = self._quantity_gap(question, fused)
         if gap:
             return gap
         if self.mode == "bm25" and (not bm25.size or float(bm25.max()) <= 0):
             return "no sentence shares a term with the question"
         return None
 
-    def _quantity_gap(self, question: Question, bm25: np.ndarray, dense: np.ndarray) -> str | None:
+    def _quantity_gap(self, question: Question, fused: np.ndarray) -> str | None:
         """A number the graph does not hold: a unit no quantity has (亿元), or a year none is dated (2020)."""
         if "quantity" not in question.intents or "document" in question.intents:
             return None
         if question.asked_unit and question.asked_unit not in self.quantity_units:
             return f"the document states no figure in {question.asked_unit}"
         if question.years:
-            fused = self.rank(question)[0] if self.mode == "hybrid" else bm25 + dense
             top = [self.index.passages[i].id for i in np.argsort(-fused, kind="stable")[:EVIDENCE_K]]
             candidates = [q for pid in top for q in self.quantities.get(pid, []) if self._relevant(question, q)]
             dated = [q for q in candidates if q["date"]]
@@ -217,11 +216,15 @@ class Answerer:
         """Could this quantity answer the question: same industry (through the taxonomy) and unit, if asked?"""
         if question.asked_unit and base_unit(quantity["unit"]) != question.asked_unit:
             return False
-        if question.industries:
-            concept = self.lexicon.resolve(quantity["product"] or quantity["industry"] or "", "industry")
-            related = set(self.lexicon.ancestors(concept.iri)) | self.lexicon.descendants(concept.iri) if concept else set()
-            return bool(related & set(question.industries))
-        return True
+        return not question.industries or self._industry_related(question, quantity)
+
+    def _industry_related(self, question: Question, quantity: dict) -> bool:
+        """The quantity's product or industry is, contains or belongs to an industry the question names."""
+        concept = self.lexicon.resolve(quantity["product"] or quantity["industry"] or "", "industry")
+        if concept is None:
+            return False
+        related = set(self.lexicon.ancestors(concept.iri)) | self.lexicon.descendants(concept.iri)
+        return bool(related & set(question.industries))
 
     def _present(self, noun: str) -> bool:
         """In the corpus as written, as a dictionary form of a mentioned concept, or by its stem (造船厂 → 造船)."""
@@ -246,7 +249,7 @@ class Answerer:
         order = np.argsort(-fused, kind="stable")[:EVIDENCE_K]
         top = float(fused[order[0]]) if len(order) else 0.0
         evidence = [self._evidence(int(i), fused, top) for i in order if fused[i] > 0]
-        reason = self.unsupported(question, bm25, dense)
+        reason = self.unsupported(question, fused, bm25, dense)
         if "document" in question.intents and self.document:
             # The metadata answers it; the signature lines are the sentences that state it.
             reason = None
@@ -307,8 +310,9 @@ class Answerer:
                 score = 1.0 / (rank + 1)
                 measure_tokens = set(analyse_tokens((quantity.get("measure") or "") + quantity["surface"]))
                 score += 0.5 * len(tokens & measure_tokens)
-                industry = self.lexicon.resolve(quantity["industry"] or "", "industry")
-                if industry is not None and wanted & set(self.lexicon.ancestors(industry.iri)):
+                if wanted and self._industry_related(question, quantity):
+                    score += 1.0
+                if quantity["date"] and int(str(quantity["date"])[:4]) in question.years:
                     score += 1.0
                 if "figure" in question.intents and quantity["kind"] == "figure":
                     score += 0.5
