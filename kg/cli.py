@@ -148,7 +148,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     if args.jsonl:
         answerer = Answerer(mode=args.mode)
-        for result in ask_many(sys.stdin.read().splitlines(), answerer):
+        lines = sys.stdin.buffer.read().decode("utf-8", errors="replace").splitlines()
+        for result in ask_many(lines, answerer):
             sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
         return 0
     if not args.question:

@@ -100,7 +100,10 @@ def get(name: str) -> NamedQuery:
 
 
 _FORBIDDEN = re.compile(
-    r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|SERVICE|WITH)\b", re.IGNORECASE
+    r"(?<![?$\w:])\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|SERVICE|WITH)\b", re.IGNORECASE
+)
+_LEXICAL = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|<[^<>\s]*>|#[^\n]*'
 )
 MAX_SPARQL_CHARS = 20_000
 
@@ -111,9 +114,9 @@ def check_read_only(sparql: str) -> str:
         raise QueryError("the SPARQL text is empty")
     if len(sparql) > MAX_SPARQL_CHARS:
         raise QueryError(f"the SPARQL text is longer than {MAX_SPARQL_CHARS} characters")
-    stripped = re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'', '""', sparql)
-    stripped = re.sub(r"<[^>\s]*>", "<>", stripped)
-    stripped = re.sub(r"#[^\n]*", "", stripped)
+    # One left-to-right pass: whichever of string, IRI or comment starts first swallows the others,
+    # so a comment cannot hide a keyword inside a fake string (or the reverse).
+    stripped = _LEXICAL.sub(lambda m: " " if m.group(0).startswith("#") else '""', sparql)
     match = _FORBIDDEN.search(stripped)
     if match:
         raise QueryError(f"only read queries are allowed here: {match.group(1).upper()} is refused")

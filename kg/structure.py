@@ -180,7 +180,8 @@ def _statute_levels() -> list[Level]:
 
 def _markdown_levels() -> list[Level]:
     return [
-        Level(f"h{depth}", re.compile(rf"^#{{{depth}}}\s+()"), _nested, lambda p, m, n: f"{p + '.' if p else '§'}{n}")
+        Level(f"h{depth}", re.compile(rf"^#{{{depth}}}(?!#)\s*()"), _nested,
+              lambda p, m, n: f"{p + '.' if p else '§'}{n}")
         for depth in range(1, 7)
     ]
 
@@ -231,7 +232,7 @@ def parse(source: SourceDocument) -> ParsedDocument:
                 level=depth + 1,
                 number=number,
                 marker=marker.strip("# "),
-                title=para.text[:body_start].rstrip("。 ") if level.kind != "article" else title,
+                title=(para.text[:body_start].rstrip("。 ") if level.kind != "article" else title).lstrip("# "),
                 label=level.make_label(parent.label if parent else None, match.group(1), number),
                 parent_id=parent_id,
                 start=para.start,

@@ -137,9 +137,6 @@ def test_goal_statement_is_not_an_obligation() -> None:
     assert modality("——发展质量明显改善。").type is None
 
 
-@pytest.mark.xfail(strict=True, reason="bug: 必要 is not a false cue, so 以及必要的宏观调控手段 gives the "
-                                        "explicit cue 要 (and 对确有必要建设的项目 likewise); the sentence is an "
-                                        "implicit imperative")
 def test_necessary_is_not_the_cue_yao() -> None:
     found = modality("加强市场供需趋势研判和信息引导，综合运用法律、经济以及必要的宏观调控手段，加强政策协调，"
                      "形成化解产能严重过剩矛盾、引导产业健康发展的合力。")
@@ -232,9 +229,6 @@ def test_no_condition() -> None:
     assert find_condition("鼓励企业积极参加各类贸易促进活动，创新国际贸易方式。") is None
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the condition regex stops at the first 要 even inside 必要/要求, "
-                                        "so conditions are cut mid-word: '对确有必', '对不符合备案', "
-                                        "'凡是不符合产业政策、准入标准、环保'")
 @pytest.mark.parametrize(("text", "condition"), [
     ("对确有必要建设的项目，在符合布局规划和环境承载力要求，以及等量或减量置换原则等基础上，"
      "由地方政府提出申请报告。", "对确有必要建设的项目"),

@@ -168,9 +168,6 @@ def test_dates_with_stray_spaces_are_not_quantities() -> None:
     assert quantities("国务院2013年 10 月 6日印发") == []
 
 
-@pytest.mark.xfail(strict=True, reason="bug: _is_year tests text[end:end+1] in '底末前后内', and the empty "
-                                        "string is in every string, so a 年 quantity at the very end of a text "
-                                        "is dropped")
 def test_years_at_end_of_text_are_kept() -> None:
     (quantity,) = quantities("贷款期限可延长至7年")
     assert (quantity.value, quantity.unit, quantity.comparator) == (Decimal(7), "年", "延长至")

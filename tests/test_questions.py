@@ -70,8 +70,6 @@ def test_sparql_fragment_is_not_answered(answerer) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="bug: a lone surrogate (JSON '\\ud800', or undecodable stdin bytes read with "
-                                        "surrogateescape) reaches the tokenizer and raises TypeError out of ask()")
 def test_lone_surrogate_does_not_crash(answerer) -> None:
     result = answerer.ask("钢铁产能\ud800利用率是多少")
     assert "error" in result or isinstance(result["answered"], bool)
@@ -120,9 +118,6 @@ def test_jsonl_one_line_out_per_line_in(jsonl_run) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="bug: a JSON line whose question holds a lone surrogate ('\\ud800') raises "
-                                        "TypeError out of ask_many, so `policykg ask --jsonl` dies with a traceback "
-                                        "and loses every answer")
 def test_jsonl_lone_surrogate(answerer) -> None:
     from kg.answer.engine import ask_many  # what `policykg ask --jsonl` runs on the lines of stdin
 
@@ -222,8 +217,6 @@ def test_updates_are_refused(text: str) -> None:
         check_read_only(text)
 
 
-@pytest.mark.xfail(strict=True, reason="bug (SSRF): a triple-quote inside comments makes check_read_only strip the "
-                                        "SERVICE between them as if it were a string; the engine then calls the URL")
 def test_service_hidden_between_commented_triple_quotes_is_refused() -> None:
     text = 'SELECT * WHERE { # """\n  SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o }\n} # """'
     with pytest.raises(QueryError):
@@ -244,8 +237,6 @@ def test_reads_are_allowed(text: str) -> None:
     assert check_read_only(text) == text
 
 
-@pytest.mark.xfail(strict=True, reason="minor bug: keywords are matched on the bare word, so a variable named ?with, "
-                                        "?add or ?create is refused as if it were an update")
 def test_variables_named_like_keywords_are_allowed() -> None:
     text = "SELECT ?add ?with WHERE { ?add ?with ?o }"
     assert check_read_only(text) == text

@@ -349,4 +349,7 @@ def ask_many(lines: list[str], answerer: Answerer) -> list[dict]:
         except PolicyKGError as exc:
             results.append({"id": item.get("id"), "answered": False, "answer": None, "evidence": [],
                             "error": str(exc)})
+        except Exception as exc:  # one bad question must not lose the answers to all the others
+            results.append({"id": item.get("id"), "answered": False, "answer": None, "evidence": [],
+                            "error": f"internal error on this question: {type(exc).__name__}"})
     return results

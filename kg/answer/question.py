@@ -69,7 +69,8 @@ def clean(raw: object) -> tuple[str, bool]:
     """Normalise a question; refuse what is not a question at all."""
     if not isinstance(raw, str):
         raise QuestionError("the question must be a string")
-    text = unicodedata.normalize("NFKC", raw)
+    text = raw.encode("utf-8", "replace").decode("utf-8")  # lone surrogates become "?"
+    text = unicodedata.normalize("NFKC", text)
     text = _CONTROL.sub(" ", text)
     text = re.sub(r"\s+", " ", text).strip()
     if not text:

@@ -174,7 +174,9 @@ def find_bearers(text: str, modality: Modality, agencies: list[tuple[int, int, s
     return bearers
 
 
-_CONDITION = re.compile(r"^(?:同时，)?((?:对|凡是|对于)[^，；。]{2,80}?(?:的|者)?)(?:，|(?=一律|要|须|应|不得))")
+_CONDITION = re.compile(
+    r"^(?:同时，)?((?:对|凡是|对于)[^，；。]{2,80}?(?:的|者)?)(?:，|(?=一律|(?<!必)要(?!求)|须|应当|均应|不得))"
+)
 
 
 def find_condition(text: str) -> str | None:

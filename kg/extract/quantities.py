@@ -57,7 +57,8 @@ def _number_pattern() -> re.Pattern[str]:
 
 def _is_year(value: str, unit: str, text: str, end: int) -> bool:
     """2015年 is a date, not a quantity; 十二五/提前一年 are time phrases."""
-    return unit == "年" and ((len(value) == 4 and value.isdigit()) or text[end: end + 1] in "底末前后内")
+    following = text[end: end + 1]
+    return unit == "年" and ((len(value) == 4 and value.isdigit()) or (following != "" and following in "底末前后内"))
 
 
 def find_quantities(text: str, industry_mentions: list[tuple[int, int, str]] | None = None,

@@ -47,7 +47,7 @@ class TimeExpression:
         }
 
 
-_YEAR = r"((?:19|20)\d{2})\s*年"
+_YEAR = r"((?:19|20)\d{2})\s*年\s*"
 _PLAN = re.compile(rf"[“\"]?(十[{CN_NUMERAL}]?)五[”\"]?(?:规划)?(期间|时期|末|末期)?")
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("instant", re.compile(rf"{_YEAR}(\d{{1,2}})\s*月(\d{{1,2}})\s*日")),
