@@ -204,9 +204,6 @@ def test_background_sentences_are_not_provisions(by_sentence) -> None:
     assert not by_sentence["end.p1.s1"].is_provision
 
 
-@pytest.mark.xfail(strict=True, reason="bug: an actor with a modifier after 鼓励/支持 (国内企业, 兼并重组企业, "
-                                        "电解铝企业) is not found as the encouraged bearer; the provision falls back "
-                                        "to the addressees")
 def test_encouraged_enterprise_with_modifier_is_the_bearer() -> None:
     assert bearers("鼓励国内企业在境外能源丰富地区建设电解铝生产基地。") == ["enterprises"]
 

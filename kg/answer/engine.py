@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kg.answer.facts import list_targets
+from kg.checklist import load_provisions
 from kg.answer.question import Question, base_unit, content_nouns, parse_question, wanted_units
 from kg.errors import PolicyKGError, QuestionError
 from kg.extract.lexicon import default_lexicon
@@ -96,6 +97,7 @@ class Answerer:
         self.top_industries = {pid: {c for c in concepts if self.lexicon.is_top_industry(c)}
                                for pid, concepts in self.expanded.items()}
         self.document = rows(self.store.query(get("document_facts").text))
+        self.provisions = {item.id: item for item in load_provisions(self.store, self.lexicon)}
         self.signatures = [r for r in rows(self.store.query(get("sentences").text))
                            if r["role"] in ("signature", "addressees")]
         self.corpus_text = "".join(p.text + p.lead + p.heading for p in self.index.passages)
@@ -297,12 +299,26 @@ class Answerer:
             best = self._best_quantity(question, evidence)
             if best is not None:
                 return best["surface"], [best], {"name": "targets", "params": {"sentence": best["sentence"]}}
+        if "who" in question.intents:
+            named = self._bearers_answer(evidence)
+            if named is not None:
+                return named
         if "applies" in question.intents:
             params = {"industry": self.lexicon.concepts[question.industries[0]].label_zh}
             if question.by_date:
                 params["by"] = question.by_date.isoformat()
             return evidence[0]["text"], [], {"name": "applies_to", "params": params}
         return evidence[0]["text"] if evidence else "", [], None
+
+    def _bearers_answer(self, evidence: list[dict]) -> tuple[str, list[dict], dict] | None:
+        """Who must act: the explicitly named bearers of the best-ranked provision that names any."""
+        for item in evidence[:3]:
+            provision = self.provisions.get(item["id"])
+            if provision is not None and provision.bearer_source == "explicit" and provision.bearers:
+                facts = [{"provision": provision.id, "bearers": provision.bearers, "modality": provision.modality}]
+                answer = f"{'、'.join(provision.bearers)} — {provision.text}"
+                return answer, facts, {"name": "obligations_of", "params": {"agency": provision.bearers[0]}}
+        return None
 
     def _best_quantity(self, question: Question, evidence: list[dict]) -> dict | None:
         tokens = set(analyse_tokens(question.search_text))

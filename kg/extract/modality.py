@@ -155,6 +155,12 @@ _SUBJECT_FOLLOW = re.compile(r"(要|须|必须|应|应当|均应|不得|可|负|
                              r"结合|利用|有偿|按规定|切实|继续|进一步|改进|及时|积极|商|抓紧|根据|按照)")
 
 
+# Before a subject: a connective, or a short locative (项目所在地省级人民政府, 各地财政).
+_SUBJECT_PREFIX = re.compile(r"(?:——|“)?(?:同时|并|由|对此|其中)?(?:[^，；。、]{0,5}所在地|本地区)?")
+# The actor a cue addresses, possibly after a short modifier: 鼓励国内企业, 支持兼并重组企业.
+_AFTER_CUE = re.compile(r"(?:严禁|禁止|鼓励|支持|引导|扶持|推动|督促|要求)(?:和引导)?[^，；。、的]{0,4}$")
+
+
 def find_bearers(text: str, modality: Modality, agencies: list[tuple[int, int, str]]) -> list[str]:
     """Actors bearing the provision: subjects of clauses, or the object of 严禁/鼓励/支持."""
     if modality.type is None or not agencies:
@@ -164,9 +170,9 @@ def find_bearers(text: str, modality: Modality, agencies: list[tuple[int, int, s
     for chain in _chains(text, agencies):
         start, end = chain[0][0], chain[-1][1]
         prefix = [text[s:start] for s in clause_starts if s <= start]
-        at_clause_start = bool(prefix) and re.fullmatch(r"(?:——|“)?(?:同时|并|由|对此|其中)?", prefix[-1]) is not None
+        at_clause_start = bool(prefix) and _SUBJECT_PREFIX.fullmatch(prefix[-1]) is not None
         followed_by_cue = bool(_SUBJECT_FOLLOW.match(text[end:]))
-        after_cue = bool(re.search(r"(严禁|禁止|鼓励|支持|引导|扶持|推动|督促|要求)(和引导)?$", text[:start]))
+        after_cue = _AFTER_CUE.search(text[:start]) is not None
         if (at_clause_start and followed_by_cue) or after_cue:
             for _, _, iri in chain:
                 if iri not in bearers:
