@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kg.answer.facts import list_targets
-from kg.checklist import load_provisions
 from kg.answer.question import Question, base_unit, content_nouns, parse_question, wanted_units
+from kg.checklist import load_provisions
 from kg.errors import PolicyKGError, QuestionError
 from kg.extract.lexicon import default_lexicon
 from kg.graph.build import citation_id
