@@ -158,7 +158,7 @@ _SUBJECT_FOLLOW = re.compile(r"(要|须|必须|应|应当|均应|不得|可|负|
 # Before a subject: a connective, or a short locative (项目所在地省级人民政府, 各地财政).
 _SUBJECT_PREFIX = re.compile(r"(?:——|“)?(?:同时|并|由|对此|其中)?(?:[^，；。、]{0,5}所在地|本地区)?")
 # The actor a cue addresses, possibly after a short modifier: 鼓励国内企业, 支持兼并重组企业.
-_AFTER_CUE = re.compile(r"(?:严禁|禁止|鼓励|支持|引导|扶持|推动|督促|要求)(?:和引导)?[^，；。、的]{0,4}$")
+_AFTER_CUE = re.compile(r"(?:严禁|禁止|鼓励|支持|引导|扶持|推动|督促|要求)(?:和引导)?[^，；。、的和及与]{0,4}$")
 
 
 def find_bearers(text: str, modality: Modality, agencies: list[tuple[int, int, str]]) -> list[str]:
