@@ -159,11 +159,12 @@ def _nested(parent: str | None, number: int) -> str:
 
 def _numbered_levels() -> list[Level]:
     cn = f"[{CN_NUMERAL}]+"
+    mark = r"(?:\*\*|#{1,6})?"  # Markdown renderings of the same headings: **一、…** or ## 一、…
     return [
-        Level("part", re.compile(rf"^({cn})、"), _nested, lambda p, m, n: int_to_cn(n)),
-        Level("item", re.compile(rf"^（({cn})）"), _nested, lambda p, m, n: f"{p or ''}（{int_to_cn(n)}）"),
-        Level("point", re.compile(r"^(\d{1,2})[.．、](?!\d)"), _nested, lambda p, m, n: f"{p or ''}{n}."),
-        Level("subpoint", re.compile(r"^[（(](\d{1,2})[）)]"), _nested, lambda p, m, n: f"{p or ''}（{n}）"),
+        Level("part", re.compile(rf"^{mark}({cn})、"), _nested, lambda p, m, n: int_to_cn(n)),
+        Level("item", re.compile(rf"^{mark}（({cn})）"), _nested, lambda p, m, n: f"{p or ''}（{int_to_cn(n)}）"),
+        Level("point", re.compile(rf"^{mark}(\d{{1,2}})[.．、](?!\d)"), _nested, lambda p, m, n: f"{p or ''}{n}."),
+        Level("subpoint", re.compile(rf"^{mark}[（(](\d{{1,2}})[）)]"), _nested, lambda p, m, n: f"{p or ''}（{n}）"),
     ]
 
 
@@ -232,7 +233,7 @@ def parse(source: SourceDocument) -> ParsedDocument:
                 level=depth + 1,
                 number=number,
                 marker=marker.strip("# "),
-                title=(para.text[:body_start].rstrip("。 ") if level.kind != "article" else title).lstrip("# "),
+                title=(para.text[:body_start].rstrip("。 ") if level.kind != "article" else title).strip("#* "),
                 label=level.make_label(parent.label if parent else None, match.group(1), number),
                 parent_id=parent_id,
                 start=para.start,
