@@ -131,8 +131,6 @@ def test_background_has_no_modality(text: str) -> None:
     assert analyse(text)._.bearers == []
 
 
-@pytest.mark.xfail(strict=True, reason="bug: 发展 is a directive verb, so the 主要目标 goal statement "
-                                        "'——发展质量明显改善。' (发展 is a noun here) becomes an implicit obligation")
 def test_goal_statement_is_not_an_obligation() -> None:
     assert modality("——发展质量明显改善。").type is None
 
@@ -236,9 +234,6 @@ def test_condition_is_not_cut_inside_a_word(text: str, condition: str) -> None:
     assert find_condition(text) == condition
 
 
-@pytest.mark.xfail(strict=True, reason="bug: '对X实施Y，…' is taken as a scope condition, so the provision's "
-                                        "action loses its main verb (action of 5.4.p1.s2 becomes just "
-                                        "'加强和改进信贷管理')")
 def test_prepositional_object_with_verb_is_not_a_condition() -> None:
     condition = find_condition("对产能严重过剩行业实施有针对性的信贷指导政策，加强和改进信贷管理。")
     assert condition is None or "实施" not in condition

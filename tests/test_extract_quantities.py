@@ -162,8 +162,6 @@ def test_dates_are_not_quantities(seed_facts) -> None:
     assert len(quantities("2015年底前淘汰16万安培以下预焙槽")) == 1  # 2015年 is a date, not 2015 years
 
 
-@pytest.mark.xfail(strict=True, reason="bug (same root as the times one): with the raw text's stray spaces "
-                                        "'2013年 10 月 6日' is not one instant, so 10月 and 6日 become quantities")
 def test_dates_with_stray_spaces_are_not_quantities() -> None:
     assert quantities("国务院2013年 10 月 6日印发") == []
 

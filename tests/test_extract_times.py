@@ -77,9 +77,6 @@ def test_instant() -> None:
     assert expr.as_dict() == {"surface": "2013年10月6日", "kind": "instant", "begin": "2013-10-06", "end": "2013-10-06"}
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the instant pattern allows spaces before 月 and 日 but not "
-                                        "after 年, so the "
-                                        "raw seed's '2013年 10 月 6日' is read as the whole year 2013 (period)")
 def test_instant_with_stray_spaces() -> None:
     expr = only("国务院2013年 10 月 6日")
     assert (expr.kind, expr.begin, expr.end) == ("instant", D(2013, 10, 6), D(2013, 10, 6))

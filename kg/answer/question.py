@@ -22,6 +22,9 @@ from kg.extract.lexicon import default_lexicon
 from kg.extract.times import find_times
 
 MAX_QUESTION_CHARS = 500
+_LOOKS_LIKE_SPARQL = re.compile(
+    r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE|INSERT|DELETE|DROP|PREFIX)\b[^{}]{0,200}\{|\?\w+\s+\?\w+\s+\?\w+", re.IGNORECASE
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 
 
@@ -77,6 +80,8 @@ def clean(raw: object) -> tuple[str, bool]:
         raise QuestionError("the question is empty")
     if not re.search(r"[\w\u4e00-\u9fff]", text):
         raise QuestionError("the question has no words, only punctuation or symbols")
+    if _LOOKS_LIKE_SPARQL.search(text):
+        raise QuestionError("this looks like a SPARQL query, not a question: use `policykg sparql` or the SPARQL page")
     truncated = len(text) > MAX_QUESTION_CHARS
     return text[:MAX_QUESTION_CHARS], truncated
 

@@ -92,10 +92,16 @@ def _first_substantive_clause(text: str) -> str:
     return ""
 
 
+_ACTION_ON_OBJECT = re.compile(r"^对于?[^的，]{1,20}?(实施|实行|采取|给予|加强|加大|进行|开展|予以|强化)")
+_RESULT_STATE = re.compile(r"明显|显著|基本|初步|得到|取得|日益|不断|大幅")
+
+
 def is_directive(text: str, starts_with_actor: bool = False) -> bool:
     """Does the sentence open with an instruction (a directive verb, or an actor followed by one)?"""
     verbs = tuple(sorted(_config()["directive"]["verbs"], key=len, reverse=True))
     body = _first_substantive_clause(text)
+    if _RESULT_STATE.search(body):  # ——发展质量明显改善: a goal reached, not an instruction
+        return False
     if body.startswith(verbs) or body.lstrip("".join(_ADVERBS)).startswith(verbs):
         return True
     # 对X，Y的产能，实施Z: the instruction follows the scope.
@@ -186,6 +192,12 @@ _CONDITION = re.compile(
 
 
 def find_condition(text: str) -> str | None:
-    """The scope condition that opens a provision: 对未取得合法手续的建设项目 / 凡是未开工的违规项目."""
+    """The scope condition that opens a provision: 对未取得合法手续的建设项目 / 凡是未开工的违规项目.
+
+    对X实施Y (对产能严重过剩行业实施…信贷指导政策) is the action itself, not a condition.
+    """
     match = _CONDITION.match(text)
-    return match.group(1) if match else None
+    if not match:
+        return None
+    condition = match.group(1)
+    return None if _ACTION_ON_OBJECT.match(condition) else condition

@@ -47,10 +47,10 @@ class TimeExpression:
         }
 
 
-_YEAR = r"((?:19|20)\d{2})\s*年\s*"
+_YEAR = r"((?:19|20)\d{2})\s*年"
 _PLAN = re.compile(rf"[“\"]?(十[{CN_NUMERAL}]?)五[”\"]?(?:规划)?(期间|时期|末|末期)?")
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("instant", re.compile(rf"{_YEAR}(\d{{1,2}})\s*月(\d{{1,2}})\s*日")),
+    ("instant", re.compile(rf"{_YEAR}\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日")),
     ("deadline", re.compile(rf"(?:到|至|在)?{_YEAR}(?:年?底|年?末)?(?:以)?前")),
     ("deadline", re.compile(rf"(?:到|至){_YEAR}(?:年?底|年?末)?")),
     ("from", re.compile(rf"{_YEAR}(?:年?底|年?末)?(?:以)?后")),
