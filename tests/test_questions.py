@@ -271,3 +271,46 @@ def test_sparql_cli_refuses_updates(built_data) -> None:
     read = run_cli("sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s a pkg:Provision }", data=built_data)
     assert read.returncode == 0, read.stderr
     assert json.loads(read.stdout)["rows"][0]["n"] > 100
+
+
+# ------------------------------------------------------------------ answer composition and support checks
+@pytest.mark.slow
+def test_who_question_names_the_bearer(answerer) -> None:
+    result = answerer.ask("产能置换方案由哪一级政府负责制定？")
+    assert result["answered"] and result["answer"].startswith("省级人民政府")
+    assert result["query"]["name"] == "obligations_of"
+
+
+@pytest.mark.slow
+def test_quantity_for_a_year_the_document_does_not_quantify_is_not_found(answerer) -> None:
+    assert answerer.ask("到2020年水泥熟料要再淘汰多少产能？")["answered"] is False
+    assert answerer.ask("2015年底前要再淘汰多少炼钢产能？")["answer"] == "1500万吨"
+
+
+@pytest.mark.slow
+def test_quantity_in_a_unit_the_graph_never_has_is_not_found(answerer) -> None:
+    result = answerer.ask("中央财政安排的奖励资金一共多少亿元？")
+    assert result["answered"] is False and "亿元" not in result["answer"][:3]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", [
+    "What is the personal income tax threshold?",
+    "What is the minimum wage in Shanghai?",
+    "How much did the stock market rise last year?",
+])
+def test_english_question_without_counterpart_is_not_found(answerer, question: str) -> None:
+    assert answerer.ask(question)["answered"] is False
+
+
+@pytest.mark.slow
+def test_english_phrase_in_the_corpus_is_answered(answerer) -> None:
+    result = answerer.ask("What does the document say about export tax rebates?")
+    assert result["answered"] and "出口退税" in result["evidence"][0]["text"]
+
+
+@pytest.mark.slow
+def test_addressee_question_cites_the_addressee_line(answerer) -> None:
+    result = answerer.ask("这份意见的主送单位有哪些？")
+    assert result["answered"] and result["query"]["name"] == "document_facts"
+    assert any("各省、自治区、直辖市人民政府" in item["text"] for item in result["evidence"][:5])

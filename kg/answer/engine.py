@@ -37,7 +37,7 @@ from kg.retrieval import SentenceIndex, analyse_tokens, reciprocal_rank_fusion
 DENSE_FLOOR_ZH = float(os.environ.get("POLICYKG_DENSE_FLOOR_ZH", "0.85"))
 DENSE_FLOOR_EN = float(os.environ.get("POLICYKG_DENSE_FLOOR_EN", "0.80"))
 MISSING_NOUNS_FLOOR = 0.5
-MISSING_WORDS_FLOOR_EN = 0.34
+MISSING_WORDS_FLOOR_EN = 0.33
 DENSE_CONFIDENT_ZH = float(os.environ.get("POLICYKG_DENSE_CONFIDENT_ZH", "0.90"))
 DENSE_WEIGHT_ZH = float(os.environ.get("POLICYKG_DENSE_WEIGHT_ZH", "1.0"))
 DENSE_WEIGHT_EN = float(os.environ.get("POLICYKG_DENSE_WEIGHT_EN", "0.5"))
@@ -190,10 +190,13 @@ class Answerer:
         else:
             # The same test as for Chinese nouns, on the question's words that the glossary translates.
             terms = question.english_terms
-            missing = [w for w, renderings in terms.items() if not any(self._present(r) for r in renderings)]
+            missing = [w for w, renderings in terms.items()
+                       if not any(r in self.corpus_text or self._known_term(r) for r in renderings)]
             if terms and len(missing) / len(terms) >= MISSING_WORDS_FLOOR_EN:
                 return f"the corpus has no counterpart of: {', '.join(missing)}"
-            if len(terms) - len(missing) < 2 and (dense_max is None or dense_max < DENSE_FLOOR_EN):
+            # A matched phrase ("export tax rebates") is as telling as two single words.
+            present = sum(2 if " " in w else 1 for w in terms if w not in missing)
+            if present < 2 and (dense_max is None or dense_max < DENSE_FLOOR_EN):
                 return "no sentence is close enough to the question"
         gap = self._quantity_gap(question, fused)
         if gap:

@@ -106,9 +106,16 @@ def parse_question(raw: object) -> Question:
     if question.language == "en":
         extra += [lexicon.concepts[i].label_zh for i in question.entities]
         glossary = _config()["glossary"]
-        for word in re.findall(r"[a-z][a-z-]*", text.lower()):
+        lowered = covered = text.lower()
+        for phrase in sorted(_config()["phrases"], key=len, reverse=True):
+            pattern = re.compile(rf"\b{re.escape(phrase)}\b")
+            if pattern.search(covered):
+                question.english_terms[phrase] = _config()["phrases"][phrase]
+                extra += _config()["phrases"][phrase]
+                covered = pattern.sub(" ", covered)  # the phrase, not its words, decides coverage
+        for word in re.findall(r"[a-z][a-z-]*", lowered):
             renderings = next((glossary[form] for form in _word_forms(word) if form in glossary), [])
-            if renderings:
+            if renderings and re.search(rf"\b{re.escape(word)}\b", covered):
                 question.english_terms[word] = renderings
             extra += renderings
         for concept in mentions:
