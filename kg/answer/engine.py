@@ -175,7 +175,7 @@ class Answerer:
         for iri in question.entities:
             if not (self.lexicon.descendants(iri) & self.mentioned):
                 concept = self.lexicon.concepts[iri]
-                return f"the corpus says nothing about {concept.label_zh} ({concept.label_en})"
+                return f"文件未涉及{concept.label_zh} / the corpus says nothing about {concept.label_en or concept.label_zh}"
         dense_max = float(dense.max()) if dense.size and self.mode != "bm25" else None
         if question.language == "zh":
             nouns = content_nouns(question.text)
@@ -184,25 +184,25 @@ class Answerer:
             # them close, so missing nouns only decide when the dense similarity is not confident.
             confident = dense_max is not None and dense_max >= DENSE_CONFIDENT_ZH
             if nouns and len(missing) / len(nouns) >= MISSING_NOUNS_FLOOR and not confident:
-                return f"the corpus never mentions {'、'.join(missing)}"
+                return f"文件中没有“{'、'.join(missing)}” / the corpus never mentions these terms"
             if dense_max is not None and dense_max < DENSE_FLOOR_ZH:
-                return "no sentence is close enough to the question"
+                return "没有与问题足够接近的句子 / no sentence is close enough to the question"
         else:
             # The same test as for Chinese nouns, on the question's words that the glossary translates.
             terms = question.english_terms
             missing = [w for w, renderings in terms.items()
                        if not any(r in self.corpus_text or self._known_term(r) for r in renderings)]
             if terms and len(missing) / len(terms) >= MISSING_WORDS_FLOOR_EN:
-                return f"the corpus has no counterpart of: {', '.join(missing)}"
+                return f"文件中没有对应内容 / the corpus has no counterpart of: {', '.join(missing)}"
             # A matched phrase ("export tax rebates") is as telling as two single words.
             present = sum(2 if " " in w else 1 for w in terms if w not in missing)
             if present < 2 and (dense_max is None or dense_max < DENSE_FLOOR_EN):
-                return "no sentence is close enough to the question"
+                return "没有与问题足够接近的句子 / no sentence is close enough to the question"
         gap = self._quantity_gap(question, fused)
         if gap:
             return gap
         if self.mode == "bm25" and (not bm25.size or float(bm25.max()) <= 0):
-            return "no sentence shares a term with the question"
+            return "没有句子包含问题中的词 / no sentence shares a term with the question"
         return None
 
     def _quantity_gap(self, question: Question, fused: np.ndarray) -> str | None:
@@ -210,7 +210,7 @@ class Answerer:
         if "quantity" not in question.intents or "document" in question.intents:
             return None
         if question.asked_unit and question.asked_unit not in self.quantity_units:
-            return f"the document states no figure in {question.asked_unit}"
+            return f"文件没有以{question.asked_unit}计的数字 / the document states no figure in {question.asked_unit}"
         if question.years:
             top = [self.index.passages[i].id for i in np.argsort(-fused, kind="stable")[:EVIDENCE_K]]
             candidates = [q for pid in top for q in self.quantities.get(pid, []) if self._relevant(question, q)]
@@ -218,7 +218,7 @@ class Answerer:
             if candidates and len(dated) == len(candidates) and not any(
                     int(str(q["date"])[:4]) in question.years for q in dated):
                 years = "、".join(str(y) for y in question.years)
-                return f"the document gives no figure for {years}"
+                return f"文件没有给出{years}年的数字 / the document gives no figure for {years}"
         return None
 
     def _relevant(self, question: Question, quantity: dict) -> bool:
@@ -269,7 +269,7 @@ class Answerer:
         if question.truncated:
             result["warning"] = f"the question was cut to {len(question.text)} characters"
         if reason is not None:
-            result["answer"] = f"未找到 / not found: {reason}"
+            result["answer"] = f"未找到 / not found：{reason}"
             result["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)
             return result
         answer, facts, query = self._compose(question, evidence)

@@ -37,8 +37,16 @@ class SentenceFacts:
 
     @property
     def deadline(self) -> dt.date | None:
-        dues = [t.due for t in self.times if t.due is not None and t.kind == "deadline"]
-        dues = dues or [t.due for t in self.times if t.due is not None]
+        """When the provision is due: the deadline its numbers are due by, else the earliest one.
+
+        In 在提前一年完成"十二五"…目标任务基础上，…2015年底前再淘汰炼铁1500万吨 the early 十二五 goal is
+        the basis; the targets, and so the provision, are due 2015-12-31.
+        """
+        deadlines = [t for t in self.times if t.due is not None and t.kind == "deadline"]
+        governing = [t for t in deadlines if any(t.end_char <= q.start_char for q in self.quantities)]
+        if governing:
+            return max(t.due for t in governing)
+        dues = [t.due for t in deadlines] or [t.due for t in self.times if t.due is not None]
         return min(dues) if dues else None
 
     @property
