@@ -16,6 +16,7 @@ For each question:
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from kg.retrieval import SentenceIndex, analyse_tokens, reciprocal_rank_fusion
 DENSE_FLOOR_ZH = float(os.environ.get("POLICYKG_DENSE_FLOOR_ZH", "0.85"))
 DENSE_FLOOR_EN = float(os.environ.get("POLICYKG_DENSE_FLOOR_EN", "0.80"))
 MISSING_NOUNS_FLOOR = 0.5
+HORIZON_YEARS = 5
 MISSING_WORDS_FLOOR_EN = 0.33
 DENSE_CONFIDENT_ZH = float(os.environ.get("POLICYKG_DENSE_CONFIDENT_ZH", "0.90"))
 DENSE_WEIGHT_ZH = float(os.environ.get("POLICYKG_DENSE_WEIGHT_ZH", "1.0"))
@@ -88,6 +90,7 @@ class Answerer:
             self.quantities[record["sentence"]].append(record)
         self.mentioned = {c for item in self.info.values() for c in item.concepts}
         self.quantity_units = {base_unit(q["unit"]) for found in self.quantities.values() for q in found}
+        self.quantity_unit_words = {q["unit"] for found in self.quantities.values() for q in found} | {"多少", "几"}
         counts: dict[str, int] = defaultdict(int)
         for item in self.info.values():
             for concept in item.concepts:
@@ -97,6 +100,9 @@ class Answerer:
         self.top_industries = {pid: {c for c in concepts if self.lexicon.is_top_industry(c)}
                                for pid, concepts in self.expanded.items()}
         self.document = rows(self.store.query(get("document_facts").text))
+        issued = [int(str(d["date"])[:4]) for d in self.document if d.get("date")]
+        # Undated targets belong to the document's own horizon: from issue to five years on (通过5年努力).
+        self.horizon = {y for start in issued for y in range(start, start + HORIZON_YEARS + 1)}
         self.provisions = {item.id: item for item in load_provisions(self.store, self.lexicon)}
         self.signatures = [r for r in rows(self.store.query(get("sentences").text))
                            if r["role"] in ("signature", "addressees")]
@@ -206,20 +212,46 @@ class Answerer:
         return None
 
     def _quantity_gap(self, question: Question, fused: np.ndarray) -> str | None:
-        """A number the graph does not hold: a unit no quantity has (亿元), or a year none is dated (2020)."""
-        if "quantity" not in question.intents or "document" in question.intents:
+        """A number the graph does not hold.
+
+        Answers are extractive: a question asking for a number is answered only if a quantity in the
+        best sentences fits it — same industry (through the taxonomy), same unit if one is asked, a
+        date in the asked year (undated targets fall in the document's horizon), and a sentence that
+        shares a content word with the question. "到2020年…多少", "多少万载重吨", "how many tonnes of
+        aluminium" have no such quantity and get "not found" rather than a borrowed number.
+        """
+        if not (question.asked_unit or {"quantity", "figure"} & set(question.intents)) \
+                or "document" in question.intents:
             return None
         if question.asked_unit and question.asked_unit not in self.quantity_units:
             return f"文件没有以{question.asked_unit}计的数字 / the document states no figure in {question.asked_unit}"
-        if question.years:
-            top = [self.index.passages[i].id for i in np.argsort(-fused, kind="stable")[:EVIDENCE_K]]
-            candidates = [q for pid in top for q in self.quantities.get(pid, []) if self._relevant(question, q)]
-            dated = [q for q in candidates if q["date"]]
-            if candidates and len(dated) == len(candidates) and not any(
-                    int(str(q["date"])[:4]) in question.years for q in dated):
-                years = "、".join(str(y) for y in question.years)
-                return f"文件没有给出{years}年的数字 / the document gives no figure for {years}"
-        return None
+        top = [self.index.passages[i] for i in np.argsort(-fused, kind="stable")[:EVIDENCE_K]]
+        words = self._content_words(question)
+        fitting = [q for passage in top for q in self.quantities.get(passage.id, [])
+                   if self._relevant(question, q) and self._in_years(question, q)
+                   and (not words or self._shares_word(words, passage))]
+        if fitting:
+            return None
+        years = f"{'、'.join(str(y) for y in question.years)}年" if question.years else ""
+        return f"文件没有给出{years}这一数字 / the document gives no such figure{' for ' + years if years else ''}"
+
+    def _in_years(self, question: Question, quantity: dict) -> bool:
+        if not question.years:
+            return True
+        if quantity["date"]:
+            return int(str(quantity["date"])[:4]) in question.years
+        return any(year in self.horizon for year in question.years)
+
+    def _content_words(self, question: Question) -> set[str]:
+        """Question words that are not entity names, question words or units: what the number is about."""
+        names = {self.lexicon.concepts[i].label_zh for i in question.entities}
+        tokens = set(analyse_tokens(question.search_text if question.language == "en" else question.text))
+        return {t for t in tokens if re.search(r"[\u4e00-\u9fff]", t) and t not in names
+                and not re.search(r"\d", t) and t not in self.quantity_unit_words}
+
+    def _shares_word(self, words: set[str], passage) -> bool:  # noqa: ANN001
+        context = passage.text + passage.lead + passage.heading
+        return any(word in context for word in words)
 
     def _relevant(self, question: Question, quantity: dict) -> bool:
         """Could this quantity answer the question: same industry (through the taxonomy) and unit, if asked?"""

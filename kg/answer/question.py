@@ -151,9 +151,9 @@ def _asked_unit(question: Question) -> str | None:
     match = re.search(r"(?:多少|几)个?(" + "|".join(map(re.escape, units)) + ")", question.text)
     if match:
         return base_unit(match.group(1))
-    match = re.search(r"\b(?:how many|in|number of)\s+([a-z]+(?: boxes)?)", question.text.lower())
-    if match and match.group(1) in _EN_UNITS:
-        return _EN_UNITS[match.group(1)]
+    for match in re.finditer(r"\b(?:how many|in|number of|what|which)\s+([a-z]+(?: boxes)?)", question.text.lower()):
+        if match.group(1) in _EN_UNITS:
+            return _EN_UNITS[match.group(1)]
     return None
 
 
