@@ -187,11 +187,17 @@ def _intents(question: Question) -> list[str]:
         cues = intents.get(f"{name}_zh", []) + intents.get(f"{name}_en", [])
         if any(cue in text for cue in cues):
             found.append(name)
-    if "document" not in found and any(re.search(p, text) for p in intents.get("document_patterns", [])):
+    if "document" not in found and any(re.search(p, text) for p in intents["document_patterns"]):
         found.insert(0, "document")
+    # "由谁制定" is about the document only when nothing else is named or the document is (这份意见, this opinion).
+    if "document" in found and question.entities and not re.search(_DOCUMENT_WORDS, text):
+        found.remove("document")
     if question.industries and (question.by_date or question.from_date):
         found.append("applies")
     return found or ["search"]
+
+
+_DOCUMENT_WORDS = r"(这份|该|本|此)(文件|意见|通知|文)|\b(this|the) (document|opinion|guideline|circular|notice)\b"
 
 
 def wanted_units(question: Question) -> list[str]:
