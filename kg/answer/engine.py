@@ -249,7 +249,7 @@ class Answerer:
         return {t for t in tokens if re.search(r"[\u4e00-\u9fff]", t) and t not in names
                 and not re.search(r"\d", t) and t not in self.quantity_unit_words}
 
-    def _shares_word(self, words: set[str], passage) -> bool:  # noqa: ANN001
+    def _shares_word(self, words: set[str], passage) -> bool:
         context = passage.text + passage.lead + passage.heading
         return any(word in context for word in words)
 
