@@ -181,7 +181,8 @@ class Answerer:
         for iri in question.entities:
             if not (self.lexicon.descendants(iri) & self.mentioned):
                 concept = self.lexicon.concepts[iri]
-                return f"文件未涉及{concept.label_zh} / the corpus says nothing about {concept.label_en or concept.label_zh}"
+                english = concept.label_en or concept.label_zh
+                return f"文件未涉及{concept.label_zh} / the corpus says nothing about {english}"
         dense_max = float(dense.max()) if dense.size and self.mode != "bm25" else None
         if question.language == "zh":
             nouns = content_nouns(question.text)
