@@ -278,7 +278,7 @@ def test_sparql_cli_refuses_updates(built_data) -> None:
 def test_who_question_names_the_bearer(answerer) -> None:
     result = answerer.ask("产能置换方案由哪一级政府负责制定？")
     assert result["answered"] and result["answer"].startswith("省级人民政府")
-    assert result["query"]["name"] == "obligations_of"
+    assert result["query"]["name"] == "provisions" and result["facts"][0]["bearers"][0] == "省级人民政府"
 
 
 @pytest.mark.slow
@@ -314,3 +314,15 @@ def test_addressee_question_cites_the_addressee_line(answerer) -> None:
     result = answerer.ask("这份意见的主送单位有哪些？")
     assert result["answered"] and result["query"]["name"] == "document_facts"
     assert any("各省、自治区、直辖市人民政府" in item["text"] for item in result["evidence"][:5])
+
+
+@pytest.mark.slow
+def test_applies_to_question_runs_the_named_query(answerer) -> None:
+    result = answerer.ask("What applies to electrolytic aluminium by 2015?")
+    assert result["query"] == {"name": "applies_to", "params": {
+        "industry": "https://w3id.org/policykg/industry/electrolytic-aluminium", "by": "2015-12-31"}}
+    dated = [fact["provision"] for fact in result["facts"] if fact["deadline"]]
+    assert "guofa-2013-41/4.p4.s2" in dated and result["facts"][: len(dated)] == [
+        fact for fact in result["facts"] if fact["deadline"]]  # dated provisions come first
+    assert all(fact["deadline"] is None or fact["deadline"] <= "2015-12-31" for fact in result["facts"])
+    assert "16万安培" in result["answer"]

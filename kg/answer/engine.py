@@ -334,17 +334,33 @@ class Answerer:
         if "quantity" in question.intents or "figure" in question.intents:
             best = self._best_quantity(question, evidence)
             if best is not None:
-                return best["surface"], [best], {"name": "targets", "params": {"sentence": best["sentence"]}}
+                # The quantities come from the targets query run at start-up; this one row answers.
+                return best["surface"], [best], {"name": "targets", "params": {}, "row": best["id"]}
         if "who" in question.intents:
             named = self._bearers_answer(evidence)
             if named is not None:
                 return named
         if "applies" in question.intents:
-            params = {"industry": self.lexicon.concepts[question.industries[0]].label_zh}
-            if question.by_date:
-                params["by"] = question.by_date.isoformat()
-            return evidence[0]["text"], [], {"name": "applies_to", "params": params}
+            return self._applies_answer(question, evidence)
         return evidence[0]["text"] if evidence else "", [], None
+
+    def _applies_answer(self, question: Question, evidence: list[dict]) -> tuple[str, list[dict], dict]:
+        """What applies to an industry by a date: the named query's provisions are the facts; the best
+        ranked sentence among them (else the best evidence) is the short answer."""
+        industry = next((i for i in question.industries if not self.lexicon.is_group(i)), question.industries[0])
+        params: dict[str, str] = {"industry": industry}
+        if question.by_date:
+            params["by"] = question.by_date.isoformat()
+        query = get("applies_to")
+        found = rows(self.store.query(query.text, query.bind(params)))
+        facts = [{"provision": citation_id(str(r["sentence"]).split("/doc/", 1)[1].split("/", 1)[0], str(r["cite"])),
+                  "label": r["label"], "modality": r["modality"], "deadline": r["deadline"], "scope": r["scope"]}
+                 for r in found]
+        # Dated and industry-specific provisions first: they are what "by 2015" asks about.
+        facts.sort(key=lambda fact: (fact["deadline"] is None, fact["scope"] != "specific"))
+        applying = {fact["provision"] for fact in facts}
+        best = next((item["text"] for item in evidence if item["id"] in applying), evidence[0]["text"])
+        return best, facts, {"name": "applies_to", "params": params}
 
     def _bearers_answer(self, evidence: list[dict]) -> tuple[str, list[dict], dict] | None:
         """Who must act: the explicitly named bearers of the best-ranked provision that names any."""
@@ -353,7 +369,7 @@ class Answerer:
             if provision is not None and provision.bearer_source == "explicit" and provision.bearers:
                 facts = [{"provision": provision.id, "bearers": provision.bearers, "modality": provision.modality}]
                 answer = f"{'、'.join(provision.bearers)} — {provision.text}"
-                return answer, facts, {"name": "obligations_of", "params": {"agency": provision.bearers[0]}}
+                return answer, facts, {"name": "provisions", "params": {}, "row": provision.id}
         return None
 
     def _best_quantity(self, question: Question, evidence: list[dict]) -> dict | None:
