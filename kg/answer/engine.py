@@ -342,6 +342,9 @@ class Answerer:
                 return named
         if "applies" in question.intents:
             return self._applies_answer(question, evidence)
+        if "where" in question.intents and evidence:
+            top = evidence[0]
+            return f"{top['section']}（{top['label']}）：{top['text']}", [], None
         return evidence[0]["text"] if evidence else "", [], None
 
     def _applies_answer(self, question: Question, evidence: list[dict]) -> tuple[str, list[dict], dict]:

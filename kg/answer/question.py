@@ -183,7 +183,7 @@ def _intents(question: Question) -> list[str]:
     intents = _config()["intents"]
     text = question.text.lower()
     found = []
-    for name in ("document", "quantity", "figure", "who", "prohibition", "actor"):
+    for name in ("document", "quantity", "figure", "who", "where", "prohibition", "actor"):
         cues = intents.get(f"{name}_zh", []) + intents.get(f"{name}_en", [])
         if any(cue in text for cue in cues):
             found.append(name)
