@@ -329,7 +329,10 @@ def test_applies_to_question_runs_the_named_query(answerer) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("question", ["文件哪部分讲到项目信息库？", "Where does the document discuss the project information database?"])
+@pytest.mark.parametrize("question", [
+    "文件哪部分讲到项目信息库？",
+    "Where does the document discuss the project information database?",
+])
 def test_where_question_answers_with_the_section_path(answerer, question: str) -> None:
     answer = answerer.ask(question)["answer"]
     assert answer.startswith("五、政策措施 › （八）建立项目信息库和公开制度") and "五（八）¶1" in answer
