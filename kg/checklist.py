@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from kg.errors import QueryError
 from kg.extract.lexicon import Lexicon, default_lexicon
 from kg.graph.build import citation_id
-from kg.graph.store import GraphStore, rows
+from kg.graph.store import GraphStore, open_store, rows
 from kg.queries import get, to_term
 
 MODALITIES = ("obligation", "prohibition", "permission", "encouragement")
@@ -71,7 +71,7 @@ def _labels(lexicon: Lexicon, iris: list[str]) -> list[str]:
 def load_provisions(store: GraphStore | None = None, lexicon: Lexicon | None = None) -> list[ChecklistItem]:
     lexicon = lexicon or default_lexicon()
     items: dict[str, ChecklistItem] = {}
-    for row in rows((store or GraphStore()).query(get("provisions").text)):
+    for row in rows((store or open_store()).query(get("provisions").text)):
         bearers = str(row["bearers"] or "").split()
         industries = str(row["industries"] or "").split()
         regions = str(row["regions"] or "").split()
@@ -161,7 +161,7 @@ def trace(agency: str, store: GraphStore | None = None) -> dict[str, list[Checkl
 
 def cite(citation: str, store: GraphStore | None = None) -> dict:
     """A sentence (or its provision) with its paragraph and place in the document."""
-    store = store or GraphStore()
+    store = store or open_store()
     cleaned = citation.strip().removesuffix("/provision")
     if "/" not in cleaned:
         raise QueryError(f"citation {citation!r} should look like DOC/ID, e.g. guofa-2013-41/3.1.p2.s3")

@@ -65,10 +65,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from kg.graph.store import GraphStore, rows
+    from kg.graph.store import open_store, rows
     from kg.queries import get
 
-    store = GraphStore()
+    store = open_store()
     counts = {str(r["class"]).rsplit("#", 1)[-1].rsplit("/", 1)[-1]: r["count"]
               for r in rows(store.query(get("stats").text))}
     stats = {"triples": store.triple_count(), "graphs": store.named_graphs(), "counts": counts}
@@ -112,7 +112,7 @@ def cmd_targets(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from kg.graph.store import GraphStore, rows
+    from kg.graph.store import open_store, rows
     from kg.queries import get, named_queries
 
     if args.list or not args.name:
@@ -127,7 +127,7 @@ def cmd_query(args: argparse.Namespace) -> int:
             raise PolicyKGError(f"--param expects k=v, got {item!r}")
         key, value = item.split("=", 1)
         values[key.strip()] = value.strip()
-    records = rows(GraphStore().query(query.text, query.bind(values)))
+    records = rows(open_store().query(query.text, query.bind(values)))
     if args.format == "json":
         _print_json(records)
     else:
@@ -213,6 +213,30 @@ def cmd_cite(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """The scale-out path: the oxigraph server binary, read-only, on the built store."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    from kg.config import store_dir
+    from kg.graph.store import GraphStore
+
+    GraphStore()  # a clear error when there is no store yet
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    if not Path(binary).exists():
+        raise PolicyKGError("the oxigraph server binary is missing: pip install oxigraph==0.5.13")
+    endpoint = f"http://{args.host}:{args.port}"
+    print(f"serving {store_dir()} read-only at {endpoint}/query\n"
+          f"readers use it with POLICYKG_SPARQL_ENDPOINT={endpoint}", file=sys.stderr)
+    command = [binary, "serve-read-only", "--location", str(store_dir()), "--bind", f"{args.host}:{args.port}",
+               "--union-default-graph"]
+    try:
+        return subprocess.run(command, check=False).returncode
+    except KeyboardInterrupt:
+        return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policykg", description="Chinese policy documents as a cited knowledge graph")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -275,6 +299,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", help="e.g. guofa-2013-41/3.1.p2.s3")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_cite)
+
+    p = sub.add_parser("serve", help="serve the store over SPARQL HTTP (oxigraph server, read-only)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7878)
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("ask", help="answer a question with cited evidence")
     p.add_argument("question", nargs="*")

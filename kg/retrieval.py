@@ -27,7 +27,7 @@ from tqdm import tqdm
 from kg import config
 from kg.errors import StoreError
 from kg.graph.build import citation_id
-from kg.graph.store import GraphStore, rows
+from kg.graph.store import GraphStore, open_store, rows
 from kg.queries import get
 
 INDEX_ROLES = ("lead", "body")
@@ -77,7 +77,7 @@ def analyse_tokens(text: str) -> list[str]:
 
 
 def load_passages(store: GraphStore | None = None) -> list[Passage]:
-    store = store or GraphStore()
+    store = store or open_store()
     passages = []
     from kg.extract.lexicon import default_lexicon
 

@@ -29,7 +29,7 @@ from kg.checklist import load_provisions
 from kg.errors import PolicyKGError, QuestionError
 from kg.extract.lexicon import default_lexicon
 from kg.graph.build import citation_id
-from kg.graph.store import GraphStore, rows
+from kg.graph.store import GraphStore, open_store, rows
 from kg.queries import get
 from kg.retrieval import SentenceIndex, analyse_tokens, reciprocal_rank_fusion
 
@@ -69,7 +69,7 @@ class Answerer:
                  encoder: object | None = None, mode: str = "hybrid") -> None:
         from kg.embedding import load_encoder
 
-        self.store = store or GraphStore()
+        self.store = store or open_store()
         self.index = index or SentenceIndex.load()
         self.mode = mode
         self.encoder = encoder if encoder is not None or mode == "bm25" else load_encoder()

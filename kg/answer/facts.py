@@ -5,7 +5,7 @@ from __future__ import annotations
 from kg.errors import QueryError
 from kg.extract.lexicon import default_lexicon
 from kg.graph.build import citation_id
-from kg.graph.store import GraphStore, rows
+from kg.graph.store import GraphStore, open_store, rows
 from kg.queries import get
 
 
@@ -19,7 +19,7 @@ def list_targets(industry: str | None = None, kind: str | None = None,
     params = {"kind": kind} if kind else {}
     wanted = industry_filter(industry)
     records = []
-    for row in rows((store or GraphStore()).query(query.text, query.bind(params))):
+    for row in rows((store or open_store()).query(query.text, query.bind(params))):
         if wanted is not None and row["industry"] not in wanted:
             continue
         sentence = citation_id(_doc_id(str(row["sentence"])), str(row["cite"]))

@@ -5,14 +5,14 @@ from __future__ import annotations
 import threading
 
 from kg.errors import QueryError
-from kg.graph.store import GraphStore, rows
+from kg.graph.store import GraphStore, open_store, rows
 from kg.queries import check_read_only
 
 
 def run_read_only(sparql: str, *, store: GraphStore | None = None, limit: int = 1000,
                   timeout: float = 10.0) -> dict:
     check_read_only(sparql)
-    store = store or GraphStore()
+    store = store or open_store()
     outcome: dict = {}
 
     def work() -> None:

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import networkx as nx
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
-from kg.graph.store import PREFIXES, GraphStore
+from kg.graph.store import PREFIXES, GraphStore, open_store
 
 
 def export(fmt: str, store: GraphStore | None = None) -> bytes:
-    store = store or GraphStore()
+    store = store or open_store()
     if fmt == "nq":
         return store.dump_nquads() + b"\n"
-    graph = Graph()
+    graph = store.all_triples()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
-    for triple in store.dataset.triples((None, None, None)):
-        graph.add(triple)
     if fmt == "ttl":
         return graph.serialize(format="turtle").encode("utf-8")
     if fmt == "jsonld":
@@ -28,9 +26,9 @@ def export(fmt: str, store: GraphStore | None = None) -> bytes:
 
 def to_networkx(store: GraphStore | None = None) -> nx.MultiDiGraph:
     """IRIs become nodes and object properties edges; literals become node attributes."""
-    store = store or GraphStore()
+    store = store or open_store()
     view = nx.MultiDiGraph()
-    for subject, predicate, obj in store.dataset.triples((None, None, None)):
+    for subject, predicate, obj in store.all_triples():
         if not isinstance(subject, URIRef):
             continue
         key = str(predicate)

@@ -1,17 +1,27 @@
-"""The embedded Oxigraph store, used through rdflib (oxrdflib).
+"""The graph store: embedded Oxigraph through rdflib (oxrdflib), or a SPARQL endpoint.
 
 Writes are atomic: a build writes a complete new store in a sibling folder
 and swaps it in with two renames, so a failed build leaves the previous store
 intact. Readers open the store read-only; queries run over the union of the
 named graphs (one per document plus the ontology graph), so the dataset's
 default graph has a fixed identity and a reopened store is never "empty".
+
+For scale-out, ``policykg serve`` runs the ``oxigraph`` server binary (from the
+``oxigraph`` PyPI package) read-only on the same store, and setting
+``POLICYKG_SPARQL_ENDPOINT`` makes every reader use :class:`RemoteGraphStore`
+instead: same interface, same named queries, parameters bound as ``VALUES``
+at the head of the WHERE group (serialised RDF terms, never pasted text).
 """
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import shutil
 import tempfile
+import urllib.error
+import urllib.request
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -69,6 +79,12 @@ class GraphStore:
             message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise QueryError(f"SPARQL error: {message[:300]}") from None
 
+    def all_triples(self) -> Graph:
+        graph = Graph()
+        for triple in self.dataset.triples((None, None, None)):
+            graph.add(triple)
+        return graph
+
     def named_graphs(self) -> list[str]:
         return sorted(str(g.value) for g in self.oxigraph.named_graphs())
 
@@ -79,6 +95,77 @@ class GraphStore:
         """All quads, sorted: equal bytes mean equal stores."""
         lines = sorted(str(quad) + " ." for quad in self.oxigraph)
         return "\n".join(lines).encode("utf-8")
+
+
+class RemoteGraphStore:
+    """The same read interface over a SPARQL endpoint (``oxigraph serve-read-only --union-default-graph``)."""
+
+    def __init__(self, endpoint: str, timeout: float = 30.0) -> None:
+        self.endpoint = endpoint.rstrip("/")
+        self.path = None
+        self.timeout = timeout
+        try:
+            self._post("ASK { ?s ?p ?o }", "application/sparql-results+json")
+        except StoreError as exc:
+            raise StoreError(f"SPARQL endpoint {self.endpoint} is not answering: {exc}") from None
+
+    def _post(self, sparql: str, accept: str) -> tuple[bytes, str]:
+        request = urllib.request.Request(
+            self.endpoint + "/query", data=sparql.encode("utf-8"), method="POST",
+            headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return response.read(), response.headers.get("Content-Type", "")
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode("utf-8", "replace").strip().splitlines()[:1]
+            raise QueryError(f"SPARQL error: {(detail or [str(exc)])[0][:300]}") from None
+        except (urllib.error.URLError, OSError) as exc:
+            raise StoreError(str(getattr(exc, "reason", exc))) from None
+
+    def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> Result:
+        prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+        text = _inline_bindings(sparql, bindings or {})
+        data, content_type = self._post(prologue + text, "application/sparql-results+json, application/n-triples")
+        if "n-triples" in content_type or "turtle" in content_type:
+            result = Result("CONSTRUCT")
+            result.graph = Graph().parse(data=data, format="nt" if "n-triples" in content_type else "turtle")
+            return result
+        return Result.parse(io.BytesIO(data), format="json")
+
+    def all_triples(self) -> Graph:
+        return self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").graph
+
+    def named_graphs(self) -> list[str]:
+        return sorted(str(r["g"]) for r in rows(self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")))
+
+    def triple_count(self) -> int:
+        return int(rows(self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))[0]["n"])
+
+    def dump_nquads(self) -> bytes:
+        raise StoreError("an N-Quads dump needs the embedded store; run it where the store is")
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def _inline_bindings(sparql: str, bindings: Mapping[str, Identifier]) -> str:
+    """Bind parameters as a VALUES block opening the WHERE group, so filters in the group see them."""
+    if not bindings:
+        return sparql
+    match = _WHERE.search(sparql)
+    if match is None:
+        raise QueryError("a query with parameters needs a WHERE clause")
+    names = " ".join(f"?{name}" for name in bindings)
+    values = " ".join(term.n3() for term in bindings.values())
+    return f"{sparql[: match.end()]}\n  VALUES ({names}) {{ ({values}) }}\n{sparql[match.end():]}"
+
+
+def open_store(path: Path | None = None) -> GraphStore | RemoteGraphStore:
+    """The configured store: the endpoint in POLICYKG_SPARQL_ENDPOINT if set, else the embedded one."""
+    endpoint = os.environ.get("POLICYKG_SPARQL_ENDPOINT")
+    if endpoint and path is None:
+        return RemoteGraphStore(endpoint)
+    return GraphStore(path)
 
 
 def _wrap(inner: ox.Store):
