@@ -47,7 +47,8 @@ def endpoint(built_data: Path):
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"oxigraph server did not start: {server.stderr.read().decode()[:500]}") from None
+                    problem = server.stderr.read().decode()[:500]
+                    raise RuntimeError(f"oxigraph server did not start: {problem}") from None
                 time.sleep(0.2)
         yield url
     finally:
