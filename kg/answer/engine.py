@@ -7,10 +7,12 @@ For each question:
    (reciprocal rank fusion) and boost sentences the graph links to the
    question's industries (through the taxonomy), agencies and deadlines;
 3. decide whether the corpus supports the question — an entity the graph
-   has never seen, question words the corpus lacks, or a dense similarity
-   below the calibrated floor mean "not found";
-4. compose the short answer from graph facts (a quantity of the best
-   sentence, the document's metadata), else the best sentence itself.
+   has never seen, question words the corpus lacks (Chinese nouns, English
+   glossary terms) while the dense similarity is not confident, or a number
+   no fitting quantity in the graph holds mean "not found";
+4. compose the short answer from graph facts (a fitting quantity, the named
+   bearers, the applies_to query, the document's metadata, the section path),
+   else the best sentence itself.
 """
 
 from __future__ import annotations
