@@ -189,9 +189,9 @@ def test_no_named_actor_means_the_addressees(by_sentence) -> None:
     assert bearers("严禁建设新增产能项目。") == []
     facts = by_sentence["3.1.p1.s1"]
     assert facts.sentence.text == "严禁建设新增产能项目。"
-    assert facts.is_provision and facts.bearers == ADDRESSEES and facts.bearers_explicit is False
+    assert facts.is_provision and facts.bearers == ADDRESSEES and facts.bearer_source == "addressees"
     named = by_sentence["3.1.p2.s2"]
-    assert named.bearers == [AGT + "local-governments"] and named.bearers_explicit is True
+    assert named.bearers == [AGT + "local-governments"] and named.bearer_source == "explicit"
 
 
 def test_background_sentences_are_not_provisions(by_sentence) -> None:

@@ -27,7 +27,7 @@ class SentenceFacts:
     quantities: list[Quantity] = field(default_factory=list)
     modality: Modality | None = None
     bearers: list[str] = field(default_factory=list)
-    bearers_explicit: bool = False
+    bearer_source: str = "explicit"  # explicit | addressees | issuer | unspecified
     condition: str | None = None
     lead_industry: str | None = None
 
@@ -77,6 +77,7 @@ def extract_document(parsed: ParsedDocument, lexicon: Lexicon | None = None,
     issued = parsed.meta.date
     facts: list[SentenceFacts] = []
     lead_industries: dict[str, str | None] = {}
+    default_bearers = _default_bearers(parsed, lexicon, addressee_iris)
     for sentence in parsed.sentences():
         if sentence.role == "lead":
             lead_hits = [c.iri for _, _, c in lexicon.find(sentence.text) if c.kind == "industry"]
@@ -96,8 +97,20 @@ def extract_document(parsed: ParsedDocument, lexicon: Lexicon | None = None,
         item.modality = doc._.modality
         item.condition = doc._.condition
         item.bearers = list(doc._.bearers)
-        item.bearers_explicit = bool(item.bearers)
         if item.is_provision and not item.bearers:
-            item.bearers = list(addressee_iris or [])
+            # Without a named actor the document's addressees bear it. A law or report has none: its
+            # sidecar may say the issuer acts (国务院 for a work report); otherwise the bearer is unspecified.
+            bearers, item.bearer_source = default_bearers
+            item.bearers = list(bearers)
         facts.append(item)
     return facts
+
+
+def _default_bearers(parsed: ParsedDocument, lexicon: Lexicon,
+                     addressee_iris: list[str] | None) -> tuple[list[str], str]:
+    if addressee_iris:
+        return list(addressee_iris), "addressees"
+    issuer = lexicon.resolve(parsed.meta.issuer, "agency")
+    if parsed.meta.extra.get("default_bearer") == "issuer" and issuer is not None:
+        return [issuer.iri], "issuer"
+    return [], "unspecified"

@@ -172,7 +172,7 @@ def _sentence_triples(graph: Graph, doc_id: str, doc: URIRef, item: SentenceFact
             add((pnode, PKG.condition, Literal(item.condition, lang="zh")))
         for bearer in item.bearers:
             add((pnode, PKG.bearer, URIRef(bearer)))
-        add((pnode, PKG.bearerSource, Literal("explicit" if item.bearers_explicit else "addressees")))
+        add((pnode, PKG.bearerSource, Literal(item.bearer_source)))
         for industry in item.concerned_industries():
             add((pnode, PKG.concernsIndustry, URIRef(industry)))
         for region in item.regions:
