@@ -34,7 +34,8 @@ def multi_store(tmp_path_factory: pytest.TempPathFactory):
     shutil.copy(EXTRA / "gov_work_report_2014.txt", corpus / "gwr.txt")
     sidecars = {
         "epl-2014": {"title": "中华人民共和国环境保护法", "number": "主席令第九号",
-                     "issuer": "全国人民代表大会常务委员会", "date": "2014-04-24", "type": "法律", "structure": "statute", "text": "epl.md"},
+                     "issuer": "全国人民代表大会常务委员会", "date": "2014-04-24", "type": "法律",
+                     "structure": "statute", "text": "epl.md"},
         "gwr-2014": {"title": "2014年政府工作报告", "number": "2014年政府工作报告", "issuer": "国务院",
                      "date": "2014-03-05", "type": "政府工作报告", "structure": "numbered",
                      "default_bearer": "issuer", "text": "gwr.txt"},
