@@ -513,7 +513,9 @@ def show_result(data: str, result: dict) -> None:
         st.error(tr("question_error", error=result["error"]))
         return
     if not result.get("answered"):
-        reason = str(result.get("answer") or "").split(":", 1)[-1].strip()
+        # The engine gives its reason as "中文 / English"; show the half in the page's language.
+        halves = str(result.get("reason") or "").split(" / ", 1)
+        reason = halves[0] if lang() == "zh" or len(halves) == 1 else halves[1]
         st.warning(tr("not_found", reason=reason))
         return
     if result.get("warning"):

@@ -305,6 +305,7 @@ class Answerer:
             result["warning"] = f"the question was cut to {len(question.text)} characters"
         if reason is not None:
             result["answer"] = f"未找到 / not found：{reason}"
+            result["reason"] = reason
             result["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)
             return result
         answer, facts, query = self._compose(question, evidence)
