@@ -50,9 +50,16 @@ def _wait_for_http(url: str, process: subprocess.Popen, timeout: float = 90.0) -
 
 @pytest.fixture(scope="module")
 def server(built_data: Path):
-    """``streamlit run app.py`` on a free port, reading the fixture build; stopped by PID afterwards."""
+    """``streamlit run app.py`` on a free port, reading the fixture build; stopped by PID afterwards.
+
+    When POLICYKG_APP_URL is set (``.ci/run`` starts the app on the real build and stops it by PID),
+    the test drives that server instead.
+    """
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium is not installed (apt-get install chromium)")
+    if os.environ.get("POLICYKG_APP_URL"):
+        yield os.environ["POLICYKG_APP_URL"].rstrip("/")
+        return
     port = _free_port()
     env = {**os.environ, "POLICYKG_DATA": str(built_data), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     ARTIFACTS.mkdir(exist_ok=True)
