@@ -10,7 +10,6 @@ what names it. ``by`` keeps provisions due on or before the date (with
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -21,6 +20,7 @@ from kg.extract.lexicon import Lexicon, default_lexicon
 from kg.graph.build import citation_id
 from kg.graph.store import GraphStore, open_store, rows
 from kg.queries import get, to_term
+from kg.util import csv_bytes
 
 MODALITIES = ("obligation", "prohibition", "permission", "encouragement")
 MODALITY_ZH = {"obligation": "义务", "prohibition": "禁止", "permission": "许可", "encouragement": "鼓励支持"}
@@ -191,13 +191,7 @@ def to_json(items: list[ChecklistItem]) -> bytes:
 
 def to_csv(items: list[ChecklistItem]) -> bytes:
     """UTF-8 with a BOM and CRLF rows, so Excel opens Chinese text cleanly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for item in items:
-        record = item.as_dict()
-        writer.writerow(["; ".join(record[c]) if isinstance(record[c], list) else (record[c] or "") for c in COLUMNS])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes((item.as_dict() for item in items), COLUMNS)
 
 
 def to_markdown(items: list[ChecklistItem], title: str = "Checklist") -> bytes:

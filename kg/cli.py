@@ -8,8 +8,6 @@ non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import os
 import sys
@@ -27,12 +25,9 @@ def _print_json(data: object) -> None:
 
 
 def _print_csv(records: list[dict], columns: Sequence[str]) -> None:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\r\n")
-    writer.writeheader()
-    for record in records:
-        writer.writerow({k: ("; ".join(map(str, v)) if isinstance(v, list) else v) for k, v in record.items()})
-    sys.stdout.write("\ufeff" + buffer.getvalue())
+    from kg.util import csv_bytes
+
+    sys.stdout.buffer.write(csv_bytes(records, columns))
 
 
 def cmd_build(args: argparse.Namespace) -> int:

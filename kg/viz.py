@@ -222,6 +222,22 @@ def _concept_node(graph: nx.DiGraph, lexicon: Lexicon, iri: str, lang: str) -> s
     return iri
 
 
+def _focus_graph(lexicon: Lexicon, iri: str, lang: str) -> nx.DiGraph:
+    """A neighbourhood graph holding only its focus concept so far."""
+    graph = nx.DiGraph(focus=iri, truncated=False)
+    _concept_node(graph, lexicon, iri, lang)
+    graph.nodes[iri]["focus"] = True
+    return graph
+
+
+def _first_provisions(graph: nx.DiGraph, found: list[dict], limit: int) -> list[dict]:
+    """The rows of the first ``limit`` provisions (in query order); marks the graph truncated if more."""
+    provisions = list(dict.fromkeys(str(r["provision"]) for r in found))
+    kept = set(provisions[:limit])
+    graph.graph["truncated"] = len(provisions) > limit
+    return [row for row in found if str(row["provision"]) in kept]
+
+
 def industry_neighbourhood(store: GraphStore, iri: str, lexicon: Lexicon | None = None, *, lang: str = "zh",
                            max_provisions: int = 60, with_quantities: bool = True) -> nx.DiGraph:
     """An industry → the provisions concerning it (or a narrower product) → their bearers; plus its quantities.
@@ -230,17 +246,10 @@ def industry_neighbourhood(store: GraphStore, iri: str, lexicon: Lexicon | None 
     with a ``narrower`` edge.
     """
     lexicon = lexicon or default_lexicon()
-    graph = nx.DiGraph(focus=iri, truncated=False)
-    _concept_node(graph, lexicon, iri, lang)
-    graph.nodes[iri]["focus"] = True
+    graph = _focus_graph(lexicon, iri, lang)
     family = lexicon.descendants(iri)
     found = rows(store.query(_INDUSTRY_QUERY, {"focus": to_term(iri, "iri")}))
-    provisions = list(dict.fromkeys(str(r["provision"]) for r in found))
-    kept = set(provisions[:max_provisions])
-    graph.graph["truncated"] = len(provisions) > max_provisions
-    for row in found:
-        if str(row["provision"]) not in kept:
-            continue
+    for row in _first_provisions(graph, found, max_provisions):
         node = _provision_node(graph, row, lang=lang)
         concerned = str(row["concerned"])
         _link_narrower(graph, lexicon, concerned, iri, family, lang)
@@ -284,18 +293,11 @@ def agency_neighbourhood(store: GraphStore, iri: str, lexicon: Lexicon | None = 
                          max_provisions: int = 60, explicit_only: bool = False) -> nx.DiGraph:
     """An agency (or a narrower one) → the provisions it bears → the industries they concern."""
     lexicon = lexicon or default_lexicon()
-    graph = nx.DiGraph(focus=iri, truncated=False)
-    _concept_node(graph, lexicon, iri, lang)
-    graph.nodes[iri]["focus"] = True
+    graph = _focus_graph(lexicon, iri, lang)
     found = rows(store.query(_AGENCY_QUERY, {"focus": to_term(iri, "iri")}))
     if explicit_only:
         found = [r for r in found if r["bearerSource"] == "explicit"]
-    provisions = list(dict.fromkeys(str(r["provision"]) for r in found))
-    kept = set(provisions[:max_provisions])
-    graph.graph["truncated"] = len(provisions) > max_provisions
-    for row in found:
-        if str(row["provision"]) not in kept:
-            continue
+    for row in _first_provisions(graph, found, max_provisions):
         node = _provision_node(graph, row, lang=lang)
         bearer = str(row["bearer"])
         if bearer != iri:

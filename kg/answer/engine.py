@@ -30,7 +30,7 @@ from kg.answer.question import Question, base_unit, content_nouns, parse_questio
 from kg.checklist import load_provisions
 from kg.errors import PolicyKGError, QuestionError
 from kg.extract.lexicon import default_lexicon
-from kg.graph.build import citation_id
+from kg.graph.build import citation_id, citation_of, node_iri
 from kg.graph.store import GraphStore, open_store, rows
 from kg.queries import get
 from kg.retrieval import SentenceIndex, analyse_tokens, reciprocal_rank_fusion
@@ -110,13 +110,9 @@ class Answerer:
                            if r["role"] in ("signature", "addressees")]
         self.corpus_text = "".join(p.text + p.lead + p.heading for p in self.index.passages)
 
-    def _sentence_iri(self, passage_id: str) -> str:
-        doc_id, local = passage_id.split("/", 1)
-        return f"https://w3id.org/policykg/doc/{doc_id}/{local}"
-
     def _expand(self, passage) -> set[str]:
         """Concepts of a sentence plus everything broader (a 炼铁 target concerns 钢铁)."""
-        concepts = set(self.info[self._sentence_iri(passage.id)].concepts)
+        concepts = set(self.info[str(node_iri(passage.doc_id, passage.local_id))].concepts)
         if passage.lead:
             concepts.update(c.iri for _, _, c in self.lexicon.find(passage.lead))
         expanded = set()
@@ -156,7 +152,7 @@ class Answerer:
         wanted = [{c for c in self.lexicon.descendants(concept) if self.concept_share.get(c, 0) <= DISTINCTIVE_SHARE}
                   for concept in question.agencies]
         for i, passage in enumerate(self.index.passages):
-            info = self.info[self._sentence_iri(passage.id)]
+            info = self.info[str(node_iri(passage.doc_id, passage.local_id))]
             expanded = self.expanded[passage.id]
             if wanted_industries & expanded:
                 # A sentence about this industry alone beats one that lists it among many.
@@ -359,7 +355,7 @@ class Answerer:
             params["by"] = question.by_date.isoformat()
         query = get("applies_to")
         found = rows(self.store.query(query.text, query.bind(params)))
-        facts = [{"provision": citation_id(str(r["sentence"]).split("/doc/", 1)[1].split("/", 1)[0], str(r["cite"])),
+        facts = [{"provision": citation_of(r["sentence"]),
                   "label": r["label"], "modality": r["modality"], "deadline": r["deadline"], "scope": r["scope"]}
                  for r in found]
         # Dated and industry-specific provisions first: they are what "by 2015" asks about.

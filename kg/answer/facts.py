@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from kg.errors import QueryError
 from kg.extract.lexicon import default_lexicon
-from kg.graph.build import citation_id
+from kg.graph.build import citation_of
 from kg.graph.store import GraphStore, open_store, rows
 from kg.queries import get
-
-
-def _doc_id(sentence_iri: str) -> str:
-    return sentence_iri.split("/doc/", 1)[1].split("/", 1)[0]
 
 
 def list_targets(industry: str | None = None, kind: str | None = None,
@@ -22,7 +18,7 @@ def list_targets(industry: str | None = None, kind: str | None = None,
     for row in rows((store or open_store()).query(query.text, query.bind(params))):
         if wanted is not None and row["industry"] not in wanted:
             continue
-        sentence = citation_id(_doc_id(str(row["sentence"])), str(row["cite"]))
+        sentence = citation_of(row["sentence"])
         industry, product = _industry_and_product(row["industry"])
         records.append({
             "id": f"{sentence}/q{row['qorder']}",

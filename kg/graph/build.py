@@ -46,6 +46,11 @@ def citation_id(doc_id: str, local_id: str) -> str:
     return f"{doc_id}/{local_id}"
 
 
+def citation_of(node: str) -> str:
+    """The citation id of a node IRI minted by :func:`node_iri` (the inverse of minting)."""
+    return str(node).removeprefix(f"{BASE}doc/")
+
+
 def ontology_graph() -> Graph:
     graph = Graph(identifier=ONTOLOGY_GRAPH)
     graph.parse(ONTOLOGY_DIR / "policykg.ttl", format="turtle")
