@@ -99,8 +99,12 @@ def get(name: str) -> NamedQuery:
     return queries[name]
 
 
+# First, lexical pass. No word boundary is required before a keyword: oxigraph reads
+# `?p 1SERVICE<…>` as `1 SERVICE <…>`, so a keyword glued to a number must still be seen.
 _FORBIDDEN = re.compile(
-    r"(?<![?$\w:])\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|SERVICE|WITH)\b", re.IGNORECASE
+    r"(?<![?$\w:])\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b"
+    r"|(?<![A-Za-z_?$:\u00b7\u00c0-\uffff])(SERVICE)(?![\w\u00b7-])",
+    re.IGNORECASE,
 )
 _LEXICAL = re.compile(
     r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|<[^<>\s]*>|#[^\n]*'
@@ -109,8 +113,14 @@ MAX_SPARQL_CHARS = 20_000
 
 
 def check_read_only(sparql: str) -> str:
-    """Refuse anything but a read query; strings and comments cannot smuggle keywords past this."""
-    if not sparql.strip():
+    """Refuse anything but a read query that stays on this machine.
+
+    Two passes, both must accept: a lexical one (strings and comments cannot smuggle keywords
+    past it) and the authority, rdflib's parser and algebra: the text must parse as a query (an
+    update does not) and its algebra must hold no SERVICE pattern. Text that rdflib cannot parse
+    is refused even if the engine might accept it (fail closed against parser differences).
+    """
+    if not isinstance(sparql, str) or not sparql.strip():
         raise QueryError("the SPARQL text is empty")
     if len(sparql) > MAX_SPARQL_CHARS:
         raise QueryError(f"the SPARQL text is longer than {MAX_SPARQL_CHARS} characters")
@@ -119,7 +129,43 @@ def check_read_only(sparql: str) -> str:
     stripped = _LEXICAL.sub(lambda m: " " if m.group(0).startswith("#") else '""', sparql)
     match = _FORBIDDEN.search(stripped)
     if match:
-        raise QueryError(f"only read queries are allowed here: {match.group(1).upper()} is refused")
+        keyword = (match.group(1) or match.group(2)).upper()
+        raise QueryError(f"only read queries are allowed here: {keyword} is refused")
     if not re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", stripped, re.IGNORECASE):
         raise QueryError("expected a SELECT, ASK, CONSTRUCT or DESCRIBE query")
+    check_parsed(sparql)
     return sparql
+
+
+def check_parsed(sparql: str) -> None:
+    """The authority: parse with rdflib, refuse updates and any SERVICE in the algebra."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    from kg.graph.store import PREFIXES
+
+    try:
+        algebra = translateQuery(parseQuery(sparql), initNs=PREFIXES).algebra
+    except RecursionError:
+        raise QueryError("SPARQL error: the query is nested too deeply") from None
+    except Exception as exc:  # pyparsing and rdflib raise many types; each is a refusal with its message
+        first = (str(exc).splitlines() or [type(exc).__name__])[0][:300]
+        raise QueryError(f"SPARQL error: {first} (only read queries that parse are allowed)") from None
+    if _mentions_service(algebra):
+        raise QueryError("only read queries are allowed here: SERVICE is refused")
+
+
+def _mentions_service(node: object, depth: int = 0) -> bool:
+    """Walk rdflib's algebra (CompValue dicts, lists, expressions) for a ServiceGraphPattern."""
+    if depth > 400:
+        return True  # deeper than any honest query: refuse rather than guess
+    name = getattr(node, "name", None)
+    if isinstance(name, str) and "service" in name.lower():
+        return True
+    if isinstance(node, dict):
+        children = node.values()
+    elif isinstance(node, (list, tuple, set)):
+        children = node
+    else:
+        return False
+    return any(_mentions_service(child, depth + 1) for child in children)
