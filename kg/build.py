@@ -1,19 +1,25 @@
 """``policykg build``: corpus → structure → extraction → RDF → SHACL → store (+ indexes, model).
 
-Everything is checked before anything is written: a broken corpus file or a
-SHACL violation aborts the build and leaves the previous store intact.
+Everything is checked before anything is written: a broken corpus file or a SHACL violation
+aborts the build and leaves the published library intact. One build runs per data folder
+(:func:`kg.library.build_lock`); store, index and manifest are written into a new generation
+that is published with one atomic switch, so a build killed at any moment leaves store and
+index of the same generation.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph
 from tqdm import tqdm
 
-from kg import config
+from kg import config, library
 from kg.corpus import load
 from kg.errors import ValidationError
 from kg.extract import SentenceFacts, extract_document
@@ -33,6 +39,7 @@ class BuildReport:
     triples: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     store: Path | None = None
+    generation: str | None = None
 
 
 def extract_corpus(corpus: Path | None = None, *, progress: bool = True
@@ -48,27 +55,88 @@ def extract_corpus(corpus: Path | None = None, *, progress: bool = True
     return results
 
 
+def validate_documents(documents: list[tuple[ParsedDocument, list[SentenceFacts], Graph]],
+                       ontology: Graph) -> None:
+    """SHACL per document (its graph and the ontology); the first failing one is a one-line error."""
+    for parsed, _, graph in documents:
+        result = validate(graph, ontology)
+        if not result.conforms:
+            meta = parsed.meta
+            raise ValidationError(f"{meta.meta_path}: document {meta.id} ({meta.text_path.name}) does not conform "
+                                  f"to the SHACL shapes, {result.summary()}; the store was not changed")
+
+
 def build(corpus: Path | None = None, *, with_index: bool = True, with_model: bool = True,
-          progress: bool = True) -> BuildReport:
+          progress: bool = True, on_phase: Callable[[str], None] | None = None) -> BuildReport:
+    """Build a new generation and publish it; ``on_phase`` hears each phase's name as it starts."""
+    with library.build_lock() as data:
+        library.clean_leftovers(data)
+        return _build(data, corpus, with_index, with_model, progress, on_phase or (lambda phase: None))
+
+
+def _build(data: Path, corpus: Path | None, with_index: bool, with_model: bool, progress: bool,
+           on_phase: Callable[[str], None]) -> BuildReport:
     report = BuildReport()
+    on_phase("extract")
     started = time.perf_counter()
     documents = extract_corpus(corpus, progress=progress)
     report.seconds["extract"] = time.perf_counter() - started
 
+    on_phase("validate")
     started = time.perf_counter()
     ontology = ontology_graph()
-    data = Graph()
-    for _, _, graph in documents:
-        data += graph
-    result = validate(data, ontology)
+    validate_documents(documents, ontology)
     report.seconds["validate"] = time.perf_counter() - started
-    if not result.conforms:
-        raise ValidationError(f"SHACL: {result.violations} violation(s); the store was not changed\n{result.text}")
 
-    started = time.perf_counter()
-    report.store = write_store([ontology, *(graph for _, _, graph in documents)])
-    report.seconds["store"] = time.perf_counter() - started
+    if with_model:
+        on_phase("model")
+        started = time.perf_counter()
+        from kg.embedding import ensure_model
 
+        ensure_model(show_progress=progress)
+        report.seconds["model"] = time.perf_counter() - started
+
+    generation, staging = library.new_generation(data)
+    try:
+        on_phase("store")
+        started = time.perf_counter()
+        graphs = [ontology, *(graph for _, _, graph in documents)]
+        write_store(graphs, staging / "store", generation=generation)
+        report.seconds["store"] = time.perf_counter() - started
+
+        passages = None
+        if with_index:
+            on_phase("index")
+            started = time.perf_counter()
+            from kg.graph.store import GraphStore
+            from kg.retrieval import build_indexes, load_passages
+
+            store = GraphStore(staging / "store")
+            build_indexes(progress=progress, store=store, target=staging / "index", generation=generation)
+            passages = len(load_passages(store))
+            report.seconds["index"] = time.perf_counter() - started
+
+        on_phase("publish")
+        fingerprint, files = library.corpus_fingerprint(
+            [path for parsed, _, _ in documents for path in (parsed.meta.meta_path, parsed.meta.text_path)])
+        library.write_manifest(staging, {
+            "generation": generation,
+            "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "corpus_sha256": fingerprint,
+            "files": files,
+            "documents": [parsed.meta.id for parsed, _, _ in documents],
+            "counts": {"graphs": len(graphs), "triples": sum(len(g) for g in graphs), "passages": passages,
+                       "documents": len(documents)},
+            "index": with_index,
+            "model": config.model_spec() if with_index else None,
+        })
+        final = library.publish(generation, staging, data)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    on_phase("done")
+    report.store = final / "store"
+    report.generation = generation
     report.documents = len(documents)
     for _, facts, graph in documents:
         report.sentences += len(facts)
@@ -76,17 +144,4 @@ def build(corpus: Path | None = None, *, with_index: bool = True, with_model: bo
         report.quantities += sum(len(f.quantities) for f in facts)
         report.triples += len(graph)
     report.triples += len(ontology)
-
-    if with_model:
-        started = time.perf_counter()
-        from kg.embedding import ensure_model
-
-        ensure_model(show_progress=progress)
-        report.seconds["model"] = time.perf_counter() - started
-    if with_index:
-        started = time.perf_counter()
-        from kg.retrieval import build_indexes
-
-        build_indexes(progress=progress)
-        report.seconds["index"] = time.perf_counter() - started
     return report

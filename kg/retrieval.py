@@ -5,8 +5,9 @@ A paragraph's lead phrase ("电解铝。", "严禁建设新增产能项目。") 
 every sentence under it, so it is added to the sentence's tokens and to the
 text that is embedded — a question about 船舶 finds the 船舶 paragraph.
 
-The index is derived from the store (``queries/sentences.rq``) and written
-atomically to the index folder: ``passages.json`` and ``embeddings.npy``.
+The index is derived from the store (``queries/sentences.rq``) and written into the
+build's generation beside the store: ``passages.json`` (with the generation id) and
+``embeddings.npy``. Loading checks both files and the generation's manifest.
 """
 
 from __future__ import annotations
@@ -103,8 +104,9 @@ def load_passages(store: GraphStore | None = None) -> list[Passage]:
     return passages
 
 
-def build_indexes(*, progress: bool = True, store: GraphStore | None = None, model_spec: str | None = None) -> Path:
-    """Embed every passage and write the index folder atomically."""
+def build_indexes(*, progress: bool = True, store: GraphStore | None = None, model_spec: str | None = None,
+                  target: Path | None = None, generation: str | None = None) -> Path:
+    """Embed every passage and write the index folder (a build writes it into its new generation)."""
     from kg.embedding import embed_passages, load_encoder
 
     passages = load_passages(store)
@@ -114,13 +116,13 @@ def build_indexes(*, progress: bool = True, store: GraphStore | None = None, mod
     vectors = [embed_passages(encoder, batch) for batch in tqdm(batches, desc="embed", unit="batch",
                                                                  disable=not progress)]
     matrix = np.vstack(vectors).astype(np.float32) if vectors else np.zeros((0, 384), np.float32)
-    target = config.index_dir()
+    target = target or config.index_dir()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".index-new-", dir=target.parent))
     try:
         (staging / "passages.json").write_text(
-            json.dumps({"model": model_spec or config.model_spec(), "passages": [asdict(p) for p in passages]},
-                       ensure_ascii=False), encoding="utf-8")
+            json.dumps({"model": model_spec or config.model_spec(), "generation": generation,
+                        "passages": [asdict(p) for p in passages]}, ensure_ascii=False), encoding="utf-8")
         np.save(staging / "embeddings.npy", matrix)
         old = target.with_name(target.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
@@ -131,6 +133,28 @@ def build_indexes(*, progress: bool = True, store: GraphStore | None = None, mod
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def _read_index(directory: Path) -> tuple[list[Passage], np.ndarray, object]:
+    """Passages, embeddings and generation of an index folder; any damage is one StoreError naming the file."""
+    passages_file, embeddings_file = directory / "passages.json", directory / "embeddings.npy"
+    if not passages_file.is_file() or not embeddings_file.is_file():
+        raise StoreError(f"no retrieval index at {directory}: run `policykg build`")
+    try:
+        data = json.loads(passages_file.read_text(encoding="utf-8"))
+        passages = [Passage(**p) for p in data["passages"]]
+    except (OSError, ValueError, RecursionError, KeyError, TypeError) as exc:
+        raise StoreError(f"{passages_file} is damaged ({type(exc).__name__}): run `policykg build`") from None
+    try:
+        embeddings = np.load(embeddings_file, allow_pickle=False)
+    except (OSError, ValueError, EOFError) as exc:
+        raise StoreError(f"{embeddings_file} is damaged ({type(exc).__name__}): run `policykg build`") from None
+    if embeddings.ndim != 2 or embeddings.dtype.kind != "f" or len(passages) != len(embeddings):
+        raise StoreError(f"{embeddings_file} has shape {embeddings.shape} for {len(passages)} passages: "
+                         "run `policykg build`")
+    if len(embeddings) and not np.isfinite(embeddings).all():
+        raise StoreError(f"{embeddings_file} holds non-numbers: run `policykg build`")
+    return passages, embeddings.astype(np.float32, copy=False), data.get("generation")
 
 
 class SentenceIndex:
@@ -146,16 +170,14 @@ class SentenceIndex:
 
     @classmethod
     def load(cls, directory: Path | None = None) -> SentenceIndex:
+        from kg.library import verify_index
+
         directory = directory or config.index_dir()
-        try:
-            data = json.loads((directory / "passages.json").read_text(encoding="utf-8"))
-            embeddings = np.load(directory / "embeddings.npy")
-        except (OSError, ValueError) as exc:
-            raise StoreError(f"no retrieval index at {directory}: run `policykg build` ({exc})") from None
-        passages = [Passage(**p) for p in data["passages"]]
-        if len(passages) != len(embeddings):
-            raise StoreError(f"index at {directory} is inconsistent: rebuild with `policykg build`")
-        return cls(passages, embeddings)
+        passages, embeddings, generation = _read_index(directory)
+        verify_index(directory, generation, len(passages))
+        index = cls(passages, embeddings)
+        index.generation = generation
+        return index
 
     def bm25_scores(self, query_tokens: list[str]) -> np.ndarray:
         if self.bm25 is None or not query_tokens:

@@ -15,6 +15,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 PROJECT = Path(__file__).resolve().parent.parent
+# The model is converted once into var/models and shared by every temporary data folder
+# (without this, POLICYKG_DATA would move it and each build would convert it again).
+os.environ.setdefault("POLICYKG_MODELS", str(PROJECT / "var" / "models"))
 SEED = PROJECT / "corpus" / "guofa-2013-41.txt"
 SEED_META = PROJECT / "corpus" / "guofa-2013-41.meta.json"
 

@@ -1,10 +1,11 @@
 """The graph store: embedded Oxigraph through rdflib (oxrdflib), or a SPARQL endpoint.
 
-Writes are atomic: a build writes a complete new store in a sibling folder
-and swaps it in with two renames, so a failed build leaves the previous store
-intact. Readers open the store read-only; queries run over the union of the
-named graphs (one per document plus the ontology graph), so the dataset's
-default graph has a fixed identity and a reopened store is never "empty".
+A build writes each store into a new generation folder (see :mod:`kg.library`),
+so a failed or killed build leaves the published store intact; the store's marker
+file names its generation and :class:`GraphStore` checks it against the manifest.
+Readers open the store read-only; queries run over the union of the named graphs
+(one per document plus the ontology graph), so the dataset's default graph has a
+fixed identity and a reopened store is never "empty".
 
 For scale-out, ``policykg serve`` runs the ``oxigraph`` server binary (from the
 ``oxigraph`` PyPI package) read-only on the same store, and setting
@@ -64,8 +65,15 @@ class GraphStore:
             raise StoreError(f"no PolicyKG store at {self.path}: run `policykg build` first")
         try:
             inner = ox.Store.read_only(str(self.path))
-        except OSError as exc:
-            raise StoreError(f"cannot open the store at {self.path}: {exc}") from None
+            marker = (self.path / _MARKER).read_text(encoding="utf-8", errors="replace")
+            graphs = [str(g.value) for g in inner.named_graphs()]
+        except Exception as exc:  # RocksDB reports damaged or missing files in several ways
+            detail = (str(exc).splitlines() or [type(exc).__name__])[0][:200]
+            raise StoreError(f"cannot open the store at {self.path}: {detail}; run `policykg build`") from None
+        from kg.library import verify_store
+
+        verify_store(self.path, marker, graphs)
+        self.generation = _generation_of(marker)
         self.oxigraph = inner
         self.dataset = Dataset(store=_wrap(inner), default_union=True)
         for prefix, namespace in PREFIXES.items():
@@ -109,23 +117,27 @@ class RemoteGraphStore:
         except StoreError as exc:
             raise StoreError(f"SPARQL endpoint {self.endpoint} is not answering: {exc}") from None
 
-    def _post(self, sparql: str, accept: str) -> tuple[bytes, str]:
+    def _post(self, sparql: str, accept: str, timeout: float | None = None) -> tuple[bytes, str]:
         request = urllib.request.Request(
             self.endpoint + "/query", data=sparql.encode("utf-8"), method="POST",
             headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with urllib.request.urlopen(request, timeout=timeout or self.timeout) as response:
                 return response.read(), response.headers.get("Content-Type", "")
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace").strip().splitlines()[:1]
             raise QueryError(f"SPARQL error: {(detail or [str(exc)])[0][:300]}") from None
+        except TimeoutError:
+            raise QueryError(f"the endpoint did not answer within {timeout or self.timeout:g} s") from None
         except (urllib.error.URLError, OSError) as exc:
             raise StoreError(str(getattr(exc, "reason", exc))) from None
 
-    def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> Result:
+    def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None, *,
+              timeout: float | None = None) -> Result:
         prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
         text = _inline_bindings(sparql, bindings or {})
-        data, content_type = self._post(prologue + text, "application/sparql-results+json, application/n-triples")
+        data, content_type = self._post(prologue + text, "application/sparql-results+json, application/n-triples",
+                                        timeout)
         if "n-triples" in content_type or "turtle" in content_type:
             result = Result("CONSTRUCT")
             result.graph = Graph().parse(data=data, format="nt" if "n-triples" in content_type else "turtle")
@@ -174,8 +186,13 @@ def _wrap(inner: ox.Store):
     return OxigraphStore(store=inner)
 
 
-def write_store(graphs: Iterable[Graph], path: Path | None = None) -> Path:
-    """Write named graphs into a fresh store and swap it in atomically."""
+def _generation_of(marker: str) -> str | None:
+    match = re.search(r"^generation: (\S+)$", marker, re.MULTILINE)
+    return match.group(1) if match else None
+
+
+def write_store(graphs: Iterable[Graph], path: Path | None = None, *, generation: str | None = None) -> Path:
+    """Write named graphs into a fresh store and swap it in (a build writes into a new generation)."""
     target = Path(path or store_dir())
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".store-new-", dir=target.parent))
@@ -187,7 +204,8 @@ def write_store(graphs: Iterable[Graph], path: Path | None = None) -> Path:
         inner.flush()
         inner.optimize()
         del inner
-        (staging / "db" / _MARKER).write_text("PolicyKG Oxigraph store\n", encoding="utf-8")
+        marker = "PolicyKG Oxigraph store\n" + (f"generation: {generation}\n" if generation else "")
+        (staging / "db" / _MARKER).write_text(marker, encoding="utf-8")
         _swap(staging / "db", target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
