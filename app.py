@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ import streamlit as st
 
 from kg import config
 from kg.answer.facts import industry_filter, list_targets
-from kg.answer.sparql import run_read_only
+from kg.answer.sparql import RateLimiter, run_read_only
 from kg.checklist import MODALITIES, ChecklistItem, Filters, build_checklist, cite, export, load_provisions
 from kg.errors import PolicyKGError, QueryError, StoreError
 from kg.extract.lexicon import Lexicon, default_lexicon
@@ -57,6 +58,7 @@ DEFAULT_PROVISION = "guofa-2013-41/4.p4.s2"
 ALL = ""  # the "(all)" choice of a filter: a string, since a selectbox set to None shows a placeholder
 SPARQL_LIMIT = 500
 SPARQL_TIMEOUT = 10.0
+SPARQL_RATE = 6  # queries per session per minute
 
 STRINGS: dict[str, dict[str, str]] = {
     "zh": {
@@ -156,6 +158,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "run": "运行",
         "sparql_caption": "最多返回 {limit} 行，超时 {timeout:.0f} 秒；更新、LOAD、SERVICE 一律拒绝。",
         "sparql_error": "查询被拒绝或失败：{error}",
+        "sparql_rate": "查询过于频繁：请 {seconds:.0f} 秒后再试。",
         "rows": "{n} 行",
         "rows_truncated": "{n} 行（已截断）",
         "ask_result": "ASK 结果：{value}",
@@ -262,6 +265,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "run": "Run",
         "sparql_caption": "At most {limit} rows, {timeout:.0f} s timeout; updates, LOAD and SERVICE are refused.",
         "sparql_error": "Query refused or failed: {error}",
+        "sparql_rate": "Too many queries: try again in {seconds:.0f} s.",
         "rows": "{n} rows",
         "rows_truncated": "{n} rows (truncated)",
         "ask_result": "ASK result: {value}",
@@ -344,15 +348,24 @@ def modality_name(modality: str | None, language: str | None = None) -> str:
 
 # ---------------------------------------------------------------------- cached resources
 def data_key() -> str:
-    return str(config.data_dir())
+    """The published generation's folder: a new build changes the key, so cached resources reload.
+
+    One ``readlink`` per script run; store and index are then opened from the same generation.
+    """
+    try:
+        folder = config.generation_dir()
+        return str(folder if folder is not None else config.data_dir())
+    except StoreError:
+        return str(Path(os.environ.get("POLICYKG_DATA", "var")))
 
 
-@st.cache_resource(show_spinner=False)
+# At most two generations stay cached: the one being served and the one sessions may still show.
+@st.cache_resource(show_spinner=False, max_entries=2)
 def get_store(data: str) -> GraphStore:
     return GraphStore(Path(data) / "store")
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def get_answerer(data: str):
     from kg.answer.engine import Answerer
     from kg.retrieval import SentenceIndex
@@ -365,12 +378,12 @@ def get_lexicon() -> Lexicon:
     return default_lexicon()
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def get_provisions(data: str) -> list[ChecklistItem]:
     return load_provisions(get_store(data), get_lexicon())
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def get_targets(data: str) -> list[dict]:
     return list_targets(store=get_store(data))
 
@@ -741,6 +754,11 @@ def page_sparql(data: str) -> None:
     text = st.text_area(tr("sparql_text"), key="sparql_text", height=260)
     st.caption(tr("sparql_caption", limit=SPARQL_LIMIT, timeout=SPARQL_TIMEOUT))
     if not st.button(tr("run"), type="primary", key="sparql_run"):
+        return
+    # Per session: each query may hold a core for the whole timeout, so a session gets a few a minute.
+    limiter = st.session_state.setdefault("sparql_limiter", RateLimiter(SPARQL_RATE, 60.0))
+    if not limiter.acquire():
+        st.warning(tr("sparql_rate", seconds=limiter.wait_time()))
         return
     try:
         result = run_read_only(text, store=get_store(data), limit=SPARQL_LIMIT, timeout=SPARQL_TIMEOUT)

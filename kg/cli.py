@@ -33,29 +33,34 @@ def _print_csv(records: list[dict], columns: Sequence[str]) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     from kg.build import build
 
-    report = build(with_index=not args.no_index, with_model=not args.no_model, progress=not args.quiet)
+    def phase(name: str) -> None:
+        if not args.quiet:
+            print(f"build: {name}", file=sys.stderr, flush=True)
+
+    report = build(with_index=not args.no_index, with_model=not args.no_model, progress=not args.quiet,
+                   on_phase=phase)
     timings = ", ".join(f"{k} {v:.1f}s" for k, v in report.seconds.items())
     print(f"built {report.documents} document(s): {report.sentences} sentences, {report.provisions} provisions, "
-          f"{report.quantities} quantities, {report.triples} triples → {report.store} ({timings})")
+          f"{report.quantities} quantities, {report.triples} triples → {report.store} ({timings})", flush=True)
     return 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from rdflib import Graph
-
     from kg.build import extract_corpus
     from kg.graph.build import ontology_graph
     from kg.graph.shacl import validate
 
-    data = Graph()
-    for _, _, graph in extract_corpus(progress=not args.quiet):
-        data += graph
-    report = validate(data, ontology_graph())
-    if report.conforms:
-        print(f"conforms: {len(data)} triples, 0 violations")
+    ontology, triples, failures = ontology_graph(), 0, 0
+    for parsed, _, graph in extract_corpus(progress=not args.quiet):
+        triples += len(graph)
+        report = validate(graph, ontology)
+        if not report.conforms:
+            failures += 1
+            print(f"{parsed.meta.meta_path}: document {parsed.meta.id}: {report.summary(shown=10)}")
+    if not failures:
+        print(f"conforms: {triples} triples, 0 violations")
         return 0
-    print(report.text)
-    print(f"does not conform: {report.violations} violation(s)", file=sys.stderr)
+    print(f"does not conform: {failures} document(s) with violations", file=sys.stderr)
     return 1
 
 
@@ -82,9 +87,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     data = export(args.format)
     if args.output:
-        from kg.util import atomic_write_bytes
+        from kg.util import write_output
 
-        atomic_write_bytes(args.output, data)
+        write_output(args.output, data)
         print(f"wrote {args.output} ({len(data)} bytes)", file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)
@@ -133,20 +138,31 @@ def cmd_query(args: argparse.Namespace) -> int:
 def cmd_sparql(args: argparse.Namespace) -> int:
     from kg.answer.sparql import run_read_only
 
-    text = args.query if args.query != "-" else sys.stdin.read()
+    text = args.query if args.query != "-" else sys.stdin.buffer.read().decode("utf-8", errors="replace")
     _print_json(run_read_only(text, limit=args.limit, timeout=args.timeout))
     return 0
 
 
+#: Exit status of ``ask --jsonl`` when at least one line yielded an error object.
+BATCH_FAILED = 4
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
-    from kg.answer.engine import Answerer, ask_many
+    from kg.answer.engine import Answerer
 
     if args.jsonl:
+        from kg.answer.batch import answer_lines, dumps_line, failed
+
         answerer = Answerer(mode=args.mode)
-        lines = sys.stdin.buffer.read().decode("utf-8", errors="replace").splitlines()
-        for result in ask_many(lines, answerer):
-            sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
-        return 0
+        # Lines split on "\n" only (a raw U+2028 inside a JSON string is not a line break), decoded
+        # one at a time so that each answer is written as soon as its line is read.
+        lines = (raw.decode("utf-8", errors="replace") for raw in sys.stdin.buffer)
+        any_failed = False
+        for result in answer_lines(lines, answerer):
+            any_failed |= failed(result)
+            sys.stdout.write(dumps_line(result) + "\n")
+            sys.stdout.flush()
+        return BATCH_FAILED if any_failed else 0
     if not args.question:
         raise PolicyKGError("give a question, or --jsonl to read JSON Lines on stdin")
     result = Answerer(mode=args.mode).ask(" ".join(args.question))
@@ -168,9 +184,9 @@ def cmd_checklist(args: argparse.Namespace) -> int:
                       modality=args.modality, include_open=args.include_open)
     data = export(build_checklist(filters), args.format)
     if args.output:
-        from kg.util import atomic_write_bytes
+        from kg.util import write_output
 
-        atomic_write_bytes(args.output, data)
+        write_output(args.output, data)
         print(f"wrote {args.output}", file=sys.stderr)
     elif args.format == "xlsx":
         raise PolicyKGError("xlsx is binary: give -o FILE.xlsx")
@@ -209,27 +225,23 @@ def cmd_cite(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """The scale-out path: the oxigraph server binary, read-only, on the built store."""
-    import shutil
-    import subprocess
-    from pathlib import Path
+    """The scale-out path: the oxigraph server binary, read-only, behind the query guard (kg.serve)."""
+    import math
 
-    from kg.config import store_dir
     from kg.graph.store import GraphStore
+    from kg.serve import oxigraph_binary, serve
 
+    if not math.isfinite(args.timeout) or not 0 < args.timeout <= 3600:
+        raise PolicyKGError(f"--timeout must be more than 0 and at most 3600 seconds, got {args.timeout}")
+    if not 0 < args.port < 65536:
+        raise PolicyKGError(f"--port must be from 1 to 65535, got {args.port}")
     GraphStore()  # a clear error when there is no store yet
-    binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-    if not Path(binary).exists():
-        raise PolicyKGError("the oxigraph server binary is missing: pip install oxigraph==0.5.13")
+    oxigraph_binary()
     endpoint = f"http://{args.host}:{args.port}"
-    print(f"serving {store_dir()} read-only at {endpoint}/query\n"
-          f"readers use it with POLICYKG_SPARQL_ENDPOINT={endpoint}", file=sys.stderr)
-    command = [binary, "serve-read-only", "--location", str(store_dir()), "--bind", f"{args.host}:{args.port}",
-               "--union-default-graph"]
-    try:
-        return subprocess.run(command, check=False).returncode
-    except KeyboardInterrupt:
-        return 0
+    print(f"serving the store read-only at {endpoint}/query (SERVICE and updates refused, "
+          f"{args.timeout:g} s per query)\nreaders use it with POLICYKG_SPARQL_ENDPOINT={endpoint}",
+          file=sys.stderr, flush=True)
+    return serve(args.host, args.port, timeout=args.timeout)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -298,6 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the store over SPARQL HTTP (oxigraph server, read-only)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7878)
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds a query may run (default 30)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("ask", help="answer a question with cited evidence")
@@ -324,6 +337,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except RecursionError:
+        print("policykg: error: the input is nested too deeply", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

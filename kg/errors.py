@@ -36,3 +36,11 @@ class QueryError(PolicyKGError):
 
 class QuestionError(PolicyKGError):
     """A question cannot be processed (empty, too long, not text)."""
+
+
+class OutputError(PolicyKGError):
+    """An output path (``-o``) cannot be written safely."""
+
+    def __init__(self, path: Path | str, problem: str) -> None:
+        self.path = Path(path)
+        super().__init__(f"{self.path}: {problem}")
