@@ -194,6 +194,10 @@ PROFILES: dict[str, Callable[[], list[Level]]] = {
 }
 
 _LEAD_MAX_CHARS = 24
+#: An annex (附件, 附件2, 附件二：…) starts its own part of the document: numbering restarts inside
+#: it, so its sections get the prefix ``a<n>.`` and labels ``附件<n>…`` instead of colliding with
+#: the main text's 一、二、….
+_ANNEX = re.compile(rf"^(?:\*\*|#{{1,6}})?\s*附\s*件\s*([0-9]{{1,3}}|[{CN_NUMERAL}]+)?\s*(?:[:：]|$|\s)")
 _DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 
 
@@ -212,17 +216,35 @@ def parse(source: SourceDocument) -> ParsedDocument:
         merged = Paragraph("".join(p.text for p in block), tuple(o for p in block for o in p.offsets))
         raw_paragraphs = [*raw_paragraphs[:closing_start], merged]
     sentence_index = 0
+    annex: Section | None = None
+    annexes = 0
 
     for position, para in enumerate(raw_paragraphs):
         if position == closing_start:
             closing = Section("end", "closing", 0, 0, "", "落款", "落款", None, para.start)
             sections.append(closing)
             open_by_level = {0: closing}
+        annex_match = _ANNEX.match(para.text) if position < closing_start else None
+        if annex_match is not None:
+            annexes += 1
+            number = _annex_number(annex_match.group(1), annexes)
+            annexes = max(annexes, number)
+            title = para.text[annex_match.end():].strip(" ：:*#") or f"附件{number}"
+            annex = Section(f"a{number}", "annex", 1, number, annex_match.group(0).strip(" ：:*#"), title,
+                            f"附件{number}", None, para.start)
+            if any(s.id == annex.id for s in sections):
+                annex.id = f"a{annexes}"
+            sections.append(annex)
+            open_by_level = {}  # the annex is the parent of last resort, below: its parts restart at 一、
+            sentence_index = _add_paragraph(annex, para, 0, sentence_index, heading_only=True)
+            continue
         heading = _match_heading(levels, para.text) if position < closing_start else None
         text_start = 0
         if heading is not None:
             depth, level, match = heading
             parent = next((open_by_level[d] for d in sorted(open_by_level, reverse=True) if 0 < d < depth + 1), None)
+            if parent is None and annex is not None:
+                parent = annex  # a part inside an annex: 附件1 › 一、…
             parent_id = parent.id if parent else None
             number = _heading_number(level, match, counters, parent_id, depth)
             marker = match.group(0)
@@ -234,7 +256,8 @@ def parse(source: SourceDocument) -> ParsedDocument:
                 number=number,
                 marker=marker.strip("# "),
                 title=(para.text[:body_start].rstrip("。 ") if level.kind != "article" else title).strip("#* "),
-                label=level.make_label(parent.label if parent else None, match.group(1), number),
+                label=(f"{annex.label}·" if parent is annex and annex is not None else "")
+                + level.make_label(parent.label if parent else None, match.group(1), number),
                 parent_id=parent_id,
                 start=para.start,
             )
@@ -246,11 +269,20 @@ def parse(source: SourceDocument) -> ParsedDocument:
                 sentence_index = _add_paragraph(section, para, 0, sentence_index, heading_only=True)
                 continue
             text_start = 0
-        owner = open_by_level[max(open_by_level)] if open_by_level else preamble
+        owner = open_by_level[max(open_by_level)] if open_by_level else (annex or preamble)
         sentence_index = _add_paragraph(owner, para, text_start, sentence_index, heading_only=False,
                                         inline_heading=heading is not None,
                                         role_hint=_role_hint(position, closing_start, para, source))
     return ParsedDocument(source, [s for s in sections if s.paragraphs or s.kind != "preamble"])
+
+
+def _annex_number(text: str | None, seen: int) -> int:
+    if not text:
+        return seen
+    try:
+        return cn_to_int(text)
+    except ValueError:
+        return seen
 
 
 def _match_heading(levels: list[Level], text: str) -> tuple[int, Level, re.Match[str]] | None:
