@@ -228,3 +228,20 @@ def verify_library(data: Path | None = None) -> str | None:
         if {p.id for p in index.passages} != {p.id for p in load_passages(store)}:
             raise StoreError(f"the index of generation {folder.name} does not cite the sentences of its store")
     return folder.name
+
+
+def open_generation(data: Path | None = None):
+    """Store and index of ONE generation, resolved once (readers that open both should use this).
+
+    ``open_store()`` and ``SentenceIndex.load()`` each resolve ``current`` on their own; a build
+    publishing between the two calls would pair a new store with an old index. Falls back to
+    ``open_store()`` when POLICYKG_SPARQL_ENDPOINT is set (the index is then the local one).
+    """
+    from kg.graph.store import GraphStore, open_store
+    from kg.retrieval import SentenceIndex
+
+    data = data or config.data_dir()
+    folder = config.generation_dir(data=data)
+    if os.environ.get("POLICYKG_SPARQL_ENDPOINT") or folder is None:
+        return open_store(), SentenceIndex.load()
+    return GraphStore(folder / "store"), SentenceIndex.load(folder / "index")

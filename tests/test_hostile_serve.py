@@ -158,3 +158,24 @@ def test_kill_9_of_serve_still_stops_the_binary(built_data: Path) -> None:
     while any(_alive(c) for c in children) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_alive(c) for c in children), "oxigraph outlived a killed serve"
+
+
+def test_a_new_generation_is_served_without_a_restart(built_data: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from helpers import run_cli
+    from test_hostile_build import add_document
+
+    data, corpus = tmp_path / "data", tmp_path / "corpus"
+    shutil.copytree(built_data, data, symlinks=True)
+    shutil.copytree(PROJECT / "corpus", corpus)
+    graphs = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    server = Served(data)
+    try:
+        assert json.loads(server.query(graphs)[1])["results"]["bindings"][0]["n"]["value"] == "2"
+        add_document(corpus, "served")
+        result = run_cli("build", "--quiet", "--no-model", "--no-index", data=data, corpus=corpus)
+        assert result.returncode == 0, result.stderr
+        assert json.loads(server.query(graphs)[1])["results"]["bindings"][0]["n"]["value"] == "3"
+    finally:
+        server.stop()
