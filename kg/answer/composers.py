@@ -1,0 +1,593 @@
+"""Composers: one per asked kind, each turning ranked evidence and graph facts into a typed Answer.
+
+A short answer is a proof: a graph node (a quantity, a time expression, a provision, the document's
+metadata) that satisfies every constraint the frame grounded. When none does, the composer refuses
+with the constraint that failed (:class:`~kg.answer.model.ReasonCode`); when several do, it lists
+them all. Routes are data (:data:`COMPOSERS`): the first composer that declares the frame's kind wins.
+
+Each composer reads the engine's loaded resources through the small :class:`Library` protocol, so
+unit tests can hand it a fake.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Protocol
+
+from kg.answer.frame import AskedKind, Frame, TimeAsk, UnitFamily, unit_family
+from kg.answer.model import Answer, Localized, Reason, ReasonCode, ValueFact
+from kg.answer.question import base_unit
+from kg.extract.lexicon import Lexicon
+from kg.extract.manner import MannerClass, find_manner
+from kg.extract.times import find_times
+from kg.i18n import text as i18n
+
+_CLAUSE_END = re.compile(r"[，,；;：:。！？!?]")
+
+
+class Library(Protocol):
+    """What composers read from the engine: loaded once, shared by every question."""
+
+    lexicon: Lexicon
+    quantities: dict[str, list[dict]]
+    provisions: dict[str, object]
+    document: list[dict]
+    signatures: list[dict]
+
+    def content_words(self, frame: Frame, *, with_names: bool = False) -> set[str]: ...
+    def context(self, citation: str) -> str: ...
+    def run_query(self, name: str, params: dict[str, str]) -> list[dict]: ...
+
+
+Evidence = dict
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+def clause_around(sentence: str, start: int, end: int, *, neighbours: bool = False) -> str:
+    """The clause holding [start, end): between the punctuation marks around it. ``neighbours`` adds the
+    clauses on either side, for a fronted time adverbial (2012年底，我国…产能利用率…) or a condition
+    before the adverb (一经查实，立即停建)."""
+    marks = [m.end() for m in _CLAUSE_END.finditer(sentence, 0, start)]
+    left = marks[-1] if marks else 0
+    if neighbours and len(marks) >= 2:
+        left = marks[-2]
+    elif neighbours:
+        left = 0
+    right_match = _CLAUSE_END.search(sentence, end)
+    right = right_match.start() if right_match else len(sentence)
+    if neighbours and right_match:
+        after = _CLAUSE_END.search(sentence, right_match.end())
+        right = after.start() if after else len(sentence)
+    return sentence[left:right]
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _quantity_clause(quantity: dict) -> str:
+    sentence = _compact(quantity["text"])
+    surface = _compact(quantity["surface"])
+    at = sentence.find(surface)
+    if at < 0:
+        return sentence
+    return clause_around(sentence, at, at + len(surface))
+
+
+def _overlap(words: set[str], text: str) -> int:
+    return sum(1 for word in words if word in text)
+
+
+def _subject_of(quantity: dict) -> str | None:
+    return quantity.get("product") or quantity.get("industry")
+
+
+def _value_fact(quantity: dict) -> ValueFact:
+    return ValueFact(
+        value=str(quantity["value"]),
+        unit=quantity["unit"],
+        subject=_subject_of(quantity),
+        measure=quantity.get("measure"),
+        date=str(quantity["date"]) if quantity.get("date") else None,
+        citation=quantity["sentence"],
+        surface=_compact(quantity["surface"]),
+        node=quantity["id"],
+    )
+
+
+def _subject_param(frame: Frame, lexicon: Lexicon) -> Localized:
+    names = [lexicon.concepts[i] for i in frame.industries if i in lexicon.concepts]
+    if not names:
+        return Localized("", "")
+    return Localized("、".join(c.label_zh for c in names), " for " + ", ".join(c.label_en or c.label_zh for c in names))
+
+
+def _time_param(frame: Frame) -> Localized:
+    if frame.time is None or not frame.time.years:
+        return Localized("", "")
+    return Localized(f"{frame.time.label}年", f" in {frame.time.label}")
+
+
+def _measure_param(frame: Frame) -> Localized:
+    if frame.rate_nouns:
+        return Localized("、".join(frame.rate_nouns), "/".join(frame.rate_nouns))
+    if frame.unit_family:
+        return Localized(
+            i18n(f"family.{frame.unit_family.value}", "zh"), i18n(f"family.{frame.unit_family.value}", "en")
+        )
+    return Localized("", "such")
+
+
+def _number(value: Decimal) -> str:
+    normal = value.normalize()
+    return f"{normal:f}" if normal == normal.to_integral() or "." in f"{normal:f}" else str(normal)
+
+
+# ---------------------------------------------------------------------------------------------- value
+@dataclass(frozen=True)
+class _Candidate:
+    rank: int
+    quantity: dict
+
+
+class ValueComposer:
+    """A figure: the quantities of the best sentences that fit the asked unit, subject, time and rate noun
+    and share the question's content; every fitting one is listed, each cited."""
+
+    kinds = (AskedKind.VALUE,)
+
+    def compose(self, frame: Frame, evidence: Sequence[Evidence], library: Library, k: int) -> Answer:
+        candidates = [
+            _Candidate(rank, q)
+            for rank, item in enumerate(evidence[:k])
+            for q in library.quantities.get(item["id"], [])
+        ]
+        words = library.content_words(frame)
+        stages: list[tuple[ReasonCode, Callable[[dict], bool]]] = [
+            (ReasonCode.NO_VALUE_UNIT, lambda q: fits_unit(frame, q)),
+            (ReasonCode.NO_VALUE_SUBJECT, lambda q: fits_subject(frame, q, library.lexicon)),
+            (ReasonCode.NO_VALUE_TIME, lambda q: fits_time(frame, q)),
+            (ReasonCode.NO_VALUE_REGION, lambda q: fits_region(frame, q, library)),
+            (ReasonCode.NO_VALUE_MEASURE, lambda q: fits_rate_noun(frame, q)),
+            (ReasonCode.NO_VALUE, lambda q: not words or _overlap(words, library.context(q["sentence"])) > 0),
+        ]
+        remaining = candidates
+        for code, test in stages:
+            kept = [c for c in remaining if test(c.quantity)]
+            if not kept:
+                return Answer.refuse(
+                    frame.kind, self._reason(code if candidates else ReasonCode.NO_VALUE, frame, library)
+                )
+            remaining = kept
+        chosen = _closest(remaining, words)
+        facts = [_value_fact(c.quantity) for c in chosen]
+        answer = "；".join(self._describe(fact, len(facts) > 1) for fact in facts)
+        return Answer(
+            kind=frame.kind,
+            answered=True,
+            text=answer,
+            value=facts[0],
+            values=facts,
+            facts=[c.quantity for c in chosen],
+            support=list(dict.fromkeys(f.citation for f in facts)),
+            query={"name": "targets", "params": {}, "rows": [f.node for f in facts]},
+        )
+
+    @staticmethod
+    def _describe(fact: ValueFact, several: bool) -> str:
+        return f"{fact.subject}{fact.surface}" if several and fact.subject else fact.surface
+
+    @staticmethod
+    def _reason(code: ReasonCode, frame: Frame, library: Library) -> Reason:
+        lexicon = library.lexicon
+        regions = [lexicon.concepts[r] for r in frame.question.regions if r in lexicon.concepts]
+        params: dict[str, Localized | str] = {
+            "subject": _subject_param(frame, lexicon),
+            "time": _time_param(frame),
+            "measure": _measure_param(frame),
+            "region": Localized(
+                "、".join(r.label_zh for r in regions), ", ".join(r.label_en or r.label_zh for r in regions)
+            ),
+        }
+        if code == ReasonCode.NO_VALUE_UNIT:
+            unit = frame.question.asked_unit or (frame.unit_family.value if frame.unit_family else "")
+            params["unit"] = Localized(
+                i18n(f"family.{unit}", "zh") if frame.unit_family and not frame.question.asked_unit else unit,
+                i18n(f"family.{unit}", "en") if frame.unit_family and not frame.question.asked_unit else unit,
+            )
+        return Reason(code, params)
+
+
+def _closest(candidates: list[_Candidate], words: set[str]) -> list[_Candidate]:
+    """Of the fitting quantities, those whose own clause says most of what the question asks, from the
+    best-ranked sentence among them; ties stay together (an enumeration all of whose items fit)."""
+    scored = [(_overlap(words, _compact(_quantity_clause(c.quantity))), c) for c in candidates]
+    best = max(score for score, _ in scored)
+    top = [c for score, c in scored if score == best]
+    first = min(c.rank for c in top)
+    return [c for c in top if c.rank == first]
+
+
+def fits_unit(frame: Frame, quantity: dict) -> bool:
+    """The unit asked for (多少万吨 → 吨) or, failing that, the unit family (a rate is a percentage)."""
+    if frame.question.asked_unit:
+        return base_unit(quantity["unit"]) == frame.question.asked_unit
+    return frame.unit_family is None or unit_family(quantity["unit"]) == frame.unit_family
+
+
+def fits_subject(frame: Frame, quantity: dict, lexicon: Lexicon) -> bool:
+    """A question naming an industry or product is answered only by a figure bound to it (its own item of
+    an enumeration, or an industry containing or contained in it); group names (产能严重过剩行业) bind
+    nothing."""
+    wanted = {i for i in frame.industries if not lexicon.is_group(i)}
+    if not wanted:
+        return True
+    concept = lexicon.resolve(_subject_of(quantity) or "", "industry")
+    if concept is None:
+        return False
+    related = set(lexicon.ancestors(concept.iri)) | lexicon.descendants(concept.iri)
+    return bool(related & wanted)
+
+
+def fits_time(frame: Frame, quantity: dict) -> bool:
+    """A question naming a year or period is answered only by a figure dated inside it; an undated
+    figure proves nothing about a particular year."""
+    if frame.time is None:
+        return True
+    return frame.time.covers(quantity.get("date"))
+
+
+def fits_region(frame: Frame, quantity: dict, library: Library) -> bool:
+    """A question naming a region (河北) is answered only by a figure whose sentence names it, a region
+    containing it (京津冀) or one of its parts."""
+    if not frame.question.regions:
+        return True
+    lexicon = library.lexicon
+    related = {
+        r for region in frame.question.regions for r in (*lexicon.ancestors(region), *lexicon.descendants(region))
+    }
+    named = {concept.iri for _, _, concept in lexicon.find(library.context(quantity["sentence"]))}
+    return bool(named & related)
+
+
+def fits_rate_noun(frame: Frame, quantity: dict) -> bool:
+    """A percentage asked of a rate noun (利用率, 负债率) must stand in the clause that names it."""
+    if not frame.rate_nouns:
+        return True
+    clause = _compact(_quantity_clause(quantity)) + (quantity.get("measure") or "")
+    return any(noun in clause for noun in frame.rate_nouns)
+
+
+# ---------------------------------------------------------------------------------------------- extremes
+class ExtremeComposer:
+    """Highest / lowest of a list of comparable figures, and totals: the figures of one measure, unit and
+    date, ordered by the named query ``quantity_ranking``; the whole list is shown beside the result."""
+
+    kinds = (AskedKind.SUPERLATIVE, AskedKind.AGGREGATE)
+
+    def compose(self, frame: Frame, evidence: Sequence[Evidence], library: Library, k: int) -> Answer:
+        group = self._group(frame, evidence, library, k)
+        if len(group) < 2:
+            return Answer.refuse(frame.kind, Reason(ReasonCode.NO_LIST))
+        facts = [_value_fact(q) for q in group]
+        if frame.kind == AskedKind.AGGREGATE:
+            units = {q["unit"] for q in group}
+            if len(units) != 1:
+                return Answer.refuse(frame.kind, Reason(ReasonCode.NO_LIST))
+            total = sum(Decimal(str(q["value"])) for q in group)
+            unit = units.pop()
+            surface = f"{_number(total)}{unit}"
+            parts = "、".join(f"{f.subject or ''}{f.surface}" for f in facts)
+            value = ValueFact(
+                value=_number(total),
+                unit=unit,
+                subject=None,
+                measure=group[0].get("measure"),
+                date=facts[0].date,
+                citation=facts[0].citation,
+                surface=surface,
+            )
+            text = i18n("text.total", frame.language, value=surface, parts=parts)
+        else:
+            ordered = sorted(group, key=lambda q: Decimal(str(q["value"])))
+            best = ordered[-1] if frame.extreme and frame.extreme.value == "max" else ordered[0]
+            ties = [q for q in ordered if Decimal(str(q["value"])) == Decimal(str(best["value"]))]
+            value = _value_fact(best)
+            text = "；".join(
+                i18n("text.extreme", frame.language, subject=_subject_of(q) or "", value=_compact(q["surface"]))
+                for q in ties
+            )
+            facts = [_value_fact(q) for q in ordered]
+        return Answer(
+            kind=frame.kind,
+            answered=True,
+            text=text,
+            value=value,
+            values=facts,
+            facts=group,
+            support=list(dict.fromkeys(f.citation for f in facts)),
+            query={"name": "quantity_ranking", "params": {"term": self._term(frame, group)}},
+        )
+
+    @staticmethod
+    def _term(frame: Frame, group: list[dict]) -> str:
+        return frame.rate_nouns[0] if frame.rate_nouns else (group[0].get("measure") or "")
+
+    def _group(self, frame: Frame, evidence: Sequence[Evidence], library: Library, k: int) -> list[dict]:
+        """The comparable figures: those of the asked rate noun (through the named query), else those of the
+        best sentence holding two or more; narrowed to the industries named when two or more are."""
+        if frame.rate_nouns:
+            from kg.graph.build import citation_of
+
+            records = {q["id"]: q for qs in library.quantities.values() for q in qs}
+            rows = library.run_query("quantity_ranking", {"term": frame.rate_nouns[0]})
+            ranked = (f"{citation_of(r['sentence'])}/q{r['qorder']}" for r in rows)
+            pool = [records[i] for i in ranked if i in records]
+        else:
+            pool = []
+            for item in evidence[:k]:
+                found = library.quantities.get(item["id"], [])
+                if len(found) >= 2:
+                    pool = list(found)
+                    break
+        pool = [q for q in pool if fits_time(frame, q) and fits_unit(frame, q)]
+        named = [i for i in frame.industries if not library.lexicon.is_group(i)]
+        if len(named) >= 2:
+            pool = [q for q in pool if any(fits_subject(_only(frame, i), q, library.lexicon) for i in named)]
+        if not pool:
+            return []
+        # One list: the figures that share the first one's unit family and date (72%…75% of 2012年底).
+        head = pool[0]
+        return [
+            q for q in pool if unit_family(q["unit"]) == unit_family(head["unit"]) and q.get("date") == head.get("date")
+        ]
+
+
+def _only(frame: Frame, industry: str) -> Frame:
+    question = frame.question
+    narrowed = type(question)(**{**question.__dict__, "industries": [industry]})
+    return Frame(question=narrowed, kind=frame.kind)
+
+
+# ---------------------------------------------------------------------------------------------- when
+class WhenComposer:
+    """A time: a deadline or start date, a figure's reference date, a frequency, a manner or how far ahead,
+    from the time expressions of the best sentences, bound to the clause that says what was asked."""
+
+    kinds = (AskedKind.WHEN,)
+
+    def compose(self, frame: Frame, evidence: Sequence[Evidence], library: Library, k: int) -> Answer:
+        words = library.content_words(frame, with_names=True)
+        best: tuple[tuple[bool, int, int, int], ValueFact] | None = None
+        for rank, item in enumerate(evidence[:k]):
+            sentence = _compact(item["text"])
+            for preference, surface, start, end, date in self._expressions(frame.time_ask, sentence):
+                window = clause_around(sentence, start, end, neighbours=True)
+                shared = _overlap(words, window.replace(surface, ""))
+                if words and shared == 0:
+                    continue
+                # An option the question offers (立即还是逐步) first, then the clause that says most of what
+                # was asked, then a date before an adverb, then the better-ranked sentence.
+                offered = surface in frame.question.text
+                key = (not offered, -shared, preference, rank)
+                if best is None or key < best[0]:
+                    fact = ValueFact(
+                        value=surface,
+                        unit=None,
+                        subject=None,
+                        measure=(frame.time_ask or TimeAsk.DATE).value,
+                        date=date,
+                        citation=item["id"],
+                        surface=surface,
+                    )
+                    best = (key, fact)
+        if best is None:
+            return Answer.refuse(frame.kind, Reason(ReasonCode.NO_TIME, {"subject": Localized("", "")}))
+        fact = best[1]
+        return Answer(
+            kind=frame.kind,
+            answered=True,
+            text=fact.surface,
+            value=fact,
+            values=[fact],
+            support=[fact.citation],
+            facts=[fact.as_dict()],
+        )
+
+    @staticmethod
+    def _expressions(ask: TimeAsk | None, sentence: str) -> list[tuple[int, str, int, int, str | None]]:
+        """(preference, surface, start, end, ISO date) of the expressions that answer this kind of when."""
+        ask = ask or TimeAsk.DATE
+        found: list[tuple[int, str, int, int, str | None]] = []
+        if ask in (TimeAsk.DATE, TimeAsk.REFERENCE):
+            wanted = (
+                ("reference", "instant")
+                if ask == TimeAsk.REFERENCE
+                else ("deadline", "from", "instant", "reference", "period")
+            )
+            for expr in find_times(sentence):
+                if expr.kind in wanted and "提前" not in expr.surface:
+                    day = expr.end or expr.begin
+                    found.append((0, expr.surface, expr.start_char, expr.end_char, day.isoformat() if day else None))
+        classes = {
+            TimeAsk.DATE: (MannerClass.TIMING, MannerClass.FREQUENCY),
+            TimeAsk.FREQUENCY: (MannerClass.FREQUENCY,),
+            TimeAsk.MANNER: (MannerClass.MANNER, MannerClass.TIMING),
+            TimeAsk.ADVANCE: (MannerClass.ADVANCE,),
+            TimeAsk.REFERENCE: (),
+        }[ask]
+        for expr in find_manner(sentence):
+            if expr.kind in classes:
+                found.append((1, expr.surface, expr.start_char, expr.end_char, None))
+        return found
+
+
+# ---------------------------------------------------------------------------------------------- provisions
+_WANTED_MODALITIES = {
+    AskedKind.MUST: ("obligation",),
+    AskedKind.MUST_NOT: ("prohibition",),
+    AskedKind.MAY: ("permission", "prohibition", "encouragement"),
+}
+
+
+class ModalityComposer:
+    """Must / must not / may: the best-ranked provision of the asked modality (the ranking already puts
+    that modality first); else the best sentence, marked as such."""
+
+    kinds = (AskedKind.MUST, AskedKind.MUST_NOT, AskedKind.MAY)
+
+    def compose(self, frame: Frame, evidence: Sequence[Evidence], library: Library, k: int) -> Answer:
+        wanted = _WANTED_MODALITIES[frame.kind]
+        for item in evidence[:k]:
+            if item.get("modality") in wanted:
+                return Answer(
+                    kind=frame.kind,
+                    answered=True,
+                    text=item["text"],
+                    support=[item["id"]],
+                    facts=[{"provision": item["id"], "modality": item["modality"]}],
+                )
+        return SearchComposer().compose(frame, evidence, library, k)
+
+
+class WhoComposer:
+    """Who must act: the explicitly named bearers of the best-ranked provision that names any."""
+
+    kinds = (AskedKind.WHO,)
+
+    def compose(self, frame: Frame, evidence: Sequence[Evidence], library: Library, k: int) -> Answer:
+        for item in evidence[:3]:
+            provision = library.provisions.get(item["id"])
+            if provision is not None and provision.bearer_source == "explicit" and provision.bearers:
+                facts = [{"provision": provision.id, "bearers": provision.bearers, "modality": provision.modality}]
+                return Answer(
+                    kind=frame.kind,
+                    answered=True,
+                    text=f"{'、'.join(provision.bearers)} — {provision.text}",
+                    facts=facts,
+                    support=[provision.id],
+                    query={"name": "provisions", "params": {}, "row": provision.id},
+                )
+        return SearchComposer().compose(frame, evidence, library, k)
+
+
+class ListComposer:
+    """What applies to an industry by a date: the named query's provisions are the answer."""
+
+    kinds = (AskedKind.LIST,)
+
+    def compose(self, frame: Frame, evidence: Sequence[Evidence], library: Library, k: int) -> Answer:
+        lexicon = library.lexicon
+        industry = next((i for i in frame.industries if not lexicon.is_group(i)), frame.industries[0])
+        params: dict[str, str] = {"industry": industry}
+        if frame.question.by_date:
+            params["by"] = frame.question.by_date.isoformat()
+        found = library.run_query("applies_to", params)
+        from kg.graph.build import citation_of
+
+        facts = [
+            {
+                "provision": citation_of(r["sentence"]),
+                "label": r["label"],
+                "modality": r["modality"],
+                "deadline": r["deadline"],
+                "scope": r["scope"],
+                "text": r["text"],
+                "section": r["section"],
+            }
+            for r in found
+        ]
+        # Dated and industry-specific provisions first: they are what "by 2015" asks about.
+        facts.sort(key=lambda fact: (fact["deadline"] is None, fact["scope"] != "specific"))
+        applying = {fact["provision"] for fact in facts}
+        best = next((item for item in evidence if item["id"] in applying), evidence[0] if evidence else None)
+        if best is None:
+            return Answer.refuse(
+                frame.kind, Reason(ReasonCode.NO_PROVISION, {"actor": Localized("", ""), "modality": Localized("", "")})
+            )
+        return Answer(
+            kind=frame.kind,
+            answered=True,
+            text=best["text"],
+            facts=facts,
+            support=[best["id"]],
+            query={"name": "applies_to", "params": params},
+        )
+
+
+class WhereComposer:
+    kinds = (AskedKind.WHERE,)
+
+    def compose(self, frame: Frame, evidence: Sequence[Evidence], library: Library, k: int) -> Answer:
+        if not evidence:
+            return Answer.refuse(frame.kind, Reason(ReasonCode.NOT_CLOSE))
+        top = evidence[0]
+        return Answer(
+            kind=frame.kind,
+            answered=True,
+            text=f"{top['section']}（{top['label']}）：{top['text']}",
+            support=[top["id"]],
+        )
+
+
+class DocumentComposer:
+    """Issuer, date, number, addressees: the document's metadata, stated by its signature lines."""
+
+    kinds = (AskedKind.DOCUMENT,)
+
+    def compose(self, frame: Frame, evidence: Sequence[Evidence], library: Library, k: int) -> Answer:
+        if not library.document:
+            return Answer.refuse(frame.kind, Reason(ReasonCode.NOT_CLOSE))
+        doc = library.document[0]
+        date = str(doc["date"])
+        year, month, day = date.split("-")
+        shown = f"{int(year)}年{int(month)}月{int(day)}日" if frame.language == "zh" else date
+        text = i18n(
+            "text.issued",
+            frame.language,
+            issuer=doc["issuerLabel"] or "",
+            date=shown,
+            title=doc["title"],
+            number=doc["number"],
+        )
+        return Answer(
+            kind=frame.kind, answered=True, text=text, facts=[doc], query={"name": "document_facts", "params": {}}
+        )
+
+
+class SearchComposer:
+    """No short answer is asked for: the best sentence is the answer, cited."""
+
+    kinds = (AskedKind.SEARCH,)
+
+    def compose(self, frame: Frame, evidence: Sequence[Evidence], library: Library, k: int) -> Answer:
+        if not evidence:
+            return Answer.refuse(frame.kind, Reason(ReasonCode.NOT_CLOSE))
+        return Answer(kind=frame.kind, answered=True, text=evidence[0]["text"], support=[evidence[0]["id"]])
+
+
+#: The routes: the first composer that declares the frame's kind answers it.
+COMPOSERS: tuple = (
+    DocumentComposer(),
+    ExtremeComposer(),
+    WhenComposer(),
+    ValueComposer(),
+    ModalityComposer(),
+    WhoComposer(),
+    ListComposer(),
+    WhereComposer(),
+    SearchComposer(),
+)
+
+
+def composer_for(kind: AskedKind):
+    for composer in COMPOSERS:
+        if kind in composer.kinds:
+            return composer
+    raise LookupError(f"no composer answers {kind}")
+
+
+__all__ = ["COMPOSERS", "UnitFamily", "composer_for", "fits_rate_noun", "fits_subject", "fits_time", "fits_unit"]

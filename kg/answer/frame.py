@@ -1,0 +1,266 @@
+"""The question frame: what kind of answer is asked, and the constraints a proof must satisfy.
+
+A parsed :class:`~kg.answer.question.Question` (entities, years, date bounds) becomes a
+:class:`Frame`: the asked kind (value, when, must-not …), the unit family a value must have (a rate
+is never answered by a period), the rate nouns the value must be of (产能利用率, 负债率), the time it
+must fall in, and for superlatives which end of the list. Cues are data (``kg/resources/frame.toml``);
+the composers in :mod:`kg.answer.composers` treat every grounded constraint as mandatory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import lru_cache
+from importlib import resources
+
+from kg.answer.question import Question, base_unit
+
+
+class AskedKind(StrEnum):
+    VALUE = "value"
+    WHO = "who"
+    WHEN = "when"
+    MUST = "must"
+    MUST_NOT = "must_not"
+    MAY = "may"
+    LIST = "list"
+    WHERE = "where"
+    DOCUMENT = "document"
+    SUPERLATIVE = "superlative"
+    AGGREGATE = "aggregate"
+    SEARCH = "search"
+
+
+class UnitFamily(StrEnum):
+    PERCENT = "percent"
+    DURATION = "duration"
+    CURRENCY = "currency"
+    MASS = "mass"
+    PRESSURE = "pressure"
+    CURRENT = "current"
+    ENERGY = "energy"
+    BOXES = "boxes"
+    POWER = "power"
+    COUNT = "count"
+    AREA = "area"
+    LENGTH = "length"
+    VOLUME = "volume"
+    PEOPLE = "people"
+    FACTOR = "factor"
+
+
+class TimeAsk(StrEnum):
+    """What a when-question wants: a date (deadline or start), a figure's reference date, a frequency,
+    a manner (立即 / 逐步), or how far ahead of a plan (提前一年)."""
+
+    DATE = "date"
+    REFERENCE = "reference"
+    FREQUENCY = "frequency"
+    MANNER = "manner"
+    ADVANCE = "advance"
+
+
+class Extreme(StrEnum):
+    MAX = "max"
+    MIN = "min"
+
+
+#: Base units (kg.answer.question.base_unit) → family. Units outside the table have no family and
+#: can only answer a question whose family is unknown.
+UNIT_FAMILIES: dict[str, UnitFamily] = {
+    "%": UnitFamily.PERCENT, "％": UnitFamily.PERCENT, "百分点": UnitFamily.PERCENT, "个百分点": UnitFamily.PERCENT,
+    "年": UnitFamily.DURATION, "月": UnitFamily.DURATION, "天": UnitFamily.DURATION, "日": UnitFamily.DURATION,
+    "元": UnitFamily.CURRENCY, "美元": UnitFamily.CURRENCY,
+    "吨": UnitFamily.MASS, "载重吨": UnitFamily.MASS, "千克": UnitFamily.MASS, "公斤": UnitFamily.MASS,
+    "吨标准煤": UnitFamily.MASS, "千克标准煤": UnitFamily.MASS,
+    "兆帕": UnitFamily.PRESSURE, "安培": UnitFamily.CURRENT,
+    "千瓦时": UnitFamily.ENERGY, "度": UnitFamily.ENERGY,
+    "千瓦": UnitFamily.POWER, "瓦": UnitFamily.POWER, "兆瓦": UnitFamily.POWER,
+    "重量箱": UnitFamily.BOXES, "标准箱": UnitFamily.BOXES,
+    "家": UnitFamily.COUNT, "个": UnitFamily.COUNT, "项": UnitFamily.COUNT, "条": UnitFamily.COUNT,
+    "台": UnitFamily.COUNT, "座": UnitFamily.COUNT, "户": UnitFamily.COUNT,
+    "平方公里": UnitFamily.AREA, "亩": UnitFamily.AREA, "公顷": UnitFamily.AREA,
+    "公里": UnitFamily.LENGTH, "千米": UnitFamily.LENGTH, "米": UnitFamily.LENGTH,
+    "立方米": UnitFamily.VOLUME, "人": UnitFamily.PEOPLE, "倍": UnitFamily.FACTOR,
+}
+
+#: Kinds in the order their cues are tried: the more specific first (合计 before 多少, 多久一次 before 多久).
+KIND_ORDER = (AskedKind.AGGREGATE, AskedKind.SUPERLATIVE, AskedKind.WHEN, AskedKind.VALUE, AskedKind.MUST_NOT,
+              AskedKind.MAY, AskedKind.MUST)
+
+# A rate noun names what a percentage is of (产能利用率, 负债率, 深加工率): the value must sit beside it.
+_RATE_NOUN = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:率|比重)")
+_RATE_NOUN_EN = re.compile(r"\b([a-z]+(?: [a-z]+)?) (rate|ratio)\b")
+
+
+def unit_family(unit: str | None) -> UnitFamily | None:
+    if not unit:
+        return None
+    return UNIT_FAMILIES.get(base_unit(unit)) or UNIT_FAMILIES.get(unit)
+
+
+@dataclass(frozen=True)
+class TimeConstraint:
+    """The time a question asks about: the years it names and the interval they span."""
+
+    years: tuple[int, ...]
+    begin: dt.date | None
+    end: dt.date | None
+
+    def covers(self, day: dt.date | str | None) -> bool:
+        if day is None:
+            return False
+        year = int(str(day)[:4])
+        return year in self.years if self.years else True
+
+    @property
+    def label(self) -> str:
+        if not self.years:
+            return ""
+        if len(self.years) == 1:
+            return f"{self.years[0]}"
+        return f"{self.years[0]}–{self.years[-1]}"
+
+
+@dataclass
+class Frame:
+    question: Question
+    kind: AskedKind
+    unit_family: UnitFamily | None = None
+    rate_nouns: list[str] = field(default_factory=list)
+    time: TimeConstraint | None = None
+    time_ask: TimeAsk | None = None
+    extreme: Extreme | None = None
+
+    @property
+    def industries(self) -> list[str]:
+        return self.question.industries
+
+    @property
+    def agencies(self) -> list[str]:
+        return self.question.agencies
+
+    @property
+    def language(self) -> str:
+        return self.question.language
+
+    def as_dict(self) -> dict:
+        return {
+            "kind": self.kind.value,
+            "unit_family": self.unit_family.value if self.unit_family else None,
+            "rate_nouns": self.rate_nouns,
+            "years": list(self.time.years) if self.time else [],
+            "time_ask": self.time_ask.value if self.time_ask else None,
+            "extreme": self.extreme.value if self.extreme else None,
+        }
+
+
+@lru_cache(maxsize=1)
+def cues() -> dict:
+    return tomllib.loads(resources.files("kg.resources").joinpath("frame.toml").read_text("utf-8"))
+
+
+def _matches(text: str, zh: list[str], en: list[str], patterns: list[str] = ()) -> bool:
+    if any(cue in text for cue in zh) or any(re.search(p, text) for p in patterns):
+        return True
+    return any(re.search(rf"\b{re.escape(cue)}\b", text) for cue in en)
+
+
+def _cue_set(table: dict, name: str) -> tuple[list[str], list[str], list[str]]:
+    return (table.get(f"{name}_zh", table.get("zh", [])), table.get(f"{name}_en", table.get("en", [])),
+            table.get(f"{name}_patterns", []))
+
+
+def build_frame(question: Question) -> Frame:
+    """The frame of a parsed question; every constraint it grounds must hold for a short answer."""
+    text = question.text.lower()
+    kinds = cues()["kinds"]
+    kind = _asked_kind(question, text, kinds)
+    frame = Frame(question=question, kind=kind)
+    if question.years:
+        frame.time = TimeConstraint(tuple(question.years), question.from_date, question.by_date)
+    if kind in (AskedKind.VALUE, AskedKind.SUPERLATIVE, AskedKind.AGGREGATE):
+        frame.unit_family = _asked_family(question, text)
+        frame.rate_nouns = _rate_nouns(question)
+    if kind == AskedKind.SUPERLATIVE:
+        table = kinds["superlative"]
+        frame.extreme = Extreme.MAX if _matches(text, *_cue_set(table, "max")) else Extreme.MIN
+    if kind == AskedKind.WHEN:
+        frame.time_ask = _time_ask(text, kinds["when_ask"])
+    return frame
+
+
+def _asked_kind(question: Question, text: str, kinds: dict) -> AskedKind:
+    if "document" in question.intents:
+        return AskedKind.DOCUMENT
+    for kind in KIND_ORDER:
+        table = kinds[kind.value]
+        # A unit asked for (多少万吨, "in yuan") makes a value question whatever else it says.
+        asks_unit = kind == AskedKind.VALUE and question.asked_unit is not None
+        if not asks_unit and not _matches(text, table["zh"], table["en"], table.get("patterns", [])):
+            continue
+        if kind == AskedKind.SUPERLATIVE and not _matches(text, *_cue_set(table, "which")):
+            continue
+        if kind in (AskedKind.MUST, AskedKind.MAY, AskedKind.MUST_NOT) and _is_list(question, text, kinds):
+            return AskedKind.LIST
+        return kind
+    if "who" in question.intents:
+        return AskedKind.WHO
+    if "where" in question.intents:
+        return AskedKind.WHERE
+    if _is_list(question, text, kinds):
+        return AskedKind.LIST
+    return AskedKind.SEARCH
+
+
+def _is_list(question: Question, text: str, kinds: dict) -> bool:
+    """What applies to an industry (by a date): the provisions are the answer."""
+    named = bool(question.industries)
+    dated = bool(question.by_date or question.from_date)
+    return named and (dated or _matches(text, kinds["list"]["zh"], kinds["list"]["en"])) and \
+        not question.agencies
+
+
+def _time_ask(text: str, table: dict) -> TimeAsk:
+    for ask in (TimeAsk.ADVANCE, TimeAsk.REFERENCE, TimeAsk.FREQUENCY, TimeAsk.MANNER):
+        if _matches(text, *_cue_set(table, ask.value)):
+            return ask
+    return TimeAsk.DATE
+
+
+def _asked_family(question: Question, text: str) -> UnitFamily | None:
+    """The unit family a value must have: the unit asked for (多少万吨), else the family cues name, when
+    exactly one family does (吨铝液…电耗 names energy through 电耗; the 吨 is per tonne)."""
+    if question.asked_unit:
+        family = unit_family(question.asked_unit)
+        if family is not None:
+            return family
+    found = [UnitFamily(name) for name, table in cues()["unit_families"].items()
+             if _matches(text, table["zh"], table["en"])]
+    if len(found) > 1 and UnitFamily.MASS in found:
+        found.remove(UnitFamily.MASS)  # "per tonne" qualifies another measure
+    return found[0] if len(found) == 1 else None
+
+
+def _rate_nouns(question: Question) -> list[str]:
+    """Rate nouns of the question (产能利用率, 负债率, "interest rate" → 利率): what a percentage is of."""
+    found = [m.group(0) for m in _RATE_NOUN.finditer(question.text) if len(m.group(0)) >= 2]
+    if question.language == "en":
+        for match in _RATE_NOUN_EN.finditer(question.text.lower()):
+            renderings = question.english_terms.get(match.group(0)) or []
+            found += [r for r in renderings if _RATE_NOUN.fullmatch(r)]
+    # The longest form that the jieba cut keeps: 产能利用率 → 利用率 is what the text must contain.
+    return list(dict.fromkeys(_rate_core(noun) for noun in found))
+
+
+def _rate_core(noun: str) -> str:
+    """利用率 of 产能利用率, 负债率 of 平均负债率: the suffix and the two characters before it; 比重 is a
+    noun of its own (数量比重, 使用比重 are both 比重)."""
+    if noun.endswith("比重"):
+        return "比重"
+    stem = noun[:-1]
+    return (stem[-2:] if len(stem) >= 2 else stem) + "率"
