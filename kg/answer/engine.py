@@ -42,9 +42,8 @@ from kg.i18n import text as i18n
 from kg.queries import get
 from kg.retrieval import SentenceIndex, analyse_tokens, reciprocal_rank_fusion
 
-#: The modalities a must / must-not / may question ranks first.
+#: The modalities a must-not / may question ranks first (obligations are most sentences: no signal).
 RANKED_MODALITIES = {
-    AskedKind.MUST: ("obligation",),
     AskedKind.MUST_NOT: ("prohibition",),
     AskedKind.MAY: ("permission", "prohibition"),
 }
@@ -180,7 +179,7 @@ class Answerer:
         numeric = frame is not None and frame.kind in (AskedKind.VALUE, AskedKind.SUPERLATIVE, AskedKind.AGGREGATE)
         modalities = RANKED_MODALITIES.get(frame.kind, ()) if frame is not None else ()
         # Who must / must not / may: the provisions the asked actor bears (企业 too, however common).
-        asks_duty = frame is not None and frame.kind in (*RANKED_MODALITIES, AskedKind.WHO)
+        asks_duty = frame is not None and frame.kind in (*RANKED_MODALITIES, AskedKind.MUST, AskedKind.WHO)
         bearers = {c for a in question.agencies for c in self.lexicon.descendants(a)} if asks_duty else set()
         for i, passage in enumerate(self.index.passages):
             info = self.info[str(node_iri(passage.doc_id, passage.local_id))]
