@@ -82,7 +82,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "examples": "示例问题：",
         "answer": "答案",
         "source": "出处：",
-        "not_found": "未找到：语料中没有能回答这个问题的内容（{reason}）。",
+        "not_found": "未找到：{reason}。",
+        "nearest": "最接近的条款",
+        "value_subject": "对象",
+        "value_measure": "指标",
+        "value_date": "日期",
         "question_error": "无法处理这个问题：{error}",
         "empty_question": "请输入问题。",
         "evidence": "证据句（按相关度排序）",
@@ -188,7 +192,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "examples": "Example questions:",
         "answer": "Answer",
         "source": "Source: ",
-        "not_found": "Not found: the corpus does not support an answer ({reason}).",
+        "not_found": "Not found: {reason}.",
+        "nearest": "Nearest provisions",
+        "value_subject": "subject",
+        "value_measure": "measure",
+        "value_date": "date",
         "question_error": "Cannot process this question: {error}",
         "empty_question": "Please type a question.",
         "evidence": "Evidence sentences (most relevant first)",
@@ -525,41 +533,55 @@ def show_result(data: str, result: dict) -> None:
     if result.get("error"):
         st.error(tr("question_error", error=result["error"]))
         return
-    if not result.get("answered"):
-        # The engine gives its reason as "中文 / English"; show the half in the page's language.
-        halves = str(result.get("reason") or "").split(" / ", 1)
-        reason = halves[0] if lang() == "zh" or len(halves) == 1 else halves[1]
-        st.warning(tr("not_found", reason=reason))
-        return
     if result.get("warning"):
         st.info(tr("truncated_question"))
     evidence = result.get("evidence") or []
     facts = result.get("facts") or []
-    source_id = next((f.get("sentence") for f in facts if f.get("sentence")), None)
-    source_id = source_id or (evidence[0]["id"] if evidence and result.get("answer") == evidence[0]["text"] else None)
-    source_html = ""
-    if source_id:
-        try:
-            found = get_cite(data, source_id)
-            source_html = (f"{tr('source')}<b>{html.escape(str(found['label']))}</b> · "
-                           f"{html.escape(str(found['section']))} · <code>{html.escape(source_id)}</code>")
-        except PolicyKGError:
-            source_html = f"{tr('source')}<code>{html.escape(source_id)}</code>"
-    detail = ""
-    fact = facts[0] if facts and facts[0].get("surface") else None
-    if fact:
-        parts = [fact.get("industry"), fact.get("measure"), fact.get("date")]
-        detail = " · ".join(html.escape(str(p)) for p in parts if p)
+    if not result.get("answered"):
+        reason = result.get("reason") or {}
+        st.warning(tr("not_found", reason=reason.get(f"text_{lang()}") or reason.get("text") or ""))
+        if evidence:
+            st.markdown(f"##### {tr('nearest')}")
+            show_evidence(data, evidence, get_terms(str(result.get("question") or "")))
+        return
+    values = result.get("values") or []
     st.markdown(
         f"<div class='pkg-answer'><div class='pkg-answer-kicker'>{tr('answer')}</div>"
         f"<div class='pkg-answer-text'>{html.escape(str(result['answer']))}</div>"
-        + (f"<div class='pkg-answer-source'>{detail}</div>" if detail else "")
-        + (f"<div class='pkg-answer-source'>{source_html}</div>" if source_html else "")
+        + "".join(value_html(data, value) for value in values[:8])
+        + (f"<div class='pkg-answer-source'>{source_html(data, evidence[0]['id'])}</div>"
+           if not values and evidence and result.get("answer") == evidence[0]["text"] else "")
         + "</div>",
         unsafe_allow_html=True,
     )
     terms = get_terms(str(result.get("question") or ""))
+    # The value is highlighted in the sentence that states it, so a reader sees where it comes from.
+    terms = [*terms, *(str(v["surface"]) for v in values if v.get("surface"))]
     st.markdown(f"##### {tr('evidence')}")
+    show_evidence(data, evidence, terms)
+    show_facts(result, facts)
+
+
+def source_html(data: str, citation: str) -> str:
+    try:
+        found = get_cite(data, citation)
+        return (f"{tr('source')}<b>{html.escape(str(found['label']))}</b> · "
+                f"{html.escape(str(found['section']))} · <code>{html.escape(citation)}</code>")
+    except PolicyKGError:
+        return f"{tr('source')}<code>{html.escape(citation)}</code>"
+
+
+def value_html(data: str, value: dict) -> str:
+    """One proven value: what it is of, its date, and the sentence it comes from."""
+    parts = [(tr("value_subject"), value.get("subject")), (tr("value_measure"), value.get("measure")),
+             (tr("value_date"), value.get("date"))]
+    colon = "：" if lang() == "zh" else ": "
+    detail = " · ".join(f"{label}{colon}{html.escape(str(text))}" for label, text in parts if text)
+    return (f"<div class='pkg-answer-source'><b>{html.escape(str(value.get('surface') or ''))}</b>"
+            + (f" · {detail}" if detail else "") + f"<br>{source_html(data, str(value['citation']))}</div>")
+
+
+def show_evidence(data: str, evidence: list[dict], terms: list[str]) -> None:
     for item in evidence:
         with st.container(border=True):
             st.markdown(f"<div class='pkg-ev'>{highlight(item['text'], terms)}</div>", unsafe_allow_html=True)
@@ -576,6 +598,9 @@ def show_result(data: str, result: dict) -> None:
                     st.caption(tr("in_paragraph", label=paragraph["label"]))
                 except PolicyKGError as exc:
                     st.error(str(exc))
+
+
+def show_facts(result: dict, facts: list) -> None:
     with st.expander(tr("facts_query")):
         st.json({"facts": facts, "query": result.get("query"), "parsed": result.get("parsed")}, expanded=2)
         query = result.get("query")

@@ -77,7 +77,11 @@ def test_ask_quantity_answer_and_example_buttons(app):
     at = app("ask")
     at.button(key="example_1").click().run()
     assert at.text_input(key="question").value == "2012年底水泥产能利用率是多少？"
-    assert "73.7%" in _answer_block(at)
+    answer = _answer_block(at)
+    assert "73.7%" in answer
+    # The value's subject, measure and date are shown, and the value is marked in its sentence.
+    assert "对象：水泥" in answer and "指标：产能利用率" in answer and "日期：2012-12-31" in answer
+    assert "guofa-2013-41/1.p2.s2" in answer and "<mark>73.7%</mark>" in _markdown(at)
     at.button(key="example_2").click().run()  # the English example
     assert "16万安培" in _answer_block(at)
 
@@ -86,8 +90,9 @@ def test_unsupported_question_warns(app):
     at = app("ask")
     at.button(key="example_4").click().run()  # 煤炭行业的去产能目标是多少？
     assert not at.exception
-    assert at.warning and "未找到" in at.warning[0].value
+    assert at.warning and "未找到" in at.warning[0].value and "煤炭" in at.warning[0].value  # the reason
     assert not [m for m in at.markdown if "<div class='pkg-answer'>" in str(m.value)]
+    assert "最接近的条款" in _markdown(at)  # and the nearest provisions
 
 
 @pytest.mark.parametrize("question", ["", "   ", "？？！"])

@@ -23,6 +23,7 @@ from kg.answer.question import base_unit
 from kg.extract.lexicon import Lexicon
 from kg.extract.manner import MannerClass, find_manner
 from kg.extract.times import find_times
+from kg.graph.build import citation_id
 from kg.i18n import text as i18n
 
 _CLAUSE_END = re.compile(r"[，,；;：:。！？!?]")
@@ -426,31 +427,18 @@ class WhenComposer:
 
 
 # ---------------------------------------------------------------------------------------------- provisions
-_WANTED_MODALITIES = {
-    AskedKind.MUST: ("obligation",),
-    AskedKind.MUST_NOT: ("prohibition",),
-    AskedKind.MAY: ("permission", "prohibition", "encouragement"),
-}
-
-
 class ModalityComposer:
-    """Must / must not / may: the best-ranked provision of the asked modality (the ranking already puts
-    that modality first); else the best sentence, marked as such."""
+    """Must / must not / may: the ranking has already put the asked actor's provisions (and, for must-not,
+    prohibitions) first, so the best-ranked provision is the answer, cited with its modality."""
 
     kinds = (AskedKind.MUST, AskedKind.MUST_NOT, AskedKind.MAY)
 
     def compose(self, frame: Frame, evidence: Sequence[Evidence], library: Library, k: int) -> Answer:
-        wanted = _WANTED_MODALITIES[frame.kind]
-        for item in evidence[:k]:
-            if item.get("modality") in wanted:
-                return Answer(
-                    kind=frame.kind,
-                    answered=True,
-                    text=item["text"],
-                    support=[item["id"]],
-                    facts=[{"provision": item["id"], "modality": item["modality"]}],
-                )
-        return SearchComposer().compose(frame, evidence, library, k)
+        if not evidence:
+            return Answer.refuse(frame.kind, Reason(ReasonCode.NOT_CLOSE))
+        top = evidence[0]
+        return Answer(kind=frame.kind, answered=True, text=top["text"], support=[top["id"]],
+                      facts=[{"provision": top["id"], "modality": top.get("modality")}])
 
 
 class WhoComposer:
@@ -533,6 +521,13 @@ class WhereComposer:
         )
 
 
+_ADDRESSEE_CUES = ("主送", "发给", "下发", "印发给", "抄送", "addressed", "recipient", "sent to")
+
+
+def _matches_any(text: str, cues: Sequence[str]) -> bool:
+    return any(cue in text for cue in cues)
+
+
 class DocumentComposer:
     """Issuer, date, number, addressees: the document's metadata, stated by its signature lines."""
 
@@ -542,6 +537,9 @@ class DocumentComposer:
         if not library.document:
             return Answer.refuse(frame.kind, Reason(ReasonCode.NOT_CLOSE))
         doc = library.document[0]
+        # The line that states what was asked: the addressees, or the issuer and date under the text.
+        role = "addressees" if _matches_any(frame.question.text.lower(), _ADDRESSEE_CUES) else "signature"
+        support = [citation_id(str(s["docId"]), str(s["cite"])) for s in library.signatures if s["role"] == role]
         date = str(doc["date"])
         year, month, day = date.split("-")
         shown = f"{int(year)}年{int(month)}月{int(day)}日" if frame.language == "zh" else date
@@ -553,9 +551,8 @@ class DocumentComposer:
             title=doc["title"],
             number=doc["number"],
         )
-        return Answer(
-            kind=frame.kind, answered=True, text=text, facts=[doc], query={"name": "document_facts", "params": {}}
-        )
+        return Answer(kind=frame.kind, answered=True, text=text, facts=[doc], support=support[:1],
+                      query={"name": "document_facts", "params": {}})
 
 
 class SearchComposer:

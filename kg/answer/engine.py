@@ -42,10 +42,10 @@ from kg.i18n import text as i18n
 from kg.queries import get
 from kg.retrieval import SentenceIndex, analyse_tokens, reciprocal_rank_fusion
 
-#: The modalities a must-not / may question ranks first (obligations are most sentences: no signal).
+#: The modality a must-not question ranks first. "May X still …?" is answered as often by an obligation to
+#: abolish (各地要取消…优惠政策) as by a prohibition, and obligations are most sentences: no boost for those.
 RANKED_MODALITIES = {
     AskedKind.MUST_NOT: ("prohibition",),
-    AskedKind.MAY: ("permission", "prohibition"),
 }
 
 
@@ -179,7 +179,8 @@ class Answerer:
         numeric = frame is not None and frame.kind in (AskedKind.VALUE, AskedKind.SUPERLATIVE, AskedKind.AGGREGATE)
         modalities = RANKED_MODALITIES.get(frame.kind, ()) if frame is not None else ()
         # Who must / must not / may: the provisions the asked actor bears (企业 too, however common).
-        asks_duty = frame is not None and frame.kind in (*RANKED_MODALITIES, AskedKind.MUST, AskedKind.WHO)
+        asks_duty = frame is not None and frame.kind in (*RANKED_MODALITIES, AskedKind.MUST, AskedKind.MAY,
+                                                          AskedKind.WHO)
         bearers = {c for a in question.agencies for c in self.lexicon.descendants(a)} if asks_duty else set()
         for i, passage in enumerate(self.index.passages):
             info = self.info[str(node_iri(passage.doc_id, passage.local_id))]

@@ -1,0 +1,174 @@
+"""Composers on a small fake library: a short answer only when a graph node satisfies every constraint.
+
+The fake holds an enumeration (炼铁 1500万吨、炼钢 1500万吨、水泥 1亿吨 by 2015), the 2012 utilisation
+figures of five industries, a loan term and a sentence with a frequency and a manner adverb; each test
+names the kind of failure it guards against (issue: grounded answers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from kg.answer.composers import ExtremeComposer, ValueComposer, WhenComposer, clause_around
+from kg.answer.frame import AskedKind, build_frame
+from kg.answer.model import ReasonCode
+from kg.answer.question import parse_question
+from kg.extract.lexicon import default_lexicon
+from kg.graph.build import node_iri
+
+ENUMERATION = "2015年底前再淘汰炼铁1500万吨、炼钢1500万吨、水泥（熟料及粉磨能力）1亿吨，基本完成淘汰落后产能调整目标。"
+FIGURES = "2012年底，我国钢铁、水泥、电解铝产能利用率分别仅为72%、73.7%和71.9%，明显低于国际通常水平。"
+LOAN = "对整合过剩产能的企业，积极稳妥开展并购贷款业务，合理确定并购贷款利率，贷款期限可延长至7年。"
+LIST = "定期发布淘汰落后产能企业名单，逐步降低32.5复合水泥使用比重，对隐瞒不报项目，一经查实，立即停建。"
+REGION = "加快河北、山东等重点产区结构调整，压缩钢铁产能总量8000万吨以上。"
+
+
+def _q(sentence: str, order: int, surface: str, value: str, unit: str, industry: str | None, product: str | None,
+       date: str | None, measure: str | None) -> dict:
+    return {"id": f"doc/{sentence}/q{order}", "sentence": sentence, "text": TEXTS[sentence], "surface": surface,
+            "value": value, "unit": unit, "industry": industry, "product": product, "date": date, "measure": measure,
+            "kind": "target"}
+
+
+TEXTS = {"s1": ENUMERATION, "s2": FIGURES, "s3": LOAN, "s4": LIST, "s5": REGION}
+QUANTITIES = {
+    "s1": [_q("s1", 1, "1500万吨", "1500", "万吨", "钢铁", "炼铁", "2015-12-31", "再淘汰炼铁"),
+           _q("s1", 2, "1500万吨", "1500", "万吨", "钢铁", "炼钢", "2015-12-31", "炼钢"),
+           _q("s1", 3, "1亿吨", "1", "亿吨", "水泥", "熟料", "2015-12-31", "水泥（熟料及粉磨能力）")],
+    "s2": [_q("s2", 1, "72%", "72", "%", "钢铁", None, "2012-12-31", "产能利用率"),
+           _q("s2", 2, "73.7%", "73.7", "%", "水泥", None, "2012-12-31", "产能利用率"),
+           _q("s2", 3, "71.9%", "71.9", "%", "电解铝", None, "2012-12-31", "产能利用率")],
+    "s3": [_q("s3", 1, "7年", "7", "年", None, None, None, "贷款期限")],
+    "s5": [_q("s5", 1, "8000万吨以上", "8000", "万吨", "钢铁", None, None, "压缩钢铁产能总量")],
+}
+
+
+@dataclass
+class FakeLibrary:
+    words: set[str] = field(default_factory=set)
+    lexicon: object = field(default_factory=default_lexicon)
+    quantities: dict = field(default_factory=lambda: QUANTITIES)
+    provisions: dict = field(default_factory=dict)
+    document: list = field(default_factory=list)
+    signatures: list = field(default_factory=list)
+
+    def content_words(self, frame, *, with_names: bool = False) -> set[str]:
+        return self.words
+
+    def context(self, citation: str) -> str:
+        return TEXTS.get(citation, "")
+
+    def run_query(self, name: str, params: dict[str, str]) -> list[dict]:
+        assert name == "quantity_ranking"
+        found = [q for qs in QUANTITIES.values() for q in qs if params["term"] in (q["measure"] or "")]
+        return [{"sentence": node_iri("doc", q["sentence"]), "qorder": q["id"].rsplit("q", 1)[1]}
+                for q in sorted(found, key=lambda q: float(q["value"]))]
+
+
+def evidence(*ids: str) -> list[dict]:
+    return [{"id": i, "text": TEXTS[i], "label": i, "section": "", "modality": "obligation"} for i in ids]
+
+
+def value(question: str, *ids: str, words: set[str] | None = None):
+    frame = build_frame(parse_question(question))
+    return ValueComposer().compose(frame, evidence(*ids), FakeLibrary(words=words or set()), 5)
+
+
+def test_enumeration_item_is_bound_to_its_own_figure() -> None:
+    answer = value("2015年底前水泥要淘汰多少产能？", "s1", words={"淘汰", "产能"})
+    assert answer.answered and answer.text == "1亿吨" and answer.value.subject == "熟料"
+
+
+def test_item_not_in_the_enumeration_gets_no_neighbour_figure() -> None:
+    answer = value("2015年底前船舶要淘汰多少产能？", "s1", words={"淘汰", "产能"})
+    assert not answer.answered and answer.reason.code == ReasonCode.NO_VALUE_SUBJECT
+
+
+def test_time_not_covered_is_refused_with_its_reason() -> None:
+    answer = value("“十三五”期间要再淘汰多少万吨炼钢产能？", "s1", words={"淘汰", "产能"})
+    assert not answer.answered and answer.reason.code == ReasonCode.NO_VALUE_TIME
+    assert "2016–2020" in answer.reason.render("zh")
+
+
+def test_undated_figure_proves_nothing_about_a_year() -> None:
+    answer = value("2018年钢铁要压缩多少产能？", "s5", words={"压缩", "产能"})
+    assert not answer.answered and answer.reason.code == ReasonCode.NO_VALUE_TIME
+
+
+def test_rate_is_never_answered_by_a_period() -> None:
+    answer = value("并购贷款的利率是多少？", "s3", words={"并购", "贷款"})
+    assert not answer.answered and answer.reason.code == ReasonCode.NO_VALUE_UNIT
+
+
+def test_period_is_answered_by_a_period() -> None:
+    answer = value("并购贷款期限可以延长到几年？", "s3", words={"并购", "贷款", "期限"})
+    assert answer.answered and answer.text == "7年"
+
+
+def test_rate_noun_must_name_the_figure() -> None:
+    refused = value("2012年底钢铁行业的负债率是多少？", "s2", words={"负债率"})
+    assert not refused.answered and refused.reason.code == ReasonCode.NO_VALUE_MEASURE
+    answered = value("2012年底水泥行业的产能利用率是多少？", "s2", words={"产能", "利用率"})
+    assert answered.answered and answered.text == "73.7%"
+
+
+def test_region_must_be_named_beside_the_figure() -> None:
+    assert value("山东钢铁要压缩多少产能？", "s5", words={"压缩", "产能"}).answered
+    refused = value("广东钢铁要压缩多少产能？", "s5", words={"压缩", "产能"})
+    assert not refused.answered and refused.reason.code == ReasonCode.NO_VALUE_REGION
+
+
+def test_several_fitting_figures_are_all_listed() -> None:
+    answer = value("2015年底前钢铁要再淘汰多少万吨产能？", "s1", words={"淘汰", "产能"})
+    assert answer.answered and [v.subject for v in answer.values] == ["炼铁", "炼钢"]
+    assert answer.text == "炼铁1500万吨；炼钢1500万吨"
+
+
+def test_no_quantity_at_all_is_refused() -> None:
+    answer = value("淘汰落后产能企业名单多少天发布一次？", "s4", words={"名单"})
+    assert not answer.answered
+
+
+def test_superlatives_read_the_ranked_list() -> None:
+    library = FakeLibrary()
+    lowest = ExtremeComposer().compose(build_frame(parse_question("2012年底产能利用率最低的是哪个行业？")),
+                                       evidence("s2"), library, 5)
+    assert lowest.answered and lowest.value.subject == "电解铝" and "71.9%" in lowest.text
+    assert [v.surface for v in lowest.values] == ["71.9%", "72%", "73.7%"]
+    highest = ExtremeComposer().compose(build_frame(parse_question("Which industry had the highest capacity "
+                                                                   "utilization rate?")), evidence("s2"), library, 5)
+    assert highest.value.subject == "水泥"
+
+
+def test_totals_add_one_unit_only() -> None:
+    frame = build_frame(parse_question("2015年底前再淘汰的炼铁和炼钢产能合计是多少万吨？"))
+    assert frame.kind == AskedKind.AGGREGATE
+    answer = ExtremeComposer().compose(frame, evidence("s1"), FakeLibrary(), 5)
+    assert answer.answered and answer.value.surface == "3000万吨"
+
+
+@pytest.mark.parametrize(("question", "words", "expected"), [
+    ("名单多久发布一次？", {"名单", "发布"}, "定期"),
+    ("32.5复合水泥使用比重是一步到位取消，还是逐步降低？", {"复合", "水泥", "比重", "降低"}, "逐步"),
+    ("隐瞒不报的项目是立即停建还是限期整改？", {"隐瞒", "项目", "停建"}, "立即"),
+    ("2012年的产能利用率数据是截至什么时间的？", {"产能", "利用率"}, "2012年底"),
+])
+def test_when_answers_with_a_time_expression_of_the_asked_kind(question: str, words: set[str], expected: str) -> None:
+    frame = build_frame(parse_question(question))
+    answer = WhenComposer().compose(frame, evidence("s4", "s2"), FakeLibrary(words=words), 5)
+    assert answer.answered and answer.text == expected
+
+
+def test_when_without_a_bound_time_is_refused() -> None:
+    frame = build_frame(parse_question("环境保护税立法什么时候完成？"))
+    answer = WhenComposer().compose(frame, evidence("s3"), FakeLibrary(words={"环境保护税", "立法"}), 5)
+    assert not answer.answered and answer.reason.code == ReasonCode.NO_TIME
+
+
+def test_clause_around_takes_neighbours_on_request() -> None:
+    sentence = "对隐瞒不报项目，一经查实，立即停建，金融机构停止贷款。"
+    start = sentence.index("立即")
+    assert clause_around(sentence, start, start + 2) == "立即停建"
+    assert clause_around(sentence, start, start + 2, neighbours=True) == "一经查实，立即停建，金融机构停止贷款"

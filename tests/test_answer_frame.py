@@ -1,0 +1,83 @@
+"""The question frame, table-driven: a question → its asked kind and the constraints it grounds."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.answer.frame import AskedKind, Extreme, TimeAsk, UnitFamily, build_frame, unit_family
+from kg.answer.question import parse_question
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("2012年底水泥行业的产能利用率是多少？", AskedKind.VALUE),
+    ("What was the capacity utilization rate of the flat glass industry at the end of 2012?", AskedKind.VALUE),
+    ("What fine in yuan does a bank face?", AskedKind.VALUE),  # a unit asked for makes a value question
+    ("五个行业中，2012年底产能利用率最低的是哪个？", AskedKind.SUPERLATIVE),
+    ("Which industry had the highest capacity utilization rate?", AskedKind.SUPERLATIVE),
+    ("炼铁和炼钢产能合计是多少万吨？", AskedKind.AGGREGATE),
+    ("淘汰落后产能企业名单多久发布一次？", AskedKind.WHEN),
+    ("16万安培以下的预焙槽最晚什么时候要淘汰掉？", AskedKind.WHEN),
+    ("When will the list be published?", AskedKind.WHEN),
+    # "When …, what …?" asks what: "when" opens a clause, it is not the question word
+    ("When the agency takes back land, what can the compensation be used for?", AskedKind.MAY),
+    ("对未取得合法手续的项目，银行不得做什么？", AskedKind.MUST_NOT),
+    ("项目没有合法手续，银行还能给钱吗？", AskedKind.MAY),
+    ("省级人民政府承担什么责任？", AskedKind.MUST),
+    ("电解铝2015年底前要做什么？", AskedKind.LIST),
+    ("What applies to electrolytic aluminium by 2015?", AskedKind.LIST),
+    ("产能置换方案由哪一级政府负责制定？", AskedKind.WHO),
+    ("这份意见是哪个机关发布的？", AskedKind.DOCUMENT),
+    ("水泥行业鼓励发展的特种水泥主要满足哪些工程需要？", AskedKind.SEARCH),  # 需要 here is a noun
+])
+def test_asked_kind(question: str, kind: AskedKind) -> None:
+    assert build_frame(parse_question(question)).kind == kind
+
+
+@pytest.mark.parametrize(("question", "family"), [
+    ("并购贷款利率是多少？", UnitFamily.PERCENT),
+    ("贷款期限最长可以延长到几年？", UnitFamily.DURATION),
+    ("下岗工人每人能拿到多少安置补偿？", UnitFamily.CURRENCY),
+    ("2015年底前要再淘汰多少万吨炼铁产能？", UnitFamily.MASS),
+    ("吨铝液电解交流电耗超过多少千瓦时？", UnitFamily.ENERGY),  # the 吨 is per tonne
+    ("How many yuan per tonne will be paid?", UnitFamily.CURRENCY),
+    ("钢铁行业压缩产能总量的目标是多少？", None),
+])
+def test_unit_family(question: str, family: UnitFamily | None) -> None:
+    assert build_frame(parse_question(question)).unit_family == family
+
+
+@pytest.mark.parametrize(("question", "nouns"), [
+    ("2012年底水泥行业的产能利用率是多少？", ["利用率"]),
+    ("产能严重过剩行业的平均负债率要控制在百分之多少以下？", ["负债率"]),
+    ("协同处置生产线的数量比重要达到多少？", ["比重"]),
+    ("钢铁行业压缩产能总量的目标是多少？", []),
+])
+def test_rate_nouns(question: str, nouns: list[str]) -> None:
+    assert build_frame(parse_question(question)).rate_nouns == nouns
+
+
+@pytest.mark.parametrize(("question", "ask"), [
+    ("名单多久发布一次？", TimeAsk.FREQUENCY),
+    ("产能利用率数据是截至什么时间的？", TimeAsk.REFERENCE),
+    ("是立即停建还是限期整改？", TimeAsk.MANNER),
+    ("要求提前多久完成？", TimeAsk.ADVANCE),
+    ("预焙槽什么时候淘汰？", TimeAsk.DATE),
+])
+def test_time_ask(question: str, ask: TimeAsk) -> None:
+    assert build_frame(parse_question(question)).time_ask == ask
+
+
+def test_superlative_end_and_period_years() -> None:
+    assert build_frame(parse_question("哪个行业产能利用率最高？")).extreme == Extreme.MAX
+    assert build_frame(parse_question("哪个行业产能利用率最低？")).extreme == Extreme.MIN
+    frame = build_frame(parse_question("“十三五”期间要再淘汰多少万吨炼钢产能？"))
+    assert frame.time is not None and frame.time.years == (2016, 2017, 2018, 2019, 2020)
+    assert frame.time.covers("2018-12-31") and not frame.time.covers("2015-12-31") and not frame.time.covers(None)
+
+
+@pytest.mark.parametrize(("unit", "family"), [
+    ("万吨", UnitFamily.MASS), ("亿吨", UnitFamily.MASS), ("%", UnitFamily.PERCENT), ("年", UnitFamily.DURATION),
+    ("万重量箱", UnitFamily.BOXES), ("亿元", UnitFamily.CURRENCY), ("万安培", UnitFamily.CURRENT), ("个月", UnitFamily.DURATION),
+])
+def test_units_map_to_families(unit: str, family: UnitFamily) -> None:
+    assert unit_family(unit) == family

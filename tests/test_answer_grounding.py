@@ -1,0 +1,66 @@
+"""Grounded answers over the built seed, one test per kind of failure (issue: grounded answers).
+
+A short answer is given only when the graph proves it; otherwise the answer says which constraint the
+documents do not meet and still shows the nearest provisions.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def test_enumeration_neighbour_is_not_borrowed(answerer) -> None:
+    for question in ("2015年底前水泥要淘汰多少产能？", "水泥2015年底前淘汰多少？"):
+        result = answerer.ask(question)
+        assert result["answered"] and result["value"]["surface"] == "1亿吨", question
+        assert result["evidence"][0]["id"] == result["value"]["citation"]  # the proving sentence leads
+    refused = answerer.ask("2015年底前船舶行业要淘汰多少产能？")
+    assert not refused["answered"] and refused["reason"]["code"] == "no_value_subject"
+    assert refused["evidence"], "a refusal still shows the nearest provisions"
+
+
+def test_time_not_covered_is_refused(answerer) -> None:
+    for question in ("“十三五”期间要再淘汰多少万吨炼钢产能？", "What capacity utilization rate must steel reach by 2017?"):
+        result = answerer.ask(question)
+        assert not result["answered"] and result["reason"]["code"].startswith("no_value"), question
+
+
+def test_kind_mismatch_is_refused(answerer) -> None:
+    assert not answerer.ask("并购贷款的利率是多少？")["answered"]
+    assert not answerer.ask("How many yuan per tonne of eliminated steel capacity will be paid?")["answered"]
+    assert answerer.ask("并购贷款期限可延长至几年？")["answer"] == "7年"
+
+
+def test_superlative_answers_from_the_list(answerer) -> None:
+    result = answerer.ask("钢铁、水泥、电解铝、平板玻璃、船舶五个行业中，2012年底产能利用率最低的是哪个？")
+    assert result["answered"] and result["kind"] == "superlative" and "电解铝" in result["answer"]
+    assert result["query"]["name"] == "quantity_ranking" and len(result["values"]) == 5
+
+
+def test_when_questions_answer_with_times(answerer) -> None:
+    assert answerer.ask("淘汰落后产能企业名单多久发布一次？")["answer"] == "定期"
+    assert "2012" in answerer.ask("五个行业产能利用率数据是截至什么时间的？")["answer"]
+    assert answerer.ask("32.5复合水泥的使用比重是一步到位取消，还是逐步降低？")["answer"] == "逐步"
+
+
+def test_fillers_do_not_refuse_a_fair_question(answerer) -> None:
+    result = answerer.ask("电解铝行业有哪些需要注意的事项？")
+    assert result["answered"], result["reason"]
+
+
+def test_unknown_actor_is_refused(answerer) -> None:
+    result = answerer.ask("商务部在推动企业走出去方面承担哪些具体职责？")
+    assert not result["answered"] and result["reason"]["code"] == "unknown_actor"
+
+
+def test_answer_object_carries_kind_value_and_reason(answerer) -> None:
+    answered = answerer.ask("2012年底电解铝的产能利用率是多少？")
+    assert answered["kind"] == "value" and answered["reason"] is None
+    assert {k: answered["value"][k] for k in ("value", "unit", "subject", "date")} == {
+        "value": "71.9", "unit": "%", "subject": "电解铝", "date": "2012-12-31"}
+    assert answered["value"]["citation"] == answered["evidence"][0]["id"]
+    refused = answerer.ask("2012年底焦炭行业的产能利用率是多少？")
+    assert refused["answered"] is False and refused["value"] is None
+    assert set(refused["reason"]) >= {"code", "text"} and refused["answer"].startswith("未找到")
