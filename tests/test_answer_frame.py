@@ -77,7 +77,8 @@ def test_superlative_end_and_period_years() -> None:
 
 @pytest.mark.parametrize(("unit", "family"), [
     ("万吨", UnitFamily.MASS), ("亿吨", UnitFamily.MASS), ("%", UnitFamily.PERCENT), ("年", UnitFamily.DURATION),
-    ("万重量箱", UnitFamily.BOXES), ("亿元", UnitFamily.CURRENCY), ("万安培", UnitFamily.CURRENT), ("个月", UnitFamily.DURATION),
+    ("万重量箱", UnitFamily.BOXES), ("亿元", UnitFamily.CURRENCY), ("万安培", UnitFamily.CURRENT),
+    ("个月", UnitFamily.DURATION),
 ])
 def test_units_map_to_families(unit: str, family: UnitFamily) -> None:
     assert unit_family(unit) == family
