@@ -35,6 +35,8 @@ class PKG(DefinedNamespace):
     Sentence: URIRef  # the citable unit every fact derives from
     Provision: URIRef  # a deontic statement made by one sentence
     Encouragement: URIRef  # an odrl:Rule kind ODRL lacks: 鼓励/支持/引导
+    Liability: URIRef  # an odrl:Duty arising from a breach: 责令改正, 处…罚款, 承担连带责任
+    ActorMention: URIRef  # an actor as written in a sentence, with offsets and concepts
     Quantity: URIRef  # a target or reported figure
     Industry: URIRef  # an industry or product concept
     IndustryGroup: URIRef  # 产能严重过剩行业, 高耗能行业: provisions about it apply to every member
@@ -63,11 +65,15 @@ class PKG(DefinedNamespace):
     mentionsTime: URIRef
     includesRegion: URIRef  # region group -> province
     # provisions
-    modality: URIRef  # obligation | prohibition | permission | encouragement
+    modality: URIRef  # kg.enums.Modality
     cue: URIRef  # the words that set the modality ("严禁", "imperative")
     explicit: URIRef  # false when the modality is an imperative without a cue word
     bearer: URIRef  # who must / must not / may act
-    bearerSource: URIRef  # explicit (named in the sentence) | addressees (the document's addressees)
+    bearerSource: URIRef  # kg.enums.BearerSource: explicit | implied | addressees | issuer | unspecified
+    bearerMention: URIRef  # provision -> ActorMention of a bearer (the words of the text)
+    enforcerMention: URIRef  # provision -> ActorMention of an enforcer (liability)
+    enforcer: URIRef  # provision -> concept of the enforcing authority
+    refersTo: URIRef  # ActorMention -> concept
     action: URIRef  # the sentence with condition removed
     condition: URIRef  # 对…的 / 凡是… scope
     concernsIndustry: URIRef
