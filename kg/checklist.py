@@ -3,8 +3,9 @@
 Filters follow the taxonomy: ``industry=水泥`` keeps provisions about 水泥 or
 its products (熟料, 混凝土 …) plus the general ones about a group 水泥 belongs to
 (产能严重过剩行业, 高耗能行业); ``region=河北`` also keeps provisions about 京津冀;
-``agency=环保部门`` resolves the alias to 环境保护部 and keeps what it bears or
-what names it. ``by`` keeps provisions due on or before the date (with
+``agency=环保部门`` resolves the alias to 环境保护部 and keeps what it bears (named
+or implied: 一律不得放贷 binds 金融机构) or enforces (liability clauses).
+``by`` keeps provisions due on or before the date (with
 ``include_open`` also the undated ones).
 """
 
@@ -15,6 +16,7 @@ import io
 import json
 from dataclasses import asdict, dataclass, field
 
+from kg.enums import BearerSource, Modality
 from kg.errors import QueryError
 from kg.extract.lexicon import Lexicon, default_lexicon
 from kg.graph.build import citation_id
@@ -22,9 +24,27 @@ from kg.graph.store import GraphStore, open_store, rows
 from kg.queries import get, to_term
 from kg.util import csv_bytes
 
+#: The four rule kinds the app offers (it has strings and colours for them); liability is listed after.
 MODALITIES = ("obligation", "prohibition", "permission", "encouragement")
-MODALITY_ZH = {"obligation": "义务", "prohibition": "禁止", "permission": "许可", "encouragement": "鼓励支持"}
-COLUMNS = ("id", "section", "label", "text", "modality", "bearers", "industries", "regions", "deadline", "scope")
+ALL_MODALITIES = (*MODALITIES, Modality.LIABILITY.value)
+MODALITY_ZH = {"obligation": "义务", "prohibition": "禁止", "permission": "许可", "encouragement": "鼓励支持",
+               "liability": "法律责任"}
+COLUMNS = ("id", "section", "label", "text", "modality", "bearers", "bearer_text", "bearer_source", "enforcers",
+           "enforcer_text", "industries", "regions", "deadline", "scope")
+
+# The actors of each provision as written (bearers and enforcers), with the concepts they name.
+_MENTIONS = """
+SELECT ?provision ?role ?surface ?start ?end ?order (GROUP_CONCAT(STR(?concept); separator=" ") AS ?concepts)
+       (GROUP_CONCAT(STR(?enforcer); separator=" ") AS ?enforcers)
+WHERE {
+  { ?provision pkg:bearerMention ?mention } UNION { ?provision pkg:enforcerMention ?mention }
+  ?mention pkg:surface ?surface ; pkg:role ?role ; pkg:startOffset ?start ; pkg:endOffset ?end ; pkg:order ?order .
+  OPTIONAL { ?mention pkg:refersTo ?concept }
+  OPTIONAL { ?provision pkg:enforcer ?enforcer }
+}
+GROUP BY ?provision ?role ?surface ?start ?end ?order
+ORDER BY ?provision ?order
+"""
 
 
 @dataclass
@@ -46,9 +66,14 @@ class ChecklistItem:
     condition: str | None = None
     action: str = ""
     order: int = 0
+    bearer_text: list[str] = field(default_factory=list)  # as the sentence writes them; `bearers` are concepts
+    enforcers: list[str] = field(default_factory=list)
+    enforcer_text: list[str] = field(default_factory=list)
+    bearer_mentions: list[dict] = field(default_factory=list)  # {text, start, end, role, concepts}, file offsets
     bearer_iris: list[str] = field(default_factory=list)
     industry_iris: list[str] = field(default_factory=list)
     region_iris: list[str] = field(default_factory=list)
+    enforcer_iris: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items() if not k.endswith("_iris")}
@@ -70,8 +95,17 @@ def _labels(lexicon: Lexicon, iris: list[str]) -> list[str]:
 
 def load_provisions(store: GraphStore | None = None, lexicon: Lexicon | None = None) -> list[ChecklistItem]:
     lexicon = lexicon or default_lexicon()
+    store = store or open_store()
+    mentions: dict[str, list[dict]] = {}
+    for row in rows(store.query(_MENTIONS)):
+        mentions.setdefault(str(row["provision"]), []).append({
+            "text": str(row["surface"]), "start": int(row["start"]), "end": int(row["end"]), "role": str(row["role"]),
+            "concepts": _labels(lexicon, list(dict.fromkeys(str(row["concepts"] or "").split()))),
+            "enforcers": str(row["enforcers"] or "").split()})
     items: dict[str, ChecklistItem] = {}
-    for row in rows((store or open_store()).query(get("provisions").text)):
+    for row in rows(store.query(get("provisions").text)):
+        found = mentions.get(str(row["provision"]), [])
+        enforcers = list(dict.fromkeys(i for m in found for i in m.pop("enforcers")))
         bearers = str(row["bearers"] or "").split()
         industries = str(row["industries"] or "").split()
         regions = str(row["regions"] or "").split()
@@ -96,6 +130,11 @@ def load_provisions(store: GraphStore | None = None, lexicon: Lexicon | None = N
             bearer_iris=bearers,
             industry_iris=industries,
             region_iris=regions,
+            bearer_text=[m["text"] for m in found if m["role"] == "bearer"],
+            enforcers=_labels(lexicon, enforcers),
+            enforcer_text=[m["text"] for m in found if m["role"] == "enforcer"],
+            bearer_mentions=found,
+            enforcer_iris=enforcers,
         )
         items.setdefault(item.text, item)  # the same sentence in two documents is one item
     return list(items.values())
@@ -112,8 +151,8 @@ def build_checklist(filters: Filters, store: GraphStore | None = None,
                     provisions: list[ChecklistItem] | None = None) -> list[ChecklistItem]:
     lexicon = default_lexicon()
     items = provisions if provisions is not None else load_provisions(store, lexicon)
-    if filters.modality and filters.modality not in MODALITIES:
-        raise QueryError(f"modality must be one of {', '.join(MODALITIES)}")
+    if filters.modality and filters.modality not in ALL_MODALITIES:
+        raise QueryError(f"modality must be one of {', '.join(ALL_MODALITIES)}")
     by = None
     if filters.by:
         try:
@@ -139,8 +178,10 @@ def build_checklist(filters: Filters, store: GraphStore | None = None,
             or (item.scope == "general" and industry_groups & set(item.industry_iris))
         ):
             continue
-        if agency_family is not None and not (agency_family & set(item.bearer_iris)
-                                              and item.bearer_source == "explicit"):
+        # The addressees' default is no statement about this actor; a named or implied bearer, or an enforcer, is.
+        bears = agency_family is not None and agency_family & set(item.bearer_iris) and \
+            item.bearer_source in (BearerSource.EXPLICIT, BearerSource.IMPLIED)
+        if agency_family is not None and not (bears or agency_family & set(item.enforcer_iris)):
             continue
         if region_family is not None and not region_family & set(item.region_iris):
             continue
@@ -153,7 +194,7 @@ def build_checklist(filters: Filters, store: GraphStore | None = None,
 
 def trace(agency: str, store: GraphStore | None = None) -> dict[str, list[ChecklistItem]]:
     """What an actor must, must not, may and is encouraged to do, grouped by modality."""
-    grouped: dict[str, list[ChecklistItem]] = {m: [] for m in MODALITIES}
+    grouped: dict[str, list[ChecklistItem]] = {m: [] for m in ALL_MODALITIES}
     for item in build_checklist(Filters(agency=agency), store):
         grouped[item.modality].append(item)
     return grouped
@@ -198,7 +239,7 @@ def to_markdown(items: list[ChecklistItem], title: str = "Checklist") -> bytes:
     lines = [f"# {title}", "", f"{len(items)} items.", ""]
     for item in items:
         due = f" · due {item.deadline}" if item.deadline else ""
-        bearers = "、".join(item.bearers) or "—"
+        bearers = "、".join(item.bearer_text or item.bearers) or f"({item.bearer_source})"
         lines.append(f"- [ ] **{MODALITY_ZH[item.modality]} / {item.modality}** · {bearers}{due} · {item.scope}  ")
         lines.append(f"  {item.text}  ")
         lines.append(f"  *{item.label} · {item.section} · `{item.id}`*")
@@ -221,6 +262,7 @@ def to_xlsx(items: list[ChecklistItem]) -> bytes:
         record = item.as_dict()
         sheet.append(["☐", *("; ".join(record[c]) if isinstance(record[c], list) else record[c] for c in COLUMNS)])
     widths = {"done": 6, "id": 24, "section": 36, "label": 16, "text": 80, "modality": 14, "bearers": 24,
+              "bearer_text": 30, "bearer_source": 12, "enforcers": 20, "enforcer_text": 24,
               "industries": 20, "regions": 16, "deadline": 12, "scope": 10}
     for index, name in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = widths[name]

@@ -58,8 +58,10 @@ def test_industry_checklists_are_short_and_cited(industry: str, provisions, sent
     assert 10 <= len(items) <= 60
     for item in items:
         assert sentences[item.id] == item.text, item.id  # cites a sentence that is in the store
-        assert item.modality in ("obligation", "prohibition", "permission", "encouragement")
-        assert item.bearers and item.label and item.section
+        assert item.modality in ("obligation", "prohibition", "permission", "encouragement", "liability")
+        # a bearer as concept or as written, or the source saying the sentence only implies one
+        assert item.bearers or item.bearer_text or item.bearer_source == "implied", item.id
+        assert item.label and item.section
 
 
 def test_industry_filter_follows_the_taxonomy(provisions) -> None:
@@ -77,8 +79,26 @@ def test_industry_filter_follows_the_taxonomy(provisions) -> None:
 def test_agency_filter(provisions) -> None:
     financial = checklist(provisions, agency="金融机构")
     assert {"3.1.p2.s7", "6.p1.s4", "5.4.p1.s5"} <= set(local(financial))  # 5.4.p1.s5: 商业银行 is narrower
-    assert all(item.bearer_source == "explicit" for item in financial)
-    assert all(set(item.bearers) & {"金融机构", "商业银行", "银行", "政策性银行"} for item in financial)
+    assert all(item.bearer_source in ("explicit", "implied") for item in financial)
+    lenders = {"金融机构", "商业银行", "银行", "政策性银行"}
+    assert all(set(item.bearers + item.enforcers) & lenders for item in financial)
+
+
+def test_trace_lists_the_implied_lending_prohibition(provisions) -> None:
+    """对未取得合法手续的建设项目，一律不得放贷、发债、上市融资 names no subject, yet binds the lenders."""
+    banned = [i for i in checklist(provisions, agency="金融机构") if i.modality == "prohibition"]
+    lending = next(i for i in banned if "一律不得放贷" in i.text)
+    assert lending.bearer_source == "implied" and lending.bearer_text == []
+    assert set(lending.bearers) == {"金融机构", "证券监管机构"}
+
+
+def test_bearer_text_is_kept_beside_the_concepts(provisions) -> None:
+    by_id = {item.id.split("/", 1)[1]: item for item in provisions}
+    grades = by_id["3.2.p2.s2"]  # 各级政府…，工业主管部门…，国土、环保部门…，质检部门…
+    assert "国土、环保部门" in grades.bearer_text and {"国土资源部", "环境保护部"} <= set(grades.bearers)
+    for item in provisions:
+        for mention in item.bearer_mentions:
+            assert mention["text"] in item.text, item.id
 
 
 def test_agency_alias(provisions) -> None:
@@ -193,9 +213,11 @@ def test_unknown_export_format(cement) -> None:
 # ------------------------------------------------------------------ trace and cite
 def test_trace_groups_by_modality(store) -> None:
     grouped = trace("金融机构", store)
-    assert list(grouped) == ["obligation", "prohibition", "permission", "encouragement"]
+    assert list(grouped) == ["obligation", "prohibition", "permission", "encouragement", "liability"]
     assert "6.p1.s4" in local(grouped["obligation"])
     assert "5.4.p1.s5" in local(grouped["encouragement"])
+    assert "5.4.p1.s3" in local(grouped["prohibition"])  # 一律不得放贷: implied lenders
+    assert "3.1.p2.s7" in local(grouped["liability"])  # 金融机构停止发放贷款 enforces it
 
 
 def test_cite_function(store) -> None:

@@ -205,7 +205,7 @@ def test_agency_neighbourhood(store):
     graph = neighbourhood(store, "金融机构")
     focus = AGT + "financial-institutions"
     assert graph.graph["focus"] == focus
-    provision = f"https://w3id.org/policykg/doc/{DOC}/3.1.p2.s7/provision"
+    provision = f"https://w3id.org/policykg/doc/{DOC}/6.p1.s4/provision"  # 金融部门要改进和加强信贷管理
     assert graph.edges[focus, provision]["relation"] == "bears"
     explicit = agency_neighbourhood(store, focus, explicit_only=True)
     assert all(a["relation"] == "bears" for _, _, a in explicit.edges(data=True) if a["relation"].startswith("bears"))

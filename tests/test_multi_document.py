@@ -70,6 +70,7 @@ def test_default_bearers_follow_the_document(multi_store: GraphStore) -> None:
     sources: dict[str, set[str]] = {}
     for item in load_provisions(multi_store):
         sources.setdefault(item.id.split("/")[0], set()).add(item.bearer_source)
-    assert sources["guofa-2013-41"] == {"explicit", "addressees"}
-    assert sources["gwr-2014"] == {"explicit", "issuer"}
-    assert sources["epl-2014"] == {"explicit", "unspecified"}  # the legislature does not bear a law's duties
+    assert sources["guofa-2013-41"] == {"explicit", "implied", "addressees"}
+    assert sources["gwr-2014"] == {"explicit", "implied", "issuer"}
+    # The legislature does not bear a law's duties: a rule that names no one binds whom its article implies.
+    assert sources["epl-2014"] == {"explicit", "implied"}

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
+from kg.enums import BearerSource, MentionRole, StructureProfile
+from kg.extract.bearers import BearerMention
 from kg.extract.lexicon import Lexicon, default_lexicon
 from kg.extract.modality import Modality
 from kg.extract.pipeline import analyse
@@ -13,6 +16,9 @@ from kg.extract.times import TimeExpression
 from kg.structure import ParsedDocument, Sentence
 
 PROVISION_ROLES = ("lead", "body")
+# A statute's article opens with its number (第四十三条排放污染物的…应当…): the structure gives that
+# sentence the heading role, yet its words after the number are the article's first rule.
+_ARTICLE_NUMBER = re.compile(r"^第[零〇一二三四五六七八九十百千]+条\s*")
 
 
 @dataclass
@@ -26,14 +32,29 @@ class SentenceFacts:
     times: list[TimeExpression] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
     modality: Modality | None = None
-    bearers: list[str] = field(default_factory=list)
-    bearer_source: str = "explicit"  # explicit | addressees | issuer | unspecified
+    bearers: list[str] = field(default_factory=list)  # concept IRIs (named, implied or the document's default)
+    bearer_source: BearerSource = BearerSource.EXPLICIT
+    mentions: list[BearerMention] = field(default_factory=list)  # as written: bearers and enforcers
     condition: str | None = None
     lead_industry: str | None = None
+    article_rule: bool = False  # a statute article's first sentence (after 第X条)
 
     @property
     def is_provision(self) -> bool:
-        return self.sentence.role in PROVISION_ROLES and self.modality is not None and self.modality.type is not None
+        readable = self.sentence.role in PROVISION_ROLES or self.article_rule
+        return readable and self.modality is not None and self.modality.type is not None
+
+    @property
+    def bearer_mentions(self) -> list[BearerMention]:
+        return [m for m in self.mentions if m.role == MentionRole.BEARER]
+
+    @property
+    def enforcer_mentions(self) -> list[BearerMention]:
+        return [m for m in self.mentions if m.role == MentionRole.ENFORCER]
+
+    @property
+    def enforcers(self) -> list[str]:
+        return list(dict.fromkeys(c for m in self.enforcer_mentions for c in m.concepts))
 
     @property
     def deadline(self) -> dt.date | None:
@@ -78,13 +99,17 @@ def extract_document(parsed: ParsedDocument, lexicon: Lexicon | None = None,
     facts: list[SentenceFacts] = []
     lead_industries: dict[str, str | None] = {}
     default_bearers = _default_bearers(parsed, lexicon, addressee_iris)
+    previous: dict[str, list[str]] = {}  # paragraph → bearers last named in it
     for sentence in parsed.sentences():
         if sentence.role == "lead":
             lead_hits = [c.iri for _, _, c in lexicon.find(sentence.text) if c.kind == "industry"]
             lead_industries[sentence.paragraph_id] = lead_hits[0] if lead_hits and len(sentence.text) <= 8 else None
         lead_industry = lead_industries.get(sentence.paragraph_id)
-        doc = analyse(sentence.text, issued=issued, lead_industry=lead_industry)
-        item = SentenceFacts(sentence, parsed.section_path(sentence), lead_industry=lead_industry)
+        number = _ARTICLE_NUMBER.match(sentence.text) if parsed.meta.structure == StructureProfile.STATUTE else None
+        offset = number.end() if number and sentence.role == "heading" and number.end() < len(sentence.text) - 2 else 0
+        doc = analyse(sentence.text[offset:], issued=issued, lead_industry=lead_industry)
+        item = SentenceFacts(sentence, parsed.section_path(sentence), lead_industry=lead_industry,
+                             article_rule=offset > 0)
         for kind, target in (("industry", item.industries), ("agency", item.agencies),
                              ("region", item.regions), ("measure", item.measures)):
             target.extend(_unique([span.kb_id_ for span in doc.spans[kind]]))
@@ -96,21 +121,30 @@ def extract_document(parsed: ParsedDocument, lexicon: Lexicon | None = None,
         item.quantities = doc._.quantities
         item.modality = doc._.modality
         item.condition = doc._.condition
+        # Offsets stay relative to the sentence as stored (with its article number).
+        item.mentions = [replace(m, start=m.start + offset, end=m.end + offset) for m in doc._.bearer_mentions or []]
         item.bearers = list(doc._.bearers)
-        if item.is_provision and not item.bearers:
-            # Without a named actor the document's addressees bear it. A law or report has none: its
-            # sidecar may say the issuer acts (国务院 for a work report); otherwise the bearer is unspecified.
-            bearers, item.bearer_source = default_bearers
-            item.bearers = list(bearers)
+        if item.is_provision:
+            item.bearer_source = doc._.bearer_source or BearerSource.UNSPECIFIED
+            if doc._.bearer_source is None:
+                # Nothing in the sentence names or implies an actor: the document's addressees bear it; a law or
+                # report has none, so its sidecar may say the issuer acts (国务院 for a work report). A law's
+                # rule binds whom its article names before (受委托行政机关…；不得再委托…), so that is implied.
+                bearers, item.bearer_source = default_bearers
+                if item.bearer_source == BearerSource.UNSPECIFIED and parsed.meta.structure == StructureProfile.STATUTE:
+                    bearers, item.bearer_source = previous.get(sentence.paragraph_id, []), BearerSource.IMPLIED
+                item.bearers = list(bearers)
+            if item.bearer_source == BearerSource.EXPLICIT:
+                previous[sentence.paragraph_id] = item.bearers
         facts.append(item)
     return facts
 
 
 def _default_bearers(parsed: ParsedDocument, lexicon: Lexicon,
-                     addressee_iris: list[str] | None) -> tuple[list[str], str]:
+                     addressee_iris: list[str] | None) -> tuple[list[str], BearerSource]:
     if addressee_iris:
-        return list(addressee_iris), "addressees"
+        return list(addressee_iris), BearerSource.ADDRESSEES
     issuer = lexicon.resolve(parsed.meta.issuer, "agency")
     if parsed.meta.extra.get("default_bearer") == "issuer" and issuer is not None:
-        return [issuer.iri], "issuer"
-    return [], "unspecified"
+        return [issuer.iri], BearerSource.ISSUER
+    return [], BearerSource.UNSPECIFIED

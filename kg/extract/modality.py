@@ -1,20 +1,21 @@
 """Deontic modality and bearer of a sentence.
 
-Types, strongest first (a sentence takes its strongest cue):
+Types, strongest first (a sentence takes its strongest cue; the closed set is :class:`kg.enums.Modality`):
 
+* liability — 由负有…职责的部门责令停止建设，处以罚款; 还应当…承担连带责任; 对监管不力的要严肃追究相关人员的责任;
+  被许可人在规定期限内不改正的，行政机关应当…予以处理 (handling after a breach)
 * prohibition — 严禁各地自行出台优惠电价措施; 一律不得放贷、发债、上市融资; 禁止自行实行电价优惠
 * obligation — 地方政府要按照要求进行全面清理; 须制定产能置换方案; 均应向社会公开; 负总责
 * permission — 贷款期限可延长至7年; 可以用于支持企业做好善后处理工作
-* encouragement — 鼓励商业银行…加大…信贷支持; 支持电解铝企业与电力企业签订直购电长期合同
+* encouragement — 鼓励商业银行…加大…信贷支持; 支持电解铝企业与电力企业签订直购电长期合同; also when
+  鼓励/支持/引导 opens a later clause of an otherwise bare imperative (完善…税收政策，鼓励企业重组)
 
 A sentence with no cue word whose clause opens with a directive verb
 (加强…, 严格执行…, 推进…) is an implicit obligation (``explicit=False``); any
 other sentence is background and has no modality. Cue lists are data
 (``kg/resources/modality.toml``).
 
-The bearer is an actor in subject position (地方政府要…, 金融机构停止…), or the
-actor right after 严禁/鼓励/支持 (严禁各地…, 鼓励商业银行…); without one the
-document's addressees bear the provision.
+Bearers are found by :mod:`kg.extract.bearers`.
 """
 
 from __future__ import annotations
@@ -25,20 +26,26 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-STRENGTH = ("prohibition", "obligation", "permission", "encouragement")
+from kg.enums import Modality as ModalityType
+
+STRENGTH = tuple(ModalityType)
 
 
 @dataclass(frozen=True)
 class Modality:
-    type: str | None  # one of STRENGTH, or None for background
+    type: ModalityType | None  # None for background
     cue: str | None
     explicit: bool
     cue_start: int = -1
 
 
 @lru_cache(maxsize=1)
-def _config() -> dict:
+def config() -> dict:
+    """``kg/resources/modality.toml``: cues per type, false cues, directive verbs and openers."""
     return tomllib.loads(resources.files("kg.resources").joinpath("modality.toml").read_text("utf-8"))
+
+
+_config = config
 
 
 def _cue_positions(text: str, kind: str) -> list[tuple[int, str]]:
@@ -119,71 +126,71 @@ def _opens_with(text: str, cues: list[str]) -> str | None:
     return next((cue for cue in sorted(cues, key=len, reverse=True) if body.startswith(cue)), None)
 
 
+# 追究…责任 names the liable party; 予以处理 is a sanction only after a breach (不改正的，…予以处理).
+_PURSUE = re.compile(r"追究[^，；。]{0,20}责任")
+_BREACH_HANDLING = re.compile(r"(?:不改正|拒不|逾期不|违反|擅自|弄虚作假|隐瞒)[^，；。]*的，[^。；]*?(?:予以|依法)处理")
+
+
+def _liability_cue(text: str) -> tuple[int, str] | None:
+    hits = _cue_positions(text, "liability")
+    for pattern in (_PURSUE, _BREACH_HANDLING):
+        match = pattern.search(text)
+        if match:
+            hits.append((match.start(), match.group(0)))
+    return min(hits) if hits else None
+
+
+def _clause_opening_cue(text: str, cues: list[str]) -> tuple[int, str] | None:
+    """A cue that opens any clause, after an adverb (…，鼓励企业重组 / 大力发展…，鼓励创新基金品种)."""
+    for start, clause in _clauses(text):
+        body = clause.lstrip("—“")
+        offset = start + len(clause) - len(body)
+        for adverb in _ADVERBS:
+            if body.startswith(adverb):
+                body, offset = body[len(adverb):], offset + len(adverb)
+                break
+        cue = next((c for c in sorted(cues, key=len, reverse=True) if body.startswith(c)), None)
+        if cue:
+            return offset, cue
+    return None
+
+
+# The purpose article of a law (为了…，根据宪法，制定本法) states why, not who must do what.
+_PURPOSE = re.compile(r"^为了?[^。]*，制定本(?:法|条例|办法|规定|决定)。?$")
+
+
+def _in_relative_clause(text: str, position: int, cue: str) -> bool:
+    """可以改造的中、低产田: the cue modifies a noun (…的 + noun), it binds no one."""
+    return re.match(r"[^，；。的]{0,3}的(?![，；。])", text[position + len(cue):]) is not None
+
+
 def classify(text: str, starts_with_actor: bool = False) -> Modality:
     """The modality of one sentence (see the module docstring for the order of tests)."""
-    for kind in ("prohibition", "obligation"):
-        hits = _cue_positions(text, kind)
+    if _PURPOSE.match(text):
+        return Modality(None, None, False)
+    liability = _liability_cue(text)
+    if liability:
+        return Modality(ModalityType.LIABILITY, liability[1], True, liability[0])
+    for kind in (ModalityType.PROHIBITION, ModalityType.OBLIGATION):
+        hits = [(p, c) for p, c in _cue_positions(text, kind) if not _in_relative_clause(text, p, c)]
         if hits:
             position, cue = hits[0]
             return Modality(kind, cue, True, position)
     cues = _config()["cues"]
-    for kind in ("permission", "encouragement"):
+    for kind in (ModalityType.PERMISSION, ModalityType.ENCOURAGEMENT):
         cue = _opens_with(text, cues[kind])
         if cue:
             return Modality(kind, cue, True, text.find(cue))
-    hits = _cue_positions(text, "permission")
+    # Only in an instruction (完善…政策，鼓励企业重组); in 遏制矛盾…，引导好投资方向，对…具有重要意义 it is no cue.
+    later = _clause_opening_cue(text, _config()["encouragement_any_clause"]["cues"])
+    if later and is_directive(text, starts_with_actor):
+        return Modality(ModalityType.ENCOURAGEMENT, later[1], True, later[0])
+    hits = [(p, c) for p, c in _cue_positions(text, "permission") if not _in_relative_clause(text, p, c)]
     if hits:
-        return Modality("permission", hits[0][1], True, hits[0][0])
+        return Modality(ModalityType.PERMISSION, hits[0][1], True, hits[0][0])
     if is_directive(text, starts_with_actor):
-        return Modality("obligation", None, False)
+        return Modality(ModalityType.OBLIGATION, None, False)
     return Modality(None, None, False)
-
-
-def starts_with_actor(text: str, agencies: list[tuple[int, int, str]]) -> bool:
-    """Does the first substantive clause open with an actor (各省级人民政府依据…)?"""
-    body = _first_substantive_clause(text)
-    offset = text.find(body) if body else -1
-    return any(start == offset for start, _, _ in agencies)
-
-
-def _chains(text: str, agencies: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:
-    """Coordinated actors (国土、环保部门; 发展改革委、工业和信息化部) form one chain."""
-    chains: list[list[tuple[int, int, str]]] = []
-    for mention in sorted(agencies):
-        if chains and re.fullmatch(r"[、和及与]|以及|或", text[chains[-1][-1][1]: mention[0]] or "x"):
-            chains[-1].append(mention)
-        else:
-            chains.append([mention])
-    return chains
-
-
-_SUBJECT_FOLLOW = re.compile(r"(要|须|必须|应|应当|均应|不得|可|负|停止|进行|加强|加大|严格|依法|依据|提出|出具|对|在|"
-                             r"结合|利用|有偿|按规定|切实|继续|进一步|改进|及时|积极|商|抓紧|根据|按照)")
-
-
-# Before a subject: a connective, or a short locative (项目所在地省级人民政府, 各地财政).
-_SUBJECT_PREFIX = re.compile(r"(?:——|“)?(?:同时|并|由|对此|其中)?(?:[^，；。、]{0,5}所在地|本地区)?")
-# The actor a cue addresses, possibly after a short modifier: 鼓励国内企业, 支持兼并重组企业.
-_AFTER_CUE = re.compile(r"(?:严禁|禁止|鼓励|支持|引导|扶持|推动|督促|要求)(?:和引导)?[^，；。、的和及与]{0,4}$")
-
-
-def find_bearers(text: str, modality: Modality, agencies: list[tuple[int, int, str]]) -> list[str]:
-    """Actors bearing the provision: subjects of clauses, or the object of 严禁/鼓励/支持."""
-    if modality.type is None or not agencies:
-        return []
-    bearers: list[str] = []
-    clause_starts = [start for start, _ in _clauses(text)]
-    for chain in _chains(text, agencies):
-        start, end = chain[0][0], chain[-1][1]
-        prefix = [text[s:start] for s in clause_starts if s <= start]
-        at_clause_start = bool(prefix) and _SUBJECT_PREFIX.fullmatch(prefix[-1]) is not None
-        followed_by_cue = bool(_SUBJECT_FOLLOW.match(text[end:]))
-        after_cue = _AFTER_CUE.search(text[:start]) is not None
-        if (at_clause_start and followed_by_cue) or after_cue:
-            for _, _, iri in chain:
-                if iri not in bearers:
-                    bearers.append(iri)
-    return bearers
 
 
 _CONDITION = re.compile(

@@ -8,8 +8,15 @@ component              writes
                        (``span.kb_id_`` = concept IRI)
 ``policy_times``       ``doc._.times`` (list of :class:`TimeExpression`)
 ``policy_quantities``  ``doc._.quantities`` (list of :class:`Quantity`)
-``policy_modality``    ``doc._.modality``, ``doc._.bearers``, ``doc._.condition``
+``policy_modality``    ``doc._.modality``, ``doc._.condition``
+``policy_bearers``     ``doc._.bearer_mentions`` (:class:`BearerMention`, bearers
+                       and enforcers, surface text with offsets and concepts),
+                       ``doc._.bearer_source``, ``doc._.bearers`` (concept IRIs)
 =====================  =================================================
+
+Each component names what it ``requires`` from earlier ones and reads it from the
+Doc (the lexicon's exact character mentions are kept in
+``doc.user_data["mentions"]``), so nothing re-scans the text for them.
 
 Context a sentence cannot see by itself (the issue date, the paragraph's lead
 industry) travels in ``doc.user_data``.
@@ -26,14 +33,15 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.extract.bearers import BearerFinder, default_finder
 from kg.extract.lexicon import Lexicon, default_lexicon
-from kg.extract.modality import classify, find_bearers, find_condition, starts_with_actor
+from kg.extract.modality import _first_substantive_clause, classify, find_condition
 from kg.extract.quantities import find_quantities
 from kg.extract.times import find_times
 
 jieba.setLogLevel(logging.WARNING)
 
-for _name in ("times", "quantities", "modality", "bearers", "condition"):
+for _name in ("times", "quantities", "modality", "bearers", "bearer_mentions", "bearer_source", "condition"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -53,12 +61,16 @@ class LexiconMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         groups: dict[str, list] = {kind: [] for kind in ENTITY_KINDS}
+        exact: dict[str, list[tuple[int, int, str]]] = {kind: [] for kind in ENTITY_KINDS}
         for start, end, concept in self.lexicon.find(doc.text):
+            exact[concept.kind].append((start, end, concept.iri))
             span = doc.char_span(start, end, label=concept.kind, kb_id=concept.iri, alignment_mode="expand")
             if span is not None:
                 groups[concept.kind].append(span)
         for kind, spans in groups.items():
             doc.spans[kind] = spans
+        # Spans are token-aligned (expanded); bearers need the exact characters of each term.
+        doc.user_data["mentions"] = exact
         return doc
 
 
@@ -69,12 +81,11 @@ def times_component(doc: Doc) -> Doc:
 
 
 def char_mentions(doc: Doc, kind: str) -> list[tuple[int, int, str]]:
-    """(start, end, IRI) of the exact dictionary matches, not the token-expanded spans."""
-    lexicon = default_lexicon()
-    return [(s, e, c.iri) for s, e, c in lexicon.find(doc.text) if c.kind == kind]
+    """(start, end, IRI) of the exact dictionary matches written by ``policy_lexicon``."""
+    return list(doc.user_data["mentions"][kind])
 
 
-@Language.component("policy_quantities", assigns=["doc._.quantities"])
+@Language.component("policy_quantities", requires=["doc.spans", "doc._.times"], assigns=["doc._.quantities"])
 def quantities_component(doc: Doc) -> Doc:
     times = [(t.start_char, t.end_char, t.kind) for t in doc._.times or []]
     doc._.quantities = find_quantities(doc.text, char_mentions(doc, "industry"), doc.user_data.get("lead_industry"),
@@ -82,14 +93,51 @@ def quantities_component(doc: Doc) -> Doc:
     return doc
 
 
-@Language.component("policy_modality", assigns=["doc._.modality", "doc._.bearers", "doc._.condition"])
+@Language.component("policy_modality", requires=["doc.spans"], assigns=["doc._.modality", "doc._.condition"])
 def modality_component(doc: Doc) -> Doc:
-    agencies = char_mentions(doc, "agency")
-    modality = classify(doc.text, starts_with_actor(doc.text, agencies))
+    finder = default_finder()
+    body = _first_substantive_clause(doc.text)
+    start = doc.text.find(body) if body else -1
+    # An actor opening the sentence makes a bare verb later in it a directive (各地财政…予以支持).
+    opens_with_actor = start >= 0 and finder.clause_subject(
+        doc.text, start, start + len(body), char_mentions(doc, "agency"), doc.text[start + len(body) + 1:],
+        pos=()) is not None
+    modality = classify(doc.text, opens_with_actor)
     doc._.modality = modality
-    doc._.bearers = find_bearers(doc.text, modality, agencies)
     doc._.condition = find_condition(doc.text) if modality.type else None
     return doc
+
+
+@Language.factory("policy_bearers", requires=["doc.spans", "doc._.modality"],
+                  assigns=["doc._.bearer_mentions", "doc._.bearer_source", "doc._.bearers"],
+                  default_config={"resource": "bearers.toml"})
+def make_bearers_component(nlp: Language, name: str, resource: str) -> BearersComponent:
+    return BearersComponent(default_finder() if resource == "bearers.toml" else _finder(resource))
+
+
+def _finder(resource: str) -> BearerFinder:
+    from kg.extract.bearers import BearerRules
+    from kg.extract.modality import config
+
+    settings = config()
+    lexicon = default_lexicon()
+    labels = {form: iri for form, iri in lexicon.zh_forms.items() if lexicon.concepts[iri].kind == "agency"}
+    return BearerFinder(BearerRules.load(resource), settings["cues"], settings["directive"]["verbs"], labels)
+
+
+class BearersComponent:
+    """Bearer and enforcer mentions of a provision (see :mod:`kg.extract.bearers`)."""
+
+    def __init__(self, finder: BearerFinder) -> None:
+        self.finder = finder
+
+    def __call__(self, doc: Doc) -> Doc:
+        modality = doc._.modality
+        finding = self.finder.find(doc.text, modality.type, modality.cue_start, char_mentions(doc, "agency"))
+        doc._.bearer_mentions = finding.mentions
+        doc._.bearer_source = finding.source
+        doc._.bearers = finding.concepts()
+        return doc
 
 
 @lru_cache(maxsize=1)
@@ -99,7 +147,7 @@ def make_nlp() -> Language:
     for form in lexicon.zh_forms:
         jieba.add_word(form, freq=2000)
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    for component in ("policy_lexicon", "policy_times", "policy_quantities", "policy_modality"):
+    for component in ("policy_lexicon", "policy_times", "policy_quantities", "policy_modality", "policy_bearers"):
         nlp.add_pipe(component)
     return nlp
 
@@ -109,9 +157,7 @@ def analyse(text: str, *, issued: dt.date | None = None, lead_industry: str | No
     doc = nlp.make_doc(text)
     doc.user_data["issued"] = issued
     doc.user_data["lead_industry"] = lead_industry
-    for _, component in nlp.pipeline:
-        doc = component(doc)
-    return doc
+    return nlp(doc)
 
 
 def tokens(text: str) -> list[str]:

@@ -15,6 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from kg.config import ONTOLOGY_DIR
+from kg.enums import MentionRole, Modality
 from kg.extract import SentenceFacts
 from kg.extract.lexicon import SCHEME_FILES, Lexicon
 from kg.structure import ParsedDocument
@@ -22,10 +23,11 @@ from kg.vocab import BASE, ELI, ODRL, PKG, PROV, TIME
 
 ONTOLOGY_GRAPH = URIRef(BASE + "graph/ontology")
 RULE_CLASS = {
-    "obligation": ODRL.Duty,
-    "prohibition": ODRL.Prohibition,
-    "permission": ODRL.Permission,
-    "encouragement": PKG.Encouragement,
+    Modality.OBLIGATION: ODRL.Duty,
+    Modality.PROHIBITION: ODRL.Prohibition,
+    Modality.PERMISSION: ODRL.Permission,
+    Modality.ENCOURAGEMENT: PKG.Encouragement,
+    Modality.LIABILITY: PKG.Liability,
 }
 
 
@@ -167,7 +169,7 @@ def _sentence_triples(graph: Graph, doc_id: str, doc: URIRef, item: SentenceFact
         modality = item.modality
         add((pnode, RDF.type, PKG.Provision))
         add((pnode, RDF.type, RULE_CLASS[modality.type]))
-        add((pnode, PKG.modality, Literal(modality.type)))
+        add((pnode, PKG.modality, Literal(str(modality.type))))
         add((pnode, PKG.cue, Literal(modality.cue or "imperative", lang="zh" if modality.cue else None)))
         add((pnode, PKG.explicit, Literal(modality.explicit)))
         add((pnode, PROV.wasDerivedFrom, node))
@@ -177,7 +179,23 @@ def _sentence_triples(graph: Graph, doc_id: str, doc: URIRef, item: SentenceFact
             add((pnode, PKG.condition, Literal(item.condition, lang="zh")))
         for bearer in item.bearers:
             add((pnode, PKG.bearer, URIRef(bearer)))
-        add((pnode, PKG.bearerSource, Literal(item.bearer_source)))
+        add((pnode, PKG.bearerSource, Literal(str(item.bearer_source))))
+        for enforcer in item.enforcers:
+            add((pnode, PKG.enforcer, URIRef(enforcer)))
+        for index, mention in enumerate(item.mentions, start=1):
+            mnode = URIRef(f"{pnode}/m{index}")
+            link = PKG.bearerMention if mention.role == MentionRole.BEARER else PKG.enforcerMention
+            add((pnode, link, mnode))
+            add((mnode, RDF.type, PKG.ActorMention))
+            add((mnode, PKG.surface, Literal(mention.text, lang="zh")))
+            # Offsets into the raw text file, as for sentences; the sentence's own are mention.start/end.
+            add((mnode, PKG.startOffset, Literal(sentence.start + mention.start)))
+            add((mnode, PKG.endOffset, Literal(sentence.start + mention.end)))
+            add((mnode, PKG.role, Literal(str(mention.role))))
+            add((mnode, PKG.order, Literal(index)))
+            add((mnode, PROV.wasDerivedFrom, node))
+            for concept in mention.concepts:
+                add((mnode, PKG.refersTo, URIRef(concept)))
         for industry in item.concerned_industries():
             add((pnode, PKG.concernsIndustry, URIRef(industry)))
         for region in item.regions:

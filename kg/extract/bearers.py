@@ -1,0 +1,363 @@
+"""Who bears a provision, as the text says it (surface, offsets) and as concepts.
+
+A bearer is an actor noun phrase in subject position: the words from the start of a clause (after
+connectives) to an *actor head* (an agency of the dictionary, or a head noun of
+``kg/resources/bearers.toml``: 企业, 单位, 部门, 机关, 公民 …), followed by the start of a predicate
+(a modal cue, a directive verb, an adverb or preposition, or a verb). Patterns, with the sentence
+each covers:
+
+==============================  =========================================================================
+pattern                         example → bearer text
+==============================  =========================================================================
+modifier kept                   污染排放严重超标的企业要停产整顿 → 污染排放严重超标的企业
+locative kept                   项目所在地省级人民政府须制定… → 项目所在地省级人民政府
+statute subject                 县级以上人民政府环境保护主管部门可以… → 县级以上人民政府环境保护主管部门
+subject clause                  排放污染物的企业事业单位和其他生产经营者，应当… → the whole phrase
+subject of a condition          建设单位使用国有土地的，应当… → 建设单位
+coordination, shared head       国土、环保部门严格监督检查 → 国土、环保部门 (one mention, two concepts)
+coordination, full conjuncts    国务院和沿海地方各级人民政府应当… → 国务院 | 沿海地方各级人民政府
+agent of 由                     规划期限由国务院规定 → 国务院
+party encouraged                鼓励有实力的企业建立… → 有实力的企业
+liable party (liability)        建设单位…擅自开工建设的，由…部门责令停止建设 → 建设单位; enforcer 由…部门
+==============================  =========================================================================
+
+A leading 的-modifier scopes over every conjunct after it, so 排放污染物的企业事业单位和其他生产经营者
+stays one mention. When no actor is named the bearer may still be *implied* (``BearerSource.IMPLIED``):
+a thing in subject position (所有在建违规项目的处理结果均应向社会公开), a headless condition
+(未取得排污许可证的，不得排放污染物), an activity as topic (建设用地，应当…), an encouraged activity
+(鼓励原片生产深加工一体化), or a verb whose actor is known (一律不得放贷 → 金融机构; 不得核准 → 项目审批部门).
+Otherwise the document decides (addressees, issuer, unspecified; see :mod:`kg.extract`).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import jieba.posseg
+
+from kg.enums import BearerSource, MentionRole, Modality
+
+_CLAUSE_END = re.compile(r"[，；。：！？]")
+
+
+@dataclass(frozen=True)
+class BearerMention:
+    """An actor as written in the sentence (character offsets into it) and the concepts it names."""
+
+    text: str
+    start: int
+    end: int
+    concepts: tuple[str, ...] = ()
+    role: MentionRole = MentionRole.BEARER
+
+
+@dataclass
+class BearerFinding:
+    mentions: list[BearerMention] = field(default_factory=list)  # role BEARER and ENFORCER
+    source: BearerSource | None = None  # None: nothing in the sentence, the document decides
+    implied: list[str] = field(default_factory=list)  # concept IRIs of an implied bearer
+
+    @property
+    def bearers(self) -> list[BearerMention]:
+        return [m for m in self.mentions if m.role == MentionRole.BEARER]
+
+    @property
+    def enforcers(self) -> list[BearerMention]:
+        return [m for m in self.mentions if m.role == MentionRole.ENFORCER]
+
+    def concepts(self) -> list[str]:
+        found = [c for m in self.bearers for c in m.concepts] + self.implied
+        return list(dict.fromkeys(found))
+
+
+@dataclass(frozen=True)
+class BearerRules:
+    """The resource file, compiled: heads, predicate starts, connectives, the verb → actor table."""
+
+    actor_heads: tuple[str, ...]
+    predicate_starts: tuple[str, ...]
+    connectives: tuple[str, ...]
+    verb_connectives: tuple[str, ...]
+    coordinators: tuple[str, ...]
+    openers: tuple[str, ...]
+    implied_by_verb: dict[str, tuple[str, ...]]
+
+    @classmethod
+    def load(cls, resource: str = "bearers.toml", extra_predicates: tuple[str, ...] = ()) -> BearerRules:
+        config = tomllib.loads(resources.files("kg.resources").joinpath(resource).read_text("utf-8"))
+        by_length = lambda words: tuple(sorted(set(words), key=len, reverse=True))  # noqa: E731
+        return cls(
+            actor_heads=by_length(config["actor_heads"]),
+            predicate_starts=by_length([*config["predicate_starts"], *extra_predicates]),
+            connectives=by_length(config["connectives"]),
+            verb_connectives=by_length(config["verb_connectives"]),
+            coordinators=by_length(config["coordinators"]),
+            openers=by_length(config["openers"]),
+            implied_by_verb={verb: tuple(actors) for verb, actors in config["implied_by_verb"].items()},
+        )
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for match in _CLAUSE_END.finditer(text):
+        if match.start() > start:
+            spans.append((start, match.start()))
+        start = match.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+class BearerFinder:
+    """Finds bearer and enforcer mentions in one sentence (see the module docstring)."""
+
+    def __init__(self, rules: BearerRules, cues: dict[str, list[str]], directive_verbs: list[str],
+                 label_to_iri: dict[str, str]) -> None:
+        self.rules = rules
+        self.cue_words = tuple(sorted({c for words in cues.values() for c in words}, key=len, reverse=True))
+        self.verbs = tuple(sorted(set(directive_verbs), key=len, reverse=True))
+        self.encouragement = tuple(sorted(cues.get("encouragement", []), key=len, reverse=True))
+        # 严禁各地自行出台…, 督促企业…: the actor right after these cues is the one bound.
+        self.pivots = ("严格禁止", "严禁", "禁止", "督促", "要求", "推动")
+        self.label_to_iri = label_to_iri
+
+    # ------------------------------------------------------------------ noun phrases
+    def _skip_connectives(self, text: str, start: int, end: int) -> int:
+        changed = True
+        while changed:
+            changed = False
+            for word in self.rules.connectives:
+                if text.startswith(word, start) and start + len(word) < end:
+                    start += len(word)
+                    changed = True
+        return start
+
+    def _opens_predicate(self, rest: str, pos: tuple[str, ...] = ("v",)) -> bool:
+        """Does ``rest`` open a predicate: a listed word, else (unless ``pos`` is empty) a verb by jieba's tags."""
+        if not rest:
+            return False
+        if rest.startswith(self.cue_words + self.verbs + self.rules.predicate_starts):
+            return True
+        first = next(iter(jieba.posseg.cut(rest[:8])), None) if pos else None
+        return first is not None and first.flag in pos
+
+    def _actor_ends(self, text: str, start: int, end: int, agencies: list[tuple[int, int, str]]) -> list[int]:
+        ends = {e for s, e, _ in agencies if start <= s and e <= end}
+        for position in range(start + 1, end + 1):
+            if text[start:position].endswith(self.rules.actor_heads):
+                ends.add(position)
+        return sorted(ends)
+
+    def _is_actor_phrase(self, phrase: str, starts_with_term: bool) -> bool:
+        """No verb before the first actor unless a 的 makes it a relative clause (报发展改革委… is no subject)."""
+        if "的" in phrase or starts_with_term or phrase in self.rules.actor_heads:
+            return True
+        return not phrase.startswith(self.rules.openers + self.rules.predicate_starts + self.verbs + self.cue_words
+                                     + ("报", "抄报", "送"))
+
+    def noun_phrase(self, text: str, start: int, end: int, agencies: list[tuple[int, int, str]],
+                    *, whole_clause: bool = False, pos: tuple[str, ...] = ("v",)) -> int | None:
+        """End of the actor phrase that opens text[start:end] and is followed by a predicate, if any."""
+        for position in self._actor_ends(text, start, end, agencies):
+            rest = text[position:end]
+            if rest.startswith(self.rules.coordinators) or rest.startswith(("等", "的")):
+                continue
+            if self._opens_predicate(rest, pos) or (whole_clause and not rest):
+                term_first = any(s == start for s, _, _ in agencies)
+                return position if self._is_actor_phrase(text[start:position], term_first) else None
+        return None
+
+    def split(self, text: str, start: int, end: int, agencies: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+        """Conjuncts of a coordinated phrase; a shared head (国土、环保部门) or a leading 的-modifier keeps it whole."""
+        first_de = text.find("的", start, end)
+        parts, part_start, position = [], start, start
+        while position < end:
+            coordinator = next((c for c in self.rules.coordinators if text.startswith(c, position)), None)
+            if coordinator and position > part_start and (first_de < 0 or first_de > position):
+                # 国土、环保部门 and 发展改革委、工业和信息化部 share one mention; 各地区、各部门 are two.
+                if text[part_start:position].endswith(self.rules.actor_heads):
+                    parts.append((part_start, position))
+                    part_start = position + len(coordinator)
+                position += len(coordinator)
+                continue
+            position += 1
+        parts.append((part_start, end))
+        return [(s, e) for s, e in parts if e > s]
+
+    def concepts(self, text: str, start: int, end: int, agencies: list[tuple[int, int, str]]) -> tuple[str, ...]:
+        """The head's concepts: the last dictionary actor of the phrase and those coordinated with it."""
+        head_start = max(start, text.rfind("的", start, end) + 1)
+        inside = [m for m in agencies if head_start <= m[0] and m[1] <= end]
+        if not inside:
+            # 鼓励企业重组: the dictionary matched 企业重组 as a measure; the head word 企业 still names the actor.
+            head = next((h for h in self.rules.actor_heads if text[head_start:end].endswith(h)), None)
+            iri = self.label_to_iri.get(head) if head else None
+            return (iri,) if iri else ()
+        chain = [inside[-1]]
+        for mention in reversed(inside[:-1]):
+            gap = text[mention[1]: chain[0][0]]
+            if gap and gap.strip("、和及与或者以") == "":
+                chain.insert(0, mention)
+            else:
+                break
+        return tuple(dict.fromkeys(iri for _, _, iri in chain))
+
+    def mentions(self, text: str, start: int, end: int, agencies: list[tuple[int, int, str]],
+                 role: MentionRole = MentionRole.BEARER) -> list[BearerMention]:
+        return [BearerMention(text[s:e], s, e, self.concepts(text, s, e, agencies), role)
+                for s, e in self.split(text, start, end, agencies)]
+
+    # ------------------------------------------------------------------ clause analysis
+    def clause_subject(self, text: str, start: int, end: int, agencies: list[tuple[int, int, str]],
+                       next_clause: str, *, pos: tuple[str, ...] = ("v",)) -> tuple[int, int] | None:
+        """(start, end) of the clause's subject; 由X… gives X (the agent).
+
+        ``pos=()`` accepts only listed predicate words after the subject (no tagger guess).
+        """
+        if text.startswith(self.rules.verb_connectives, start):
+            return None  # 并向制定机关说明…, 并告知申请人…: a second verb phrase of the same subject
+        start = self._skip_connectives(text, start, end)
+        if text.startswith("由", start):
+            found = self.noun_phrase(text, start + 1, end, agencies)
+            return (start + 1, found) if found else None
+        term_first = any(s == start for s, _, _ in agencies)  # 建设单位 opens with the verb 建设 yet is an actor
+        if not term_first and (text.startswith(self.rules.openers, start) or text.startswith(self.cue_words, start)
+                               or text.startswith(self.verbs, start)):
+            return None
+        whole = self._opens_predicate(next_clause, pos)
+        found = self.noun_phrase(text, start, end, agencies, whole_clause=whole, pos=pos)
+        if found and "由" in text[start:found]:  # 规划期限由国务院规定: the agent after 由, not the topic before it
+            start = text.rindex("由", start, found) + 1
+        return (start, found) if found else None
+
+    def _thing_subject(self, text: str, start: int, cue_at: int) -> bool:
+        """A noun phrase before the cue that names no actor (处理结果均应…, 县级土地利用总体规划应当…)."""
+        start = self._skip_connectives(text, start, cue_at)
+        prefix = text[start:cue_at].rstrip("均都也一律必须")
+        if not prefix or prefix.startswith(self.rules.openers + self.verbs + self.cue_words):
+            return False
+        return not prefix.startswith(("不", "可", "要", "应", "须"))
+
+    def _topic_clause(self, text: str, start: int, end: int) -> bool:
+        """A clause before the cue that is a topic, not an action: 凡是未开工的违规项目, 未取得…的, 建设用地."""
+        start = self._skip_connectives(text, start, end)
+        clause = text[start:end]
+        if not clause or clause in self.rules.connectives:  # 因此，要…: a connective, no topic
+            return False
+        if clause.startswith("凡是") or clause.endswith("的"):
+            return True
+        return not clause.startswith(self.rules.openers + self.verbs + self.cue_words) and len(clause) <= 30 \
+            and not any(c in clause for c in self.cue_words)
+
+    def find(self, text: str, modality: Modality | None, cue_start: int,
+             agencies: list[tuple[int, int, str]]) -> BearerFinding:
+        finding = BearerFinding()
+        if modality is None:
+            return finding
+        clauses = _clauses(text)
+        subjects: list[tuple[int, int, int]] = []  # (clause index, start, end)
+        for index, (start, end) in enumerate(clauses):
+            next_clause = text[clauses[index + 1][0]: clauses[index + 1][1]] if index + 1 < len(clauses) else ""
+            found = self.clause_subject(text, start, end, agencies, next_clause)
+            if found:
+                subjects.append((index, *found))
+        if modality == Modality.LIABILITY:
+            return self._liability(text, clauses, subjects, agencies)
+        if modality == Modality.ENCOURAGEMENT:
+            encouraged = self._encouraged(text, agencies)
+            if encouraged is not None:
+                return encouraged
+        for _, start, end in subjects:
+            finding.mentions.extend(self.mentions(text, start, end, agencies))
+        pivoted = self._cue_objects(text, agencies, self.pivots)
+        if pivoted is not None:
+            finding.mentions.extend(pivoted.mentions)
+        if finding.mentions:
+            finding.source = BearerSource.EXPLICIT
+            return finding
+        cue_clause = next((i for i, (s, e) in enumerate(clauses) if s <= cue_start < e), None)
+        implied = False
+        if cue_clause is not None:
+            start, _ = clauses[cue_clause]
+            implied = self._thing_subject(text, start, cue_start) or (
+                cue_clause > 0 and self._topic_clause(text, *clauses[cue_clause - 1]))
+        after = text[max(cue_start, 0):]
+        for verb, actors in self.rules.implied_by_verb.items():
+            if verb in after:
+                for label in actors:
+                    iri = self.label_to_iri.get(label)
+                    if iri and iri not in finding.implied:
+                        finding.implied.append(iri)
+        if finding.implied or implied:
+            finding.source = BearerSource.IMPLIED
+        return finding
+
+    def _encouraged(self, text: str, agencies: list[tuple[int, int, str]]) -> BearerFinding | None:
+        """鼓励/支持/引导 X 做 Y: X is the party encouraged; an activity as object implies one."""
+        return self._cue_objects(text, agencies, self.encouragement)
+
+    def _cue_objects(self, text: str, agencies: list[tuple[int, int, str]],
+                     cues: tuple[str, ...]) -> BearerFinding | None:
+        """The actor right after a clause-opening cue (鼓励有实力的企业建立…, 严禁各地自行出台…)."""
+        finding = BearerFinding()
+        for start, end in _clauses(text):
+            start = self._skip_connectives(text, start, end)
+            body = text[start:end]
+            for adverb in ("积极", "大力", "进一步", "继续"):
+                if body.startswith(adverb):
+                    start += len(adverb)
+                    body = body[len(adverb):]
+            cue = next((c for c in cues if body.startswith(c)), None)
+            if cue is None:
+                continue
+            position = start + len(cue)
+            if text.startswith("和引导", position):
+                position += 3
+            found = self.noun_phrase(text, position, end, agencies, pos=("v", "vn"))  # 鼓励企业重组
+            if found:
+                finding.mentions.extend(self.mentions(text, position, found, agencies))
+            else:
+                finding.source = BearerSource.IMPLIED
+        if finding.mentions:
+            finding.source = BearerSource.EXPLICIT
+        return finding if finding.source else None
+
+    def _liability(self, text: str, clauses: list[tuple[int, int]], subjects: list[tuple[int, int, int]],
+                   agencies: list[tuple[int, int, str]]) -> BearerFinding:
+        """The liable party (subject of the breach, 对-phrase, object of 追究…责任) and the enforcers."""
+        finding = BearerFinding()
+        last_condition = max((i for i, (s, e) in enumerate(clauses) if text[s:e].endswith("的")), default=-1)
+        for index, start, end in subjects:
+            clause_text = text[clauses[index][0]: clauses[index][1]]
+            liable = index <= last_condition or ("责任" in clause_text and "追究" not in clause_text)
+            role = MentionRole.BEARER if liable else MentionRole.ENFORCER
+            if role == MentionRole.BEARER and text.startswith("由", start - 1):
+                role = MentionRole.ENFORCER
+            finding.mentions.extend(self.mentions(text, start, end, agencies, role))
+        for start, end in clauses:
+            clause = text[start:end]
+            if clause.startswith("对") and "的" in clause:
+                found = self.noun_phrase(text, start + 1, end, agencies, whole_clause=True)
+                if found == end:
+                    finding.mentions.extend(self.mentions(text, start + 1, end, agencies))
+        for match in re.finditer(r"追究([^，；。]{1,20}?)的?(?:法律)?责任", text):
+            found = self.noun_phrase(text, match.start(1), match.end(1), agencies, whole_clause=True)
+            if found == match.end(1):
+                finding.mentions.extend(self.mentions(text, match.start(1), match.end(1), agencies))
+        finding.source = BearerSource.EXPLICIT if finding.bearers else BearerSource.IMPLIED
+        return finding
+
+
+@lru_cache(maxsize=1)
+def default_finder() -> BearerFinder:
+    from kg.extract.lexicon import default_lexicon
+    from kg.extract.modality import config
+
+    settings = config()
+    lexicon = default_lexicon()
+    labels = {form: iri for form, iri in lexicon.zh_forms.items() if lexicon.concepts[iri].kind == "agency"}
+    return BearerFinder(BearerRules.load(), settings["cues"], settings["directive"]["verbs"], labels)

@@ -1,0 +1,80 @@
+"""kg.extract.bearers, table-driven: (sentence, modality, bearer source, bearer texts, enforcer texts).
+
+Rows are the patterns of the module docstring; adding a case is adding a row.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.pipeline import analyse
+
+AGT = "https://w3id.org/policykg/agency/"
+
+ROWS = [
+    # modifiers, relative clauses and locatives stay in the text
+    ("污染排放严重超标的企业要停产整顿。", "obligation", "explicit", ["污染排放严重超标的企业"], []),
+    ("项目所在地省级人民政府须制定产能等量或减量置换方案并向社会公示。", "obligation", "explicit",
+     ["项目所在地省级人民政府"], []),
+    # coordination: a shared head is one mention; full conjuncts are two
+    ("国土、环保部门严格监督检查。", "obligation", "explicit", ["国土、环保部门"], []),
+    ("国务院和沿海地方各级人民政府应当加强对海洋环境的保护。", "obligation", "explicit",
+     ["国务院", "沿海地方各级人民政府"], []),
+    # statute subjects: a subject clause; a subject carried from a condition; competence without a modal
+    ("排放污染物的企业事业单位和其他生产经营者，应当按照国家有关规定缴纳排污费。", "obligation", "explicit",
+     ["排放污染物的企业事业单位和其他生产经营者"], []),
+    ("县级以上人民政府环境保护主管部门可以对排放污染物的企业进行现场检查。", "permission", "explicit",
+     ["县级以上人民政府环境保护主管部门"], []),
+    ("建设单位使用国有土地的，应当按照土地使用权出让等有偿使用合同的约定使用土地；", "obligation", "explicit",
+     ["建设单位"], []),
+    ("国家促进清洁生产和资源循环利用。", "obligation", "explicit", ["国家"], []),
+    ("土地利用总体规划的规划期限由国务院规定。", "obligation", "explicit", ["国务院"], []),
+    # the party encouraged, also after a bare imperative
+    ("鼓励有实力的企业建立海外销售服务基地。", "encouragement", "explicit", ["有实力的企业"], []),
+    ("完善促进企业兼并重组的税收政策，鼓励企业重组，提高市场竞争力。", "encouragement", "explicit", ["企业"], []),
+    ("支持电解铝企业与电力企业签订直购电长期合同。", "encouragement", "explicit", ["电解铝企业", "电力企业"], []),
+    # implied: a thing as subject, a topic, a headless condition, an encouraged activity, the verb
+    ("所有在建违规项目的处理结果均应向社会公开。", "obligation", "implied", [], []),
+    ("凡是未开工的违规项目，一律不得开工建设；", "prohibition", "implied", [], []),
+    ("未取得排污许可证的，不得排放污染物。", "prohibition", "implied", [], []),
+    ("鼓励原片生产深加工一体化。", "encouragement", "implied", [], []),
+    ("对未取得合法手续的建设项目，一律不得放贷、发债、上市融资。", "prohibition", "implied", [], []),
+    # nothing in the sentence: the document decides (addressees in the seed)
+    ("严禁建设新增产能项目。", "prohibition", None, [], []),
+    ("因此，要坚决控制增量、优化存量。", "obligation", None, [], []),
+    # objects and recipients are no bearers
+    ("行政机关依法作出不予行政许可的书面决定的，应当说明理由，并告知申请人享有依法申请行政复议的权利。",
+     "obligation", "explicit", ["行政机关"], []),
+    # liability: the liable party and the enforcer
+    ("建设单位未依法提交建设项目环境影响评价文件，擅自开工建设的，由负有环境保护监督管理职责的部门责令停止建设，处以罚款。",
+     "liability", "explicit", ["建设单位"], ["负有环境保护监督管理职责的部门"]),
+    ("被许可人在规定期限内不改正的，行政机关应当依照有关法律、行政法规的规定予以处理。", "liability", "explicit",
+     ["被许可人"], ["行政机关"]),
+    ("认真执法问责，对工作开展不力的地方和部门，进行通报批评。", "liability", "explicit",
+     ["工作开展不力的地方和部门"], []),
+    # background stays background
+    ("为了规范行政许可的设定和实施，保护公民、法人和其他组织的合法权益，根据宪法，制定本法。", None, None, [], []),
+    ("一些地方过于追求发展速度，过分倚重投资拉动。", None, None, [], []),
+]
+
+
+@pytest.mark.parametrize(("text", "modality", "source", "bearers", "enforcers"), ROWS)
+def test_bearers(text: str, modality: str | None, source: str | None, bearers: list[str],
+                 enforcers: list[str]) -> None:
+    doc = analyse(text)
+    assert doc._.modality.type == modality
+    assert doc._.bearer_source == source
+    mentions = doc._.bearer_mentions
+    assert [m.text for m in mentions if m.role == "bearer"] == bearers
+    assert [m.text for m in mentions if m.role == "enforcer"] == enforcers
+    for mention in mentions:
+        assert text[mention.start: mention.end] == mention.text  # offsets point at the words
+
+
+@pytest.mark.parametrize(("text", "concepts"), [
+    ("国土、环保部门严格监督检查。", {"mlr", "mep"}),  # one mention, two concepts
+    ("污染排放严重超标的企业要停产整顿。", {"enterprises"}),
+    ("对未取得合法手续的建设项目，一律不得放贷、发债、上市融资。", {"financial-institutions", "securities-regulators"}),
+])
+def test_concepts_beside_the_text(text: str, concepts: set[str]) -> None:
+    assert {iri.removeprefix(AGT) for iri in analyse(text)._.bearers} == concepts
