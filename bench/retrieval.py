@@ -3,8 +3,9 @@ per-question latency (p50, p95) once models are loaded.
 
     python bench/retrieval.py [GOLD.jsonl ...]   (default: ../shared/eval/dev.jsonl and bench/calibration.jsonl)
 
-Also prints, per question, the features the "not found" decision uses, so the floors in
-kg/answer/engine.py can be re-calibrated when the corpus or model changes.
+Also prints, per question, the frame's kind, the dense similarity the support checks read, and the
+answer's reason code, so the settings in kg/resources/answer.toml can be re-calibrated when the corpus
+or model changes.
 """
 
 from __future__ import annotations
@@ -52,17 +53,19 @@ def main() -> int:
     p95 = latencies[int(0.95 * (len(latencies) - 1))]
     print(f"\nwarm latency over {len(latencies)} asks: p50 {statistics.median(latencies):.1f} ms, p95 {p95:.1f} ms")
 
-    print("\n## not-found features (dense max, top-median gap, reason)")
+    print("\n## per question: kind, dense max, top-median gap, bm25 max -> reason code (or 'answer')")
     import numpy as np
 
     for gold in golds:
         for line in gold.open(encoding="utf-8"):
             item = json.loads(line)
             question = parse_question(item["question"])
-            fused, bm25, dense = answerer.rank(question)
-            reason = answerer.unsupported(question, fused, bm25, dense)
-            print(f"{item['id']} {question.language} answerable={item['answerable']!s:<5} dense_max={dense.max():.3f} "
-                  f"gap={dense.max() - np.median(dense):.3f} bm25_max={bm25.max():5.1f} -> {reason or 'answer'}")
+            _, bm25, dense = answerer.rank(question)
+            result = answerer.ask(item["question"])
+            reason = (result.get("reason") or {}).get("code") or "answer"
+            print(f"{item['id']} {question.language} answerable={item['answerable']!s:<5} kind={result['kind']:<11} "
+                  f"dense_max={dense.max():.3f} gap={dense.max() - np.median(dense):.3f} bm25_max={bm25.max():5.1f} "
+                  f"-> {reason}")
     return 0
 
 
