@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -137,6 +138,11 @@ def check_read_only(sparql: str) -> str:
     return sparql
 
 
+#: rdflib's pyparsing grammar is not thread-safe: concurrent parses (the app's sessions, the
+#: threaded endpoint guard) fail with spurious syntax errors, so parses take turns.
+_PARSE_LOCK = threading.Lock()
+
+
 def check_parsed(sparql: str) -> None:
     """The authority: parse with rdflib, refuse updates and any SERVICE in the algebra."""
     from rdflib.plugins.sparql.algebra import translateQuery
@@ -145,7 +151,8 @@ def check_parsed(sparql: str) -> None:
     from kg.graph.store import PREFIXES
 
     try:
-        algebra = translateQuery(parseQuery(sparql), initNs=PREFIXES).algebra
+        with _PARSE_LOCK:
+            algebra = translateQuery(parseQuery(sparql), initNs=PREFIXES).algebra
     except RecursionError:
         raise QueryError("SPARQL error: the query is nested too deeply") from None
     except Exception as exc:  # pyparsing and rdflib raise many types; each is a refusal with its message

@@ -217,14 +217,14 @@ def add_document(corpus: Path, name: str) -> None:
 
 @pytest.mark.slow
 def test_kill_9_at_each_phase_leaves_store_and_index_of_one_generation(built_data: Path, tmp_path: Path) -> None:
-    """Five kills across the phases (bench/kill_builds.py does twenty and more)."""
+    """Four kills across the phases (bench/kill_builds.py does twenty-four, at every phase)."""
     corpus = tmp_path / "corpus"
     shutil.copytree(PROJECT / "corpus", corpus)
     data = _copy_library(built_data, tmp_path)
     generation = config.current_generation(data)
     rng = random.Random(12)
     outcomes = []
-    for round_, phase in enumerate(("extract", "validate", "store", "index", "index")):
+    for round_, phase in enumerate(("validate", "store", "index", "index")):
         add_document(corpus, f"r{round_}")  # a torn library would show as index ≠ store
         outcomes.append((phase, kill_build_at(data, corpus, phase, rng.uniform(0, 0.5))))
         generation = assert_consistent(data, generation)
@@ -235,5 +235,5 @@ def test_kill_9_at_each_phase_leaves_store_and_index_of_one_generation(built_dat
     assert not [p for p in (data / "generations").iterdir() if p.name.startswith(".tmp-")]
     assert len(list((data / "generations").iterdir())) <= 2
     manifest = json.loads((data / "current" / "manifest.json").read_text())
-    assert len(manifest["documents"]) == 6
+    assert len(manifest["documents"]) == 5
     assert library.verify_library(data) == manifest["generation"]

@@ -180,3 +180,22 @@ def test_rate_limiter_allows_a_burst_then_waits() -> None:
     assert [limiter.acquire(now=t) for t in (0, 1, 2, 3)] == [True, True, True, False]
     assert limiter.wait_time(now=3) == pytest.approx(7)
     assert limiter.acquire(now=10.5) is True  # the first event left the window
+
+
+def test_concurrent_checks_do_not_interfere() -> None:
+    """rdflib's parser is not thread-safe; the soak found spurious refusals under 20 clients."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kg.queries import named_queries
+
+    texts = [q.text for q in named_queries().values()] * 6
+
+    def check(text: str) -> str | None:
+        try:
+            check_read_only(text)
+        except QueryError as exc:
+            return str(exc)
+        return None
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        assert [e for e in pool.map(check, texts) if e] == []
