@@ -50,7 +50,7 @@ def run_read_only(sparql: str, *, store: GraphStore | RemoteGraphStore | None = 
     store = store or open_store()
     if isinstance(store, RemoteGraphStore):
         return _run_remote(store, sparql, limit, timeout)
-    return _run_in_process(Path(store.path), sparql, limit, timeout)
+    return _run_in_process(Path(getattr(store, "location", store.path)), sparql, limit, timeout)
 
 
 def _run_remote(store: RemoteGraphStore, sparql: str, limit: int, timeout: float) -> dict:

@@ -74,6 +74,8 @@ class GraphStore:
 
         verify_store(self.path, marker, graphs)
         self.generation = _generation_of(marker)
+        # The folder actually opened (DATA/store is a symlink through `current`, which a build moves).
+        self.location = self.path.resolve()
         self.oxigraph = inner
         self.dataset = Dataset(store=_wrap(inner), default_union=True)
         for prefix, namespace in PREFIXES.items():
