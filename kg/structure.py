@@ -209,22 +209,27 @@ def parse(source: SourceDocument) -> ParsedDocument:
     open_by_level: dict[int, Section] = {}
     counters: dict[tuple[str | None, int], int] = {}
     raw_paragraphs = paragraphs(source.raw)
-    closing_start = _closing_start(raw_paragraphs, source)
-    if closing_start < len(raw_paragraphs):
+    # Annexes follow the signature: look for the signature block before the first annex.
+    first_annex = next((i for i, p in enumerate(raw_paragraphs) if _ANNEX.match(p.text)), len(raw_paragraphs))
+    closing_start = _closing_start(raw_paragraphs[:first_annex], source)
+    closing_end = closing_start
+    if closing_start < first_annex:
         # The signature block (issuer line, date line) is one citable unit: 国务院 2013年10月6日.
-        block = raw_paragraphs[closing_start:]
+        block = raw_paragraphs[closing_start:first_annex]
         merged = Paragraph("".join(p.text for p in block), tuple(o for p in block for o in p.offsets))
-        raw_paragraphs = [*raw_paragraphs[:closing_start], merged]
+        raw_paragraphs = [*raw_paragraphs[:closing_start], merged, *raw_paragraphs[first_annex:]]
+        closing_end = closing_start + 1
     sentence_index = 0
     annex: Section | None = None
     annexes = 0
 
     for position, para in enumerate(raw_paragraphs):
-        if position == closing_start:
+        in_closing = closing_start <= position < closing_end
+        if in_closing and position == closing_start:
             closing = Section("end", "closing", 0, 0, "", "落款", "落款", None, para.start)
             sections.append(closing)
             open_by_level = {0: closing}
-        annex_match = _ANNEX.match(para.text) if position < closing_start else None
+        annex_match = _ANNEX.match(para.text) if not in_closing else None
         if annex_match is not None:
             annexes += 1
             number = _annex_number(annex_match.group(1), annexes)
@@ -238,7 +243,7 @@ def parse(source: SourceDocument) -> ParsedDocument:
             open_by_level = {}  # the annex is the parent of last resort, below: its parts restart at 一、
             sentence_index = _add_paragraph(annex, para, 0, sentence_index, heading_only=True)
             continue
-        heading = _match_heading(levels, para.text) if position < closing_start else None
+        heading = _match_heading(levels, para.text) if not in_closing else None
         text_start = 0
         if heading is not None:
             depth, level, match = heading
@@ -272,7 +277,7 @@ def parse(source: SourceDocument) -> ParsedDocument:
         owner = open_by_level[max(open_by_level)] if open_by_level else (annex or preamble)
         sentence_index = _add_paragraph(owner, para, text_start, sentence_index, heading_only=False,
                                         inline_heading=heading is not None,
-                                        role_hint=_role_hint(position, closing_start, para, source))
+                                        role_hint=_role_hint(position, in_closing, para))
     return ParsedDocument(source, [s for s in sections if s.paragraphs or s.kind != "preamble"])
 
 
@@ -329,8 +334,8 @@ def _closing_start(paras: list[Paragraph], source: SourceDocument) -> int:
     return index
 
 
-def _role_hint(position: int, closing_start: int, para: Paragraph, source: SourceDocument) -> str | None:
-    if position >= closing_start:
+def _role_hint(position: int, in_closing: bool, para: Paragraph) -> str | None:
+    if in_closing:
         return "signature"
     if position == 0 and para.text.endswith("：") and len(para.text) < 120:
         return "addressees"

@@ -48,8 +48,11 @@ def test_annexes_restarting_their_numbering_get_their_own_ids(corpus: Path) -> N
     assert annex["a1.1.1.p1.s1"].text == "核查在建项目。"
     assert annex["a2.1.p1.s1"].text == "各地区要加强水泥产能监测。"
     assert annex["a1.1.p1.s1"].label.startswith("附件1·一")
-    # the main text keeps its own numbering
+    # the main text keeps its own numbering, and the signature before the annexes is still one
     assert any(s.id == "4.p4.s2" for s in parsed.sentences())
+    signature = [s for s in parsed.sentences() if s.role == "signature"]
+    assert [s.section_id for s in signature] == ["end"] and signature[0].text.startswith("国务院")
+    assert not any(s.role == "signature" for s in annex.values())
 
 
 @pytest.mark.slow
