@@ -143,8 +143,13 @@ def check_read_only(sparql: str) -> str:
 _PARSE_LOCK = threading.Lock()
 
 
+@lru_cache(maxsize=1024)
 def check_parsed(sparql: str) -> None:
-    """The authority: parse with rdflib, refuse updates and any SERVICE in the algebra."""
+    """The authority: parse with rdflib, refuse updates and any SERVICE in the algebra.
+
+    Accepted texts are remembered (a refusal raises, so it is never cached): the app and endpoint
+    clients send the same named queries again and again, and parsing takes turns under a lock.
+    """
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
 
