@@ -277,8 +277,16 @@ def test_sparql_cli_refuses_updates(built_data) -> None:
 @pytest.mark.slow
 def test_who_question_names_the_bearer(answerer) -> None:
     result = answerer.ask("产能置换方案由哪一级政府负责制定？")
-    assert result["answered"] and result["answer"].startswith("省级人民政府")
-    assert result["query"]["name"] == "provisions" and result["facts"][0]["bearers"][0] == "省级人民政府"
+    # The bearer as the text names it, from the clause that says what was asked.
+    assert result["answered"] and result["answer"].startswith("项目所在地省级人民政府")
+    assert result["query"]["name"] == "provisions" and result["facts"][0]["bearer_text"] == "项目所在地省级人民政府"
+
+
+@pytest.mark.slow
+def test_who_question_never_names_another_sentences_bearer(answerer) -> None:
+    result = answerer.ask("哪个部门负责发布淘汰落后产能企业名单？")
+    # The sentence that says it names nobody: the answer is that sentence, not a bearer from elsewhere.
+    assert result["answer"] == "定期发布淘汰落后产能企业名单。" and "中央企业" not in result["answer"]
 
 
 @pytest.mark.slow

@@ -442,24 +442,41 @@ class ModalityComposer:
 
 
 class WhoComposer:
-    """Who must act: the explicitly named bearers of the best-ranked provision that names any."""
+    """Who acts: of the best sentences, the clause that says most of what the question asks about
+    (由哪些部门出具认定意见 → 在委托咨询机构评估的基础上出具认定意见), and the provision's bearer named last
+    at or before that clause's start (发展改革委、工业和信息化部, not the 咨询机构 it commissions); when no
+    bearer stands there, the best sentence itself."""
 
     kinds = (AskedKind.WHO,)
 
     def compose(self, frame: Frame, evidence: Sequence[Evidence], library: Library, k: int) -> Answer:
-        for item in evidence[:3]:
-            provision = library.provisions.get(item["id"])
-            if provision is not None and provision.bearer_source == "explicit" and provision.bearers:
-                facts = [{"provision": provision.id, "bearers": provision.bearers, "modality": provision.modality}]
-                return Answer(
-                    kind=frame.kind,
-                    answered=True,
-                    text=f"{'、'.join(provision.bearers)} — {provision.text}",
-                    facts=facts,
-                    support=[provision.id],
-                    query={"name": "provisions", "params": {}, "row": provision.id},
-                )
+        words = library.content_words(frame, with_names=True)
+        best: tuple[tuple[int, int], str | None, Evidence] | None = None
+        for rank, item in enumerate(evidence[:3]):
+            sentence = _compact(item["text"])
+            position = 0
+            for clause in _CLAUSE_END.split(sentence):
+                start = sentence.find(clause, position)
+                position = start + len(clause)
+                shared = _overlap(words, clause)
+                if shared and (best is None or (shared, -rank) > best[0]):
+                    best = ((shared, -rank), _bearer_before(library.provisions.get(item["id"]), sentence, start), item)
+        # Only the clause that best says what was asked may name the actor: another sentence's bearer
+        # (中央企业 for 谁发布名单) would be a confident wrong answer.
+        if best is not None and best[1] is not None:
+            _, bearer, item = best
+            return Answer(kind=frame.kind, answered=True, text=f"{bearer} — {item['text']}",
+                          facts=[{"provision": item["id"], "bearer_text": bearer}], support=[item["id"]],
+                          query={"name": "provisions", "params": {}, "row": item["id"]})
         return SearchComposer().compose(frame, evidence, library, k)
+
+
+def _bearer_before(provision: object, sentence: str, start: int) -> str | None:
+    """The bearer the provision names last at or before a clause's start: Chinese puts the actor before
+    what it does, and an actor in the middle of a clause (报发展改革委, 委托咨询机构) is its object."""
+    mentions = [m["text"] for m in getattr(provision, "bearer_mentions", None) or [] if m.get("role") == "bearer"]
+    found = [(sentence.rfind(_compact(m), 0, start + len(_compact(m))), m) for m in mentions]
+    return max((f for f in found if f[0] >= 0), default=(0, None))[1]
 
 
 class ListComposer:
