@@ -75,3 +75,9 @@ def test_not_close_reads_the_floor_from_settings() -> None:
     floor = settings().dense_floor_zh
     assert run(NotClose(), "电解铝怎么办？", dense_max=floor - 0.01).code == ReasonCode.NOT_CLOSE
     assert run(NotClose(), "电解铝怎么办？", dense_max=floor + 0.01) is None
+
+
+@pytest.mark.parametrize("question", ["x", "lorem ipsum dolor sit amet"])
+def test_english_with_no_word_in_the_documents_language_is_refused(question: str) -> None:
+    reason = run(NoCounterpart(), question)
+    assert reason is not None and reason.code == ReasonCode.NO_COUNTERPART

@@ -158,7 +158,8 @@ def test_totals_add_one_unit_only() -> None:
 def test_when_answers_with_a_time_expression_of_the_asked_kind(question: str, words: set[str], expected: str) -> None:
     frame = build_frame(parse_question(question))
     answer = WhenComposer().compose(frame, evidence("s4", "s2"), FakeLibrary(words=words), 5)
-    assert answer.answered and answer.text == expected
+    # The value is the time expression; the answer reads an adverb with what it qualifies (立即停建).
+    assert answer.answered and answer.value.surface == expected and answer.text.startswith(expected)
 
 
 def test_when_without_a_bound_time_is_refused() -> None:
@@ -172,3 +173,15 @@ def test_clause_around_takes_neighbours_on_request() -> None:
     start = sentence.index("立即")
     assert clause_around(sentence, start, start + 2) == "立即停建"
     assert clause_around(sentence, start, start + 2, neighbours=True) == "一经查实，立即停建，金融机构停止贷款"
+
+
+def test_an_adverb_is_answered_with_what_it_qualifies() -> None:
+    frame = build_frame(parse_question("隐瞒不报的项目是限期整改还是立即停建？"))
+    answer = WhenComposer().compose(frame, evidence("s4"), FakeLibrary(words={"隐瞒", "项目", "停建"}), 5)
+    assert answer.text == "立即停建"
+
+
+def test_a_condition_clause_does_not_set_the_asked_measure() -> None:
+    # 电耗 is the condition; the asking clause asks how much more is paid, which is the markup.
+    frame = build_frame(parse_question("电解铝厂要是吨铝电耗太高，电费得比标准价多掏多少？"))
+    assert frame.focus == "电费得比标准价多掏多少?" and frame.unit_family is None

@@ -114,6 +114,10 @@ class NoCounterpart:
         if frame.question.language == "zh":
             return None
         terms = frame.question.english_terms
+        if not terms:
+            # Not one word translates into the documents' language ("x", "lorem ipsum"): nothing to ground.
+            words = re.findall(r"[a-z]{2,}", frame.question.text.lower())
+            return Reason(self.code, {"terms": ", ".join(words) or frame.question.text})
         missing = [w for w, renderings in terms.items() if not any(corpus.present(r) for r in renderings)]
         if terms and len(missing) / len(terms) >= settings.missing_share_en:
             return Reason(self.code, {"terms": ", ".join(missing)})

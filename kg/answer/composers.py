@@ -65,6 +65,11 @@ def clause_around(sentence: str, start: int, end: int, *, neighbours: bool = Fal
     return sentence[left:right]
 
 
+def _clause_end(sentence: str, position: int) -> int:
+    found = _CLAUSE_END.search(sentence, position)
+    return found.start() if found else len(sentence)
+
+
 def _compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -163,7 +168,8 @@ class ValueComposer:
                     frame.kind, self._reason(code if candidates else ReasonCode.NO_VALUE, frame, library)
                 )
             remaining = kept
-        chosen = _closest(remaining, words)
+        focus = {w for w in words if w in frame.focus} if frame.focus != frame.question.text else set()
+        chosen = _closest(remaining, words, focus)
         facts = [_value_fact(c.quantity) for c in chosen]
         answer = "；".join(self._describe(fact, len(facts) > 1) for fact in facts)
         return Answer(
@@ -202,10 +208,14 @@ class ValueComposer:
         return Reason(code, params)
 
 
-def _closest(candidates: list[_Candidate], words: set[str]) -> list[_Candidate]:
-    """Of the fitting quantities, those whose own clause says most of what the question asks, from the
-    best-ranked sentence among them; ties stay together (an enumeration all of whose items fit)."""
-    scored = [(_overlap(words, _compact(_quantity_clause(c.quantity))), c) for c in candidates]
+def _closest(candidates: list[_Candidate], words: set[str], focus: set[str]) -> list[_Candidate]:
+    """Of the fitting quantities, those whose own clause says most of what the question's asking clause
+    asks, then most of the whole question, from the best-ranked sentence among them; ties stay together
+    (an enumeration all of whose items fit)."""
+    scored = []
+    for candidate in candidates:
+        clause = _compact(_quantity_clause(candidate.quantity))
+        scored.append(((_overlap(focus, clause), _overlap(words, clause)), candidate))
     best = max(score for score, _ in scored)
     top = [c for score, c in scored if score == best]
     first = min(c.rank for c in top)
@@ -362,7 +372,7 @@ class WhenComposer:
 
     def compose(self, frame: Frame, evidence: Sequence[Evidence], library: Library, k: int) -> Answer:
         words = library.content_words(frame, with_names=True)
-        best: tuple[tuple[bool, int, int, int], ValueFact] | None = None
+        best: tuple[tuple[bool, int, int, int], ValueFact, str] | None = None
         for rank, item in enumerate(evidence[:k]):
             sentence = _compact(item["text"])
             for preference, surface, start, end, date in self._expressions(frame.time_ask, sentence):
@@ -375,23 +385,19 @@ class WhenComposer:
                 offered = surface in frame.question.text
                 key = (not offered, -shared, preference, rank)
                 if best is None or key < best[0]:
-                    fact = ValueFact(
-                        value=surface,
-                        unit=None,
-                        subject=None,
-                        measure=(frame.time_ask or TimeAsk.DATE).value,
-                        date=date,
-                        citation=item["id"],
-                        surface=surface,
-                    )
-                    best = (key, fact)
+                    fact = ValueFact(value=surface, unit=None, subject=None,
+                                     measure=(frame.time_ask or TimeAsk.DATE).value, date=date,
+                                     citation=item["id"], surface=surface)
+                    # An adverb is read with what it qualifies (立即停建, 定期发布…名单); a date stands alone.
+                    phrase = surface if preference == 0 else sentence[start: _clause_end(sentence, end)]
+                    best = (key, fact, phrase)
         if best is None:
             return Answer.refuse(frame.kind, Reason(ReasonCode.NO_TIME, {"subject": Localized("", "")}))
-        fact = best[1]
+        _, fact, phrase = best
         return Answer(
             kind=frame.kind,
             answered=True,
-            text=fact.surface,
+            text=phrase,
             value=fact,
             values=[fact],
             support=[fact.citation],
@@ -442,33 +448,48 @@ class ModalityComposer:
 
 
 class WhoComposer:
-    """Who acts: of the best sentences, the clause that says most of what the question asks about
-    (由哪些部门出具认定意见 → 在委托咨询机构评估的基础上出具认定意见), and the provision's bearer named last
-    at or before that clause's start (发展改革委、工业和信息化部, not the 咨询机构 it commissions); when no
-    bearer stands there, the best sentence itself."""
+    """Who acts: among the best sentences' clauses that hold the question's own verb (制定, 出具, 发布), the
+    one that says most of what was asked and has a bearer named at or before its start (发展改革委、
+    工业和信息化部 for 出具认定意见, not the 咨询机构 it commissions). No such clause: the documents do not
+    say who, and the answer says so; another clause's or sentence's bearer would be a confident error."""
 
     kinds = (AskedKind.WHO,)
 
     def compose(self, frame: Frame, evidence: Sequence[Evidence], library: Library, k: int) -> Answer:
         words = library.content_words(frame, with_names=True)
-        best: tuple[tuple[int, int], str | None, Evidence] | None = None
-        for rank, item in enumerate(evidence[:3]):
+        verbs = question_verbs(frame.focus)
+        best: tuple[tuple[int, int], str, Evidence] | None = None
+        for rank, item in enumerate(evidence[:k]):
             sentence = _compact(item["text"])
             position = 0
             for clause in _CLAUSE_END.split(sentence):
                 start = sentence.find(clause, position)
                 position = start + len(clause)
+                if verbs and not any(verb in clause for verb in verbs):
+                    continue
+                bearer = _bearer_before(library.provisions.get(item["id"]), sentence, start)
                 shared = _overlap(words, clause)
-                if shared and (best is None or (shared, -rank) > best[0]):
-                    best = ((shared, -rank), _bearer_before(library.provisions.get(item["id"]), sentence, start), item)
-        # Only the clause that best says what was asked may name the actor: another sentence's bearer
-        # (中央企业 for 谁发布名单) would be a confident wrong answer.
-        if best is not None and best[1] is not None:
-            _, bearer, item = best
-            return Answer(kind=frame.kind, answered=True, text=f"{bearer} — {item['text']}",
-                          facts=[{"provision": item["id"], "bearer_text": bearer}], support=[item["id"]],
-                          query={"name": "provisions", "params": {}, "row": item["id"]})
-        return SearchComposer().compose(frame, evidence, library, k)
+                if bearer and shared and (best is None or (shared, -rank) > best[0]):
+                    best = ((shared, -rank), bearer, item)
+        if best is None:
+            return Answer.refuse(frame.kind, Reason(ReasonCode.NO_ACTOR))
+        _, bearer, item = best
+        return Answer(kind=frame.kind, answered=True, text=f"{bearer} — {item['text']}",
+                      facts=[{"provision": item["id"], "bearer_text": bearer}], support=[item["id"]],
+                      query={"name": "provisions", "params": {}, "row": item["id"]})
+
+
+#: Verbs that ask who without saying what is done (负责, 承担) or only mark modality (要, 应当).
+_LIGHT_VERBS = frozenset({"负责", "承担", "是", "有", "由", "要", "需要", "应当", "应该", "必须", "进行", "开展", "做",
+                          "干", "来", "能", "可以", "会", "担任", "牵头负责"})
+
+
+def question_verbs(text: str) -> list[str]:
+    """The content verbs of a question's asking clause (产能置换方案由谁制定 → 制定)."""
+    import jieba.posseg
+
+    return [t.word for t in jieba.posseg.cut(text) if t.flag.startswith("v") and len(t.word) >= 2
+            and t.word not in _LIGHT_VERBS]
 
 
 def _bearer_before(provision: object, sentence: str, start: int) -> str | None:

@@ -34,11 +34,12 @@ from kg.answer.model import Answer
 from kg.answer.question import Question, parse_question
 from kg.answer.settings import AnswerSettings, settings
 from kg.checklist import load_provisions
-from kg.errors import PolicyKGError, QuestionError
+from kg.errors import QuestionError
 from kg.extract.lexicon import default_lexicon
 from kg.graph.build import citation_id, node_iri
-from kg.graph.store import GraphStore, open_store, rows
+from kg.graph.store import GraphStore, rows
 from kg.i18n import text as i18n
+from kg.library import open_generation
 from kg.queries import get
 from kg.retrieval import SentenceIndex, analyse_tokens, reciprocal_rank_fusion
 
@@ -66,8 +67,12 @@ class Answerer:
         from kg.embedding import load_encoder
 
         self.settings = answer_settings or settings()
-        self.store = store or open_store()
-        self.index = index or SentenceIndex.load()
+        if store is None or index is None:
+            # Store and index of one generation, resolved once: a build publishing in between cannot pair them.
+            opened_store, opened_index = open_generation()
+            store, index = store or opened_store, index or opened_index
+        self.store = store
+        self.index = index
         self.mode = mode
         self.encoder = encoder if encoder is not None or mode == "bm25" else load_encoder()
         self.lexicon = default_lexicon()
@@ -280,30 +285,3 @@ class Answerer:
     def _signature_evidence(self, row: dict) -> dict:
         return {"id": citation_id(str(row["docId"]), str(row["cite"])), "label": row["label"],
                 "section": row["section"], "text": row["text"], "score": 1.0, "modality": None}
-
-
-def ask_many(lines: list[str], answerer: Answerer) -> list[dict]:
-    """Answer JSON Lines input; a bad line yields an error object, never an exception."""
-    import json
-
-    results = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-            if not isinstance(item, dict):
-                raise ValueError("not an object")
-        except ValueError as exc:
-            results.append({"id": None, "answered": False, "answer": None, "evidence": [],
-                            "error": f"line {number}: not a JSON object ({exc})"})
-            continue
-        try:
-            results.append(answerer.ask(item.get("question"), item.get("id")))
-        except PolicyKGError as exc:
-            results.append({"id": item.get("id"), "answered": False, "answer": None, "evidence": [],
-                            "error": str(exc)})
-        except Exception as exc:  # one bad question must not lose the answers to all the others
-            results.append({"id": item.get("id"), "answered": False, "answer": None, "evidence": [],
-                            "error": f"internal error on this question: {type(exc).__name__}"})
-    return results

@@ -97,6 +97,20 @@ _RATE_NOUN = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:率|比重)")
 _RATE_NOUN_EN = re.compile(r"\b([a-z]+(?: [a-z]+)?) (rate|ratio)\b")
 
 
+_QUESTION_CLAUSE_END = re.compile(r"[，,；;：:]")
+# The words that ask (多少, 几, what…): the clause holding them says what is asked; the others set conditions
+# (要是吨铝电耗太高，电费得多掏多少 asks about the price, not the consumption).
+_ASKING = re.compile(r"多少|几|多大|多高|多长|多久|什么|哪|谁|是否|吗|\b(?:how|what|which|who|when|whether)\b",
+                     re.IGNORECASE)
+
+
+def asked_clause(text: str) -> str:
+    """The clause of a question that holds its question word (the last such clause), else the whole text."""
+    clauses = [c for c in _QUESTION_CLAUSE_END.split(text) if c.strip()]
+    asking = [c for c in clauses if _ASKING.search(c)]
+    return asking[-1] if asking else text
+
+
 def unit_family(unit: str | None) -> UnitFamily | None:
     if not unit:
         return None
@@ -132,6 +146,7 @@ class Frame:
     kind: AskedKind
     unit_family: UnitFamily | None = None
     rate_nouns: list[str] = field(default_factory=list)
+    focus: str = ""  # the clause that asks (see asked_clause)
     time: TimeConstraint | None = None
     time_ask: TimeAsk | None = None
     extreme: Extreme | None = None
@@ -153,6 +168,7 @@ class Frame:
             "kind": self.kind.value,
             "unit_family": self.unit_family.value if self.unit_family else None,
             "rate_nouns": self.rate_nouns,
+            "focus": self.focus,
             "years": list(self.time.years) if self.time else [],
             "time_ask": self.time_ask.value if self.time_ask else None,
             "extreme": self.extreme.value if self.extreme else None,
@@ -180,11 +196,11 @@ def build_frame(question: Question) -> Frame:
     text = question.text.lower()
     kinds = cues()["kinds"]
     kind = _asked_kind(question, text, kinds)
-    frame = Frame(question=question, kind=kind)
+    frame = Frame(question=question, kind=kind, focus=asked_clause(question.text))
     if question.years:
         frame.time = TimeConstraint(tuple(question.years), question.from_date, question.by_date)
     if kind in (AskedKind.VALUE, AskedKind.SUPERLATIVE, AskedKind.AGGREGATE):
-        frame.unit_family = _asked_family(question, text)
+        frame.unit_family = _asked_family(question, frame.focus.lower())
         frame.rate_nouns = _rate_nouns(question)
     if kind == AskedKind.SUPERLATIVE:
         table = kinds["superlative"]
@@ -233,8 +249,9 @@ def _time_ask(text: str, table: dict) -> TimeAsk:
 
 
 def _asked_family(question: Question, text: str) -> UnitFamily | None:
-    """The unit family a value must have: the unit asked for (多少万吨), else the family cues name, when
-    exactly one family does (吨铝液…电耗 names energy through 电耗; the 吨 is per tonne)."""
+    """The unit family a value must have: the unit asked for (多少万吨), else the family the cues of the
+    asking clause name, when exactly one does (吨铝液…电耗 names energy through 电耗; the 吨 is per tonne).
+    Cues in a condition clause (要是电耗太高，…多掏多少) say nothing about what is asked."""
     if question.asked_unit:
         family = unit_family(question.asked_unit)
         if family is not None:

@@ -28,6 +28,7 @@ class ReasonCode(StrEnum):
     NO_VALUE_REGION = "no_value_region"
     NO_VALUE_MEASURE = "no_value_measure"
     NO_TIME = "no_time"
+    NO_ACTOR = "no_actor"
     NO_LIST = "no_list"
     NO_PROVISION = "no_provision"
 
