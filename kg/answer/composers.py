@@ -372,9 +372,14 @@ class WhenComposer:
 
     def compose(self, frame: Frame, evidence: Sequence[Evidence], library: Library, k: int) -> Answer:
         words = library.content_words(frame, with_names=True)
+        # The time must be the one of the sentence that best answers the question, the top-ranked one: a
+        # date of another sentence (2015年底前 for the 335 rebar, which has none) would be a confident error.
+        if not evidence:
+            return Answer.refuse(frame.kind, Reason(ReasonCode.NO_TIME, {"subject": Localized("", "")}))
+        rank, item = 0, evidence[0]
         best: tuple[tuple[bool, int, int, int], ValueFact, str] | None = None
-        for rank, item in enumerate(evidence[:k]):
-            sentence = _compact(item["text"])
+        sentence = _compact(item["text"])
+        if sentence:
             for preference, surface, start, end, date in self._expressions(frame.time_ask, sentence):
                 window = clause_around(sentence, start, end, neighbours=True)
                 shared = _overlap(words, window.replace(surface, ""))
@@ -382,7 +387,7 @@ class WhenComposer:
                     continue
                 # An option the question offers (立即还是逐步) first, then the clause that says most of what
                 # was asked, then a date before an adverb, then the better-ranked sentence.
-                offered = surface in frame.question.text
+                offered = surface in frame.question.search_text  # English options through their renderings
                 key = (not offered, -shared, preference, rank)
                 if best is None or key < best[0]:
                     fact = ValueFact(value=surface, unit=None, subject=None,
@@ -457,7 +462,11 @@ class WhoComposer:
 
     def compose(self, frame: Frame, evidence: Sequence[Evidence], library: Library, k: int) -> Answer:
         words = library.content_words(frame, with_names=True)
-        verbs = question_verbs(frame.focus)
+        # An English question's verbs are read from their Chinese renderings (formulate → 制定). A question
+        # without a content verb (由谁担总责) can only be answered by the top-ranked sentence.
+        verbs = question_verbs(frame.focus if frame.language == "zh" else " ".join(frame.question.translated))
+        if not verbs:
+            k = 1
         best: tuple[tuple[int, int], str, Evidence] | None = None
         for rank, item in enumerate(evidence[:k]):
             sentence = _compact(item["text"])

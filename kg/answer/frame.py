@@ -89,8 +89,8 @@ UNIT_FAMILIES: dict[str, UnitFamily] = {
 }
 
 #: Kinds in the order their cues are tried: the more specific first (合计 before 多少, 多久一次 before 多久).
-KIND_ORDER = (AskedKind.AGGREGATE, AskedKind.SUPERLATIVE, AskedKind.WHEN, AskedKind.VALUE, AskedKind.MUST_NOT,
-              AskedKind.MAY, AskedKind.MUST)
+KIND_ORDER = (AskedKind.AGGREGATE, AskedKind.SUPERLATIVE, AskedKind.WHEN, AskedKind.WHO, AskedKind.VALUE,
+              AskedKind.MUST_NOT, AskedKind.MAY, AskedKind.MUST)
 
 # A rate noun names what a percentage is of (产能利用率, 负债率, 深加工率): the value must sit beside it.
 _RATE_NOUN = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:率|比重)")
@@ -102,6 +102,10 @@ _QUESTION_CLAUSE_END = re.compile(r"[，,；;：:]")
 # (要是吨铝电耗太高，电费得多掏多少 asks about the price, not the consumption).
 _ASKING = re.compile(r"多少|几|多大|多高|多长|多久|什么|哪|谁|是否|吗|\b(?:how|what|which|who|when|whether)\b",
                      re.IGNORECASE)
+
+
+_PER_UNIT = re.compile(r"每(?:个)?(?:" + "|".join(sorted((re.escape(u) for u in UNIT_FAMILIES), key=len, reverse=True))
+                       + r"|吨|千瓦时|度)|\bper (?:[a-z]+ ){0,2}[a-z]+", re.IGNORECASE)
 
 
 def asked_clause(text: str) -> str:
@@ -256,6 +260,7 @@ def _asked_family(question: Question, text: str) -> UnitFamily | None:
         family = unit_family(question.asked_unit)
         if family is not None:
             return family
+    text = _PER_UNIT.sub(" ", text)  # 每千瓦时 / per tonne qualifies the asked measure, it is not it
     found = [UnitFamily(name) for name, table in cues()["unit_families"].items()
              if _matches(text, table["zh"], table["en"])]
     if len(found) > 1 and UnitFamily.MASS in found:
