@@ -149,15 +149,16 @@ def test_totals_add_one_unit_only() -> None:
     assert answer.answered and answer.value.surface == "3000万吨"
 
 
-@pytest.mark.parametrize(("question", "words", "expected"), [
-    ("名单多久发布一次？", {"名单", "发布"}, "定期"),
-    ("32.5复合水泥使用比重是一步到位取消，还是逐步降低？", {"复合", "水泥", "比重", "降低"}, "逐步"),
-    ("隐瞒不报的项目是立即停建还是限期整改？", {"隐瞒", "项目", "停建"}, "立即"),
-    ("2012年的产能利用率数据是截至什么时间的？", {"产能", "利用率"}, "2012年底"),
+@pytest.mark.parametrize(("question", "words", "top", "expected"), [
+    ("名单多久发布一次？", {"名单", "发布"}, "s4", "定期"),
+    ("32.5复合水泥使用比重是一步到位取消，还是逐步降低？", {"复合", "水泥", "比重", "降低"}, "s4", "逐步"),
+    ("隐瞒不报的项目是立即停建还是限期整改？", {"隐瞒", "项目", "停建"}, "s4", "立即"),
+    ("2012年的产能利用率数据是截至什么时间的？", {"产能", "利用率"}, "s2", "2012年底"),
 ])
-def test_when_answers_with_a_time_expression_of_the_asked_kind(question: str, words: set[str], expected: str) -> None:
+def test_when_answers_with_a_time_expression_of_the_asked_kind(question: str, words: set[str], top: str,
+                                                               expected: str) -> None:
     frame = build_frame(parse_question(question))
-    answer = WhenComposer().compose(frame, evidence("s4", "s2"), FakeLibrary(words=words), 5)
+    answer = WhenComposer().compose(frame, evidence(top, "s4", "s2"), FakeLibrary(words=words), 5)
     # The value is the time expression; the answer reads an adverb with what it qualifies (立即停建).
     assert answer.answered and answer.value.surface == expected and answer.text.startswith(expected)
 
@@ -185,3 +186,10 @@ def test_a_condition_clause_does_not_set_the_asked_measure() -> None:
     # 电耗 is the condition; the asking clause asks how much more is paid, which is the markup.
     frame = build_frame(parse_question("电解铝厂要是吨铝电耗太高，电费得比标准价多掏多少？"))
     assert frame.focus == "电费得比标准价多掏多少?" and frame.unit_family is None
+
+
+def test_when_never_takes_another_sentences_date() -> None:
+    # The top-ranked sentence states no time; a lower one's 2012年底 must not answer for it.
+    frame = build_frame(parse_question("并购贷款业务什么时候开展？"))
+    answer = WhenComposer().compose(frame, evidence("s3", "s2"), FakeLibrary(words={"并购", "贷款", "开展"}), 5)
+    assert not answer.answered and answer.reason.code == ReasonCode.NO_TIME
