@@ -27,6 +27,10 @@ from kg.answer.question import parse_question
     ("What applies to electrolytic aluminium by 2015?", AskedKind.LIST),
     ("产能置换方案由哪一级政府负责制定？", AskedKind.WHO),
     ("这份意见是哪个机关发布的？", AskedKind.DOCUMENT),
+    ("文件的发文字号是什么？", AskedKind.DOCUMENT),
+    ("国发〔2013〕41号是什么时候印发的？", AskedKind.DOCUMENT),
+    # the information is the subject, not the document
+    ("产能利用、市场供需这些信息什么时候对外发布？", AskedKind.WHEN),
     ("水泥行业鼓励发展的特种水泥主要满足哪些工程需要？", AskedKind.SEARCH),  # 需要 here is a noun
 ])
 def test_asked_kind(question: str, kind: AskedKind) -> None:

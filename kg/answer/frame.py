@@ -17,7 +17,7 @@ from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
 
-from kg.answer.question import Question, base_unit
+from kg.answer.question import _DOCUMENT_WORDS, Question, base_unit
 
 
 class AskedKind(StrEnum):
@@ -215,7 +215,7 @@ def build_frame(question: Question) -> Frame:
 
 
 def _asked_kind(question: Question, text: str, kinds: dict) -> AskedKind:
-    if "document" in question.intents:
+    if "document" in question.intents and _about_the_document(question):
         return AskedKind.DOCUMENT
     for kind in KIND_ORDER:
         table = kinds[kind.value]
@@ -235,6 +235,27 @@ def _asked_kind(question: Question, text: str, kinds: dict) -> AskedKind:
     if _is_list(question, text, kinds):
         return AskedKind.LIST
     return AskedKind.SEARCH
+
+
+#: Nouns a question about the document itself uses (这份意见是哪个机关哪天印发的); any other noun names a
+#: subject of its own (产能利用、市场供需这些信息什么时候发布 asks about the information, not the document).
+_DOCUMENT_NOUNS = frozenset({"意见", "文件", "通知", "本文", "机关", "单位", "部门", "日期", "时间", "文号", "字号",
+                             "主送", "抄送", "发文", "编号", "国务院", "政府", "机构", "哪天", "哪年", "发文字号",
+                             "文件编号", "发布机关", "印发"})
+_DOCUMENT_NUMBER = re.compile(r"[〔\[(（]\d{4}[〕\])）]\s*\d+\s*号")
+
+
+def _about_the_document(question: Question) -> bool:
+    if re.search(_DOCUMENT_WORDS, question.text.lower()) or _DOCUMENT_NUMBER.search(question.text) \
+            or question.language != "zh":
+        return True
+    from kg.answer.question import _config, content_nouns
+
+    # The words of the document cue itself (发文字号) are no subject of their own.
+    text = question.text
+    for cue in sorted(_config()["intents"]["document_zh"], key=len, reverse=True):
+        text = text.replace(cue, " ")
+    return all(noun in _DOCUMENT_NOUNS for noun in content_nouns(text))
 
 
 def _is_list(question: Question, text: str, kinds: dict) -> bool:
