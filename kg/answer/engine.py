@@ -29,7 +29,7 @@ import numpy as np
 from kg.answer.checks import SUPPORT_CHECKS, Scores
 from kg.answer.composers import composer_for
 from kg.answer.facts import list_targets
-from kg.answer.frame import AskedKind, Frame, build_frame
+from kg.answer.frame import AskedKind, Frame, TimeAsk, build_frame
 from kg.answer.model import Answer
 from kg.answer.question import Question, parse_question
 from kg.answer.settings import AnswerSettings, settings
@@ -181,7 +181,9 @@ class Answerer:
         # their hidden labels (违规项目) tag whole paragraphs and pulled siblings above the answer.
         wanted = [{c for c in self.lexicon.descendants(concept)
                    if self.concept_share.get(c, 0) <= knobs.distinctive_share} for concept in question.agencies]
-        numeric = frame is not None and frame.kind in (AskedKind.VALUE, AskedKind.SUPERLATIVE, AskedKind.AGGREGATE)
+        # A figure is asked for, or the date a figure refers to (数据是截至什么时间的).
+        numeric = frame is not None and (frame.kind in (AskedKind.VALUE, AskedKind.SUPERLATIVE, AskedKind.AGGREGATE)
+                                         or frame.time_ask == TimeAsk.REFERENCE)
         modalities = RANKED_MODALITIES.get(frame.kind, ()) if frame is not None else ()
         # Who must / must not / may: the provisions the asked actor bears (企业 too, however common).
         asks_duty = frame is not None and frame.kind in (*RANKED_MODALITIES, AskedKind.MUST, AskedKind.MAY,
