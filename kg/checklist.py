@@ -16,6 +16,7 @@ import io
 import json
 from dataclasses import asdict, dataclass, field
 
+from kg.citation import load_citations
 from kg.enums import BearerSource, Modality
 from kg.errors import QueryError
 from kg.extract.lexicon import Lexicon, default_lexicon
@@ -29,8 +30,8 @@ MODALITIES = ("obligation", "prohibition", "permission", "encouragement")
 ALL_MODALITIES = (*MODALITIES, Modality.LIABILITY.value)
 MODALITY_ZH = {"obligation": "义务", "prohibition": "禁止", "permission": "许可", "encouragement": "鼓励支持",
                "liability": "法律责任"}
-COLUMNS = ("id", "section", "label", "text", "modality", "bearers", "bearer_text", "bearer_source", "enforcers",
-           "enforcer_text", "industries", "regions", "deadline", "scope")
+COLUMNS = ("id", "citation_text", "section", "label", "text", "modality", "bearers", "bearer_text", "bearer_source",
+           "enforcers", "enforcer_text", "industries", "regions", "deadline", "scope")
 
 # The actors of each provision as written (bearers and enforcers), with the concepts they name.
 _MENTIONS = """
@@ -74,6 +75,7 @@ class ChecklistItem:
     industry_iris: list[str] = field(default_factory=list)
     region_iris: list[str] = field(default_factory=list)
     enforcer_iris: list[str] = field(default_factory=list)
+    citation_text: str = ""  # formal citation (kg.citation): 《…》（…）第四部分“分业施策”（电解铝）第二句
 
     def as_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items() if not k.endswith("_iris")}
@@ -102,6 +104,7 @@ def load_provisions(store: GraphStore | None = None, lexicon: Lexicon | None = N
             "text": str(row["surface"]), "start": int(row["start"]), "end": int(row["end"]), "role": str(row["role"]),
             "concepts": _labels(lexicon, list(dict.fromkeys(str(row["concepts"] or "").split()))),
             "enforcers": str(row["enforcers"] or "").split()})
+    citations = load_citations(store)
     items: dict[str, ChecklistItem] = {}
     for row in rows(store.query(get("provisions").text)):
         found = mentions.get(str(row["provision"]), [])
@@ -136,6 +139,8 @@ def load_provisions(store: GraphStore | None = None, lexicon: Lexicon | None = N
             bearer_mentions=found,
             enforcer_iris=enforcers,
         )
+        found_citation = citations.get(item.id)
+        item.citation_text = found_citation.zh if found_citation else ""
         items.setdefault(item.text, item)  # the same sentence in two documents is one item
     return list(items.values())
 
@@ -211,8 +216,11 @@ def cite(citation: str, store: GraphStore | None = None) -> dict:
     if not found:
         raise QueryError(f"no sentence {citation!r} in the store")
     row = found[0]
+    formal = load_citations(store).get(cleaned)
     return {
         "id": cleaned,
+        "citation_text": formal.zh if formal else None,
+        "citation_text_en": formal.en if formal else None,
         "label": row["label"],
         "section": row["section"],
         "text": row["text"],
@@ -242,7 +250,7 @@ def to_markdown(items: list[ChecklistItem], title: str = "Checklist") -> bytes:
         bearers = "、".join(item.bearer_text or item.bearers) or f"({item.bearer_source})"
         lines.append(f"- [ ] **{MODALITY_ZH[item.modality]} / {item.modality}** · {bearers}{due} · {item.scope}  ")
         lines.append(f"  {item.text}  ")
-        lines.append(f"  *{item.label} · {item.section} · `{item.id}`*")
+        lines.append(f"  *{item.citation_text or item.section} · {item.label} · `{item.id}`*")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -261,13 +269,15 @@ def to_xlsx(items: list[ChecklistItem]) -> bytes:
     for item in items:
         record = item.as_dict()
         sheet.append(["☐", *("; ".join(record[c]) if isinstance(record[c], list) else record[c] for c in COLUMNS)])
-    widths = {"done": 6, "id": 24, "section": 36, "label": 16, "text": 80, "modality": 14, "bearers": 24,
+    widths = {"done": 6, "id": 24, "citation_text": 60, "section": 36, "label": 16, "text": 80, "modality": 14,
+              "bearers": 24,
               "bearer_text": 30, "bearer_source": 12, "enforcers": 20, "enforcer_text": 24,
               "industries": 20, "regions": 16, "deadline": 12, "scope": 10}
     for index, name in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = widths[name]
     for row in sheet.iter_rows(min_row=2):
-        row[headers.index("text")].alignment = Alignment(wrap_text=True, vertical="top")
+        for column in ("text", "citation_text"):
+            row[headers.index(column)].alignment = Alignment(wrap_text=True, vertical="top")
     sheet.auto_filter.ref = sheet.dimensions
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()

@@ -217,6 +217,8 @@ def cmd_cite(args: argparse.Namespace) -> int:
     if args.format == "json":
         _print_json(found)
         return 0
+    if found["citation_text"]:
+        print(f"{found['citation_text']}\n{found['citation_text_en']}\n")
     print(f"{found['document']['title']}（{found['document']['number']}）")
     print(f"{found['label']} · {found['section']}" + (f" · {found['modality']}" if found["modality"] else ""))
     print(f"\n  {found['text']}\n")

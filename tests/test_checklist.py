@@ -172,6 +172,7 @@ def test_csv_export(cement) -> None:
     first = dict(zip(COLUMNS, parsed[1], strict=True))
     assert first["id"] == cement[0].id and first["text"] == cement[0].text
     assert first["bearers"] == "; ".join(cement[0].bearers)
+    assert first["citation_text"] == cement[0].citation_text and first["citation_text"].startswith("《")
 
 
 def test_xlsx_export(cement) -> None:
@@ -188,6 +189,7 @@ def test_xlsx_export(cement) -> None:
     assert widths["text"] >= 60 and widths["done"] <= 10
     assert sheet.cell(row=2, column=header.index("text") + 1).value == cement[0].text
     assert sheet.cell(row=2, column=1).value == "☐"
+    assert sheet.cell(row=2, column=header.index("citation_text") + 1).value == cement[0].citation_text
 
 
 def test_json_export(cement) -> None:
@@ -195,6 +197,7 @@ def test_json_export(cement) -> None:
     assert len(records) == len(cement)
     assert all(list(r) == list(COLUMNS) for r in records)
     assert records[0]["id"] == cement[0].id
+    assert all(r["citation_text"].startswith("《国务院关于化解产能严重过剩矛盾的指导意见》") for r in records)
     assert isinstance(records[0]["bearers"], list) and isinstance(records[0]["industries"], list)
 
 
@@ -203,6 +206,7 @@ def test_markdown_export(cement) -> None:
     boxes = [line for line in text.splitlines() if line.startswith("- [ ]")]
     assert len(boxes) == len(cement)
     assert f"`{cement[0].id}`" in text and cement[0].text in text
+    assert cement[0].citation_text in text
 
 
 def test_unknown_export_format(cement) -> None:
@@ -228,6 +232,9 @@ def test_cite_function(store) -> None:
     assert found["paragraph"]["text"].startswith("电解铝。2015年底前")
     assert found["document"]["number"] == "国发〔2013〕41号"
     assert found["modality"] == "obligation"
+    assert found["citation_text"] == ("《国务院关于化解产能严重过剩矛盾的指导意见》（国发〔2013〕41号）"
+                                      "第四部分“分业施策”（电解铝）第二句")
+    assert found["citation_text_en"].startswith("Part IV “分业施策” (电解铝), sentence 2 of Guiding Opinions")
     assert cite(f"{DOC}/4.p4.s2/provision", store)["id"] == f"{DOC}/4.p4.s2"
     with pytest.raises(QueryError):
         cite(f"{DOC}/9.p9.s9", store)
@@ -252,6 +259,10 @@ def test_cite_cli(built_data) -> None:
     assert "四¶4 s2 · 四、分业施策 › 电解铝" in result.stdout
     assert "2015年底前淘汰16万安培以下预焙槽" in result.stdout
     assert "paragraph 四¶4:" in result.stdout
+    assert "《国务院关于化解产能严重过剩矛盾的指导意见》（国发〔2013〕41号）第四部分“分业施策”（电解铝）第二句" \
+        in result.stdout
+    as_json = run_cli("cite", f"{DOC}/4.p4.s2", "--format", "json", data=built_data)
+    assert json.loads(as_json.stdout)["citation_text"].endswith("第四部分“分业施策”（电解铝）第二句")
 
 
 def test_checklist_cli_writes_xlsx(built_data, tmp_path) -> None:
