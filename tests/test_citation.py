@@ -125,3 +125,11 @@ def test_statute_citations_are_distinct(epl_citations) -> None:
     repeated = [text for text, n in Counter(c.zh for c in epl_citations.values()).items() if n > 1]
     assert repeated == []
     assert epl_citations["epl-2014/art59.p1.s1"].en == "Article 59, paragraph 1 of 中华人民共和国环境保护法"
+
+
+def test_answer_evidence_carries_the_formal_citation(answerer) -> None:
+    result = answerer.ask("电解铝2015年底前要做什么？")
+    assert result["evidence"]
+    for item in result["evidence"]:
+        assert item["citation_text"] == load_citations(answerer.store)[item["id"]].zh
+    assert SEED_DOC + "第四部分“分业施策”（电解铝）第二句" in {i["citation_text"] for i in result["evidence"]}

@@ -34,6 +34,7 @@ from kg.answer.model import Answer
 from kg.answer.question import Question, parse_question
 from kg.answer.settings import AnswerSettings, settings
 from kg.checklist import load_provisions
+from kg.citation import load_citations
 from kg.errors import QuestionError
 from kg.extract.lexicon import default_lexicon
 from kg.graph.build import citation_id, node_iri
@@ -105,6 +106,7 @@ class Answerer:
         self.signatures = [r for r in rows(self.store.query(get("sentences").text))
                            if r["role"] in ("signature", "addressees")]
         self.passages = {p.id: p for p in self.index.passages}
+        self.citations = {cid: found.zh for cid, found in load_citations(self.store).items()}  # once, not per question
         self.corpus_text = "".join(p.text + p.lead + p.heading for p in self.index.passages)
         self.compact_corpus = re.sub(r"\s+", "", self.corpus_text)
 
@@ -282,8 +284,10 @@ class Answerer:
             "text": passage.text,
             "score": round(float(fused[index]) / top, 4) if top > 0 else 0.0,
             "modality": passage.modality or None,
+            "citation_text": self.citations.get(passage.id),
         }
 
     def _signature_evidence(self, row: dict) -> dict:
-        return {"id": citation_id(str(row["docId"]), str(row["cite"])), "label": row["label"],
-                "section": row["section"], "text": row["text"], "score": 1.0, "modality": None}
+        cid = citation_id(str(row["docId"]), str(row["cite"]))
+        return {"id": cid, "label": row["label"], "section": row["section"], "text": row["text"], "score": 1.0,
+                "modality": None, "citation_text": self.citations.get(cid)}
