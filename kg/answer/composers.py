@@ -11,13 +11,14 @@ unit tests can hand it a fake.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from kg.answer.frame import AskedKind, Frame, TimeAsk, UnitFamily, unit_family
+from kg.answer.frame import AskedKind, Frame, TimeAsk, unit_family
 from kg.answer.model import Answer, Localized, Reason, ReasonCode, ValueFact
 from kg.answer.question import base_unit
 from kg.extract.lexicon import Lexicon
@@ -117,19 +118,24 @@ def _time_param(frame: Frame) -> Localized:
     return Localized(f"{frame.time.label}年", f" in {frame.time.label}")
 
 
+def _family_param(frame: Frame) -> Localized:
+    if frame.unit_family is None:
+        return Localized("", "")
+    key = f"family.{frame.unit_family.value}"
+    return Localized(i18n(key, "zh"), i18n(key, "en"))
+
+
 def _measure_param(frame: Frame) -> Localized:
     if frame.rate_nouns:
         return Localized("、".join(frame.rate_nouns), "/".join(frame.rate_nouns))
     if frame.unit_family:
-        return Localized(
-            i18n(f"family.{frame.unit_family.value}", "zh"), i18n(f"family.{frame.unit_family.value}", "en")
-        )
+        return _family_param(frame)
     return Localized("", "such")
 
 
 def _number(value: Decimal) -> str:
-    normal = value.normalize()
-    return f"{normal:f}" if normal == normal.to_integral() or "." in f"{normal:f}" else str(normal)
+    """1500 + 1500 → "3000", 72.50 → "72.5": no exponent, no trailing zeros."""
+    return f"{value.normalize():f}"
 
 
 # ---------------------------------------------------------------------------------------------- value
@@ -200,11 +206,8 @@ class ValueComposer:
             ),
         }
         if code == ReasonCode.NO_VALUE_UNIT:
-            unit = frame.question.asked_unit or (frame.unit_family.value if frame.unit_family else "")
-            params["unit"] = Localized(
-                i18n(f"family.{unit}", "zh") if frame.unit_family and not frame.question.asked_unit else unit,
-                i18n(f"family.{unit}", "en") if frame.unit_family and not frame.question.asked_unit else unit,
-            )
+            asked = frame.question.asked_unit
+            params["unit"] = Localized(asked, asked) if asked else _family_param(frame)
         return Reason(code, params)
 
 
@@ -358,9 +361,8 @@ class ExtremeComposer:
 
 
 def _only(frame: Frame, industry: str) -> Frame:
-    question = frame.question
-    narrowed = type(question)(**{**question.__dict__, "industries": [industry]})
-    return Frame(question=narrowed, kind=frame.kind)
+    """The frame narrowed to one of the industries it names (a total of 炼铁 and 炼钢 needs both)."""
+    return Frame(question=dataclasses.replace(frame.question, industries=[industry]), kind=frame.kind)
 
 
 # ---------------------------------------------------------------------------------------------- when
@@ -634,4 +636,4 @@ def composer_for(kind: AskedKind):
     raise LookupError(f"no composer answers {kind}")
 
 
-__all__ = ["COMPOSERS", "UnitFamily", "composer_for", "fits_rate_noun", "fits_subject", "fits_time", "fits_unit"]
+__all__ = ["COMPOSERS", "composer_for", "fits_rate_noun", "fits_region", "fits_subject", "fits_time", "fits_unit"]
