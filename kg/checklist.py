@@ -95,7 +95,8 @@ def _labels(lexicon: Lexicon, iris: list[str]) -> list[str]:
     return [lexicon.concepts[i].label_zh if i in lexicon.concepts else i for i in iris]
 
 
-def load_provisions(store: GraphStore | None = None, lexicon: Lexicon | None = None) -> list[ChecklistItem]:
+def load_provisions(store: GraphStore | None = None, lexicon: Lexicon | None = None,
+                    citations: dict | None = None) -> list[ChecklistItem]:
     lexicon = lexicon or default_lexicon()
     store = store or open_store()
     mentions: dict[str, list[dict]] = {}
@@ -104,7 +105,7 @@ def load_provisions(store: GraphStore | None = None, lexicon: Lexicon | None = N
             "text": str(row["surface"]), "start": int(row["start"]), "end": int(row["end"]), "role": str(row["role"]),
             "concepts": _labels(lexicon, list(dict.fromkeys(str(row["concepts"] or "").split()))),
             "enforcers": str(row["enforcers"] or "").split()})
-    citations = load_citations(store)
+    citations = load_citations(store) if citations is None else citations  # a caller that has them passes them
     items: dict[str, ChecklistItem] = {}
     for row in rows(store.query(get("provisions").text)):
         found = mentions.get(str(row["provision"]), [])

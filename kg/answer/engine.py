@@ -102,13 +102,13 @@ class Answerer:
         self.top_industries = {pid: {c for c in concepts if self.lexicon.is_top_industry(c)}
                                for pid, concepts in self.expanded.items()}
         self.document = rows(self.store.query(get("document_facts").text))
-        self.provisions = {item.id: item for item in load_provisions(self.store, self.lexicon)}
+        citations = load_citations(self.store)  # once for provisions and evidence, not per question
+        self.citations = {cid: found.zh for cid, found in citations.items()}
+        self.provisions = {item.id: item for item in load_provisions(self.store, self.lexicon, citations)}
         self.signatures = [r for r in rows(self.store.query(get("sentences").text))
                            if r["role"] in ("signature", "addressees")]
         self.passages = {p.id: p for p in self.index.passages}
-        self.citations = {cid: found.zh for cid, found in load_citations(self.store).items()}  # once, not per question
-        self.corpus_text = "".join(p.text + p.lead + p.heading for p in self.index.passages)
-        self.compact_corpus = re.sub(r"\s+", "", self.corpus_text)
+        self.compact_corpus = re.sub(r"\s+", "", "".join(p.text + p.lead + p.heading for p in self.index.passages))
 
     def _expand(self, passage) -> set[str]:
         """Concepts of a sentence plus everything broader (a 炼铁 target concerns 钢铁)."""
