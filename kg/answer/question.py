@@ -200,12 +200,6 @@ def _intents(question: Question) -> list[str]:
 _DOCUMENT_WORDS = r"(这份|该|本|此)(文件|意见|通知|文)|\b(this|the) (document|opinion|guideline|circular|notice)\b"
 
 
-def wanted_units(question: Question) -> list[str]:
-    """Units a quantity question asks for (几年 → 年, 比重 → %), most specific first."""
-    text = question.text.lower()
-    return [unit for unit, cues in _config()["units"].items() if any(cue in text for cue in cues)]
-
-
 def _word_forms(word: str) -> list[str]:
     """The word and naive stems (eliminated → eliminate, eliminat; companies → company)."""
     forms = [word]
