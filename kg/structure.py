@@ -276,7 +276,9 @@ def parse(source: SourceDocument) -> ParsedDocument:
             text_start = 0
         owner = open_by_level[max(open_by_level)] if open_by_level else (annex or preamble)
         sentence_index = _add_paragraph(owner, para, text_start, sentence_index, heading_only=False,
-                                        inline_heading=heading is not None,
+                                        # An article's number is a label, not a sentence: 第十二条每年6月5日为环境日。
+                                        # is the article's first rule, to be found and cited like any other.
+                                        inline_heading=heading is not None and heading[1].kind != "article",
                                         role_hint=_role_hint(position, in_closing, para))
     return ParsedDocument(source, [s for s in sections if s.paragraphs or s.kind != "preamble"])
 

@@ -16,8 +16,8 @@ from kg.extract.times import TimeExpression
 from kg.structure import ParsedDocument, Sentence
 
 PROVISION_ROLES = ("lead", "body")
-# A statute's article opens with its number (第四十三条排放污染物的…应当…): the structure gives that
-# sentence the heading role, yet its words after the number are the article's first rule.
+# A statute's article opens with its number (第四十三条排放污染物的…应当…): the number is left out of
+# what is analysed (it is no actor, figure or time) but kept in the sentence as stored and cited.
 _ARTICLE_NUMBER = re.compile(r"^第[零〇一二三四五六七八九十百千]+条\s*")
 
 
@@ -106,7 +106,7 @@ def extract_document(parsed: ParsedDocument, lexicon: Lexicon | None = None,
             lead_industries[sentence.paragraph_id] = lead_hits[0] if lead_hits and len(sentence.text) <= 8 else None
         lead_industry = lead_industries.get(sentence.paragraph_id)
         number = _ARTICLE_NUMBER.match(sentence.text) if parsed.meta.structure == StructureProfile.STATUTE else None
-        offset = number.end() if number and sentence.role == "heading" and number.end() < len(sentence.text) - 2 else 0
+        offset = number.end() if number and number.end() < len(sentence.text) - 2 else 0
         doc = analyse(sentence.text[offset:], issued=issued, lead_industry=lead_industry)
         item = SentenceFacts(sentence, parsed.section_path(sentence), lead_industry=lead_industry,
                              article_rule=offset > 0)

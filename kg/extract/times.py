@@ -11,6 +11,8 @@ reference          2012年底, 2012年末            instant 2012-12-31
 instant            2013年10月6日                 instant 2013-10-06
 period             "十二五", "十三五"期间          [2011-01-01, 2015-12-31] / 2016–2020
 period             通过5年努力                   [issue date, issue date + 5 years]
+period             今年, 明年 (from the issue date) that year: 今年 in a 2014 report is 2014
+reference          去年, 上年 (from the issue date)  the end of that past year: what it reports
 deadline           提前一年完成"十二五"…          (open, 2014-12-31]: the plan's end, one year early
 =================  ==========================  ==================================
 """
@@ -60,6 +62,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 _EFFORT = re.compile(rf"(?:通过|经过|用)\s*([\d{CN_NUMERAL}]+)\s*年(?:左右)?(?:的)?(?:努力|时间)")
 _EARLY = re.compile(rf"提前\s*([\d{CN_NUMERAL}]+)\s*年")
+# Years named relative to the document's own date. A comparison's base (比上年增长, 与去年同期相比) is
+# not the time the sentence speaks of, so it is not one of them.
+_RELATIVE_YEAR = re.compile(r"(?<![比较于与同])(今年|本年度|本年|明年|去年|上年|上一年|前年)(?!同期|相比|水平)")
+_RELATIVE_OFFSET = {"今年": 0, "本年": 0, "本年度": 0, "明年": 1, "去年": -1, "上年": -1, "上一年": -1, "前年": -2}
 
 
 def plan_period(ordinal: int) -> tuple[dt.date, dt.date] | None:
@@ -128,6 +134,16 @@ def find_times(text: str, issued: dt.date | None = None) -> list[TimeExpression]
                 add(TimeExpression(match.start(), match.end(), surface, "period",
                                    dt.date(year, 1, 1), dt.date(year, 12, 31)))
     if issued is not None:
+        for match in _RELATIVE_YEAR.finditer(text):
+            if not free(match.start(), match.end()):
+                continue
+            year = issued.year + _RELATIVE_OFFSET[match.group(1)]
+            if year < issued.year:
+                day = dt.date(year, 12, 31)
+                add(TimeExpression(match.start(), match.end(), match.group(0), "reference", day, day))
+            else:
+                add(TimeExpression(match.start(), match.end(), match.group(0), "period",
+                                   dt.date(year, 1, 1), dt.date(year, 12, 31)))
         for match in _EFFORT.finditer(text):
             if free(match.start(), match.end()):
                 years = cn_to_int(match.group(1))
