@@ -33,7 +33,7 @@ class Corpus(Protocol):
     mentioned: set[str]
     mode: str
 
-    def present(self, term: str) -> bool: ...
+    def present(self, term: str, documents: tuple[str, ...] = ()) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class UnknownActor:
         import jieba
 
         for token in jieba.cut(frame.question.text):
-            if len(token) >= 3 and _ACTOR.fullmatch(token) and not corpus.present(token) \
+            if len(token) >= 3 and _ACTOR.fullmatch(token) and not corpus.present(token, frame.scope) \
                     and corpus.lexicon.resolve(token) is None:
                 return Reason(self.code, {"name": token})
         return None
@@ -98,7 +98,7 @@ class MissingTerms:
         if frame.question.language != "zh":
             return None
         nouns = content_nouns(frame.question.text)
-        missing = [n for n in nouns if not corpus.present(n)]
+        missing = [n for n in nouns if not corpus.present(n, frame.scope)]
         confident = scores.dense_max is not None and scores.dense_max >= settings.dense_confident_zh
         if nouns and len(missing) / len(nouns) >= settings.missing_share and not confident:
             return Reason(self.code, {"terms": "、".join(missing)})
@@ -118,7 +118,7 @@ class NoCounterpart:
             # Not one word translates into the documents' language ("x", "lorem ipsum"): nothing to ground.
             words = re.findall(r"[a-z]{2,}", frame.question.text.lower())
             return Reason(self.code, {"terms": ", ".join(words) or frame.question.text})
-        missing = [w for w, renderings in terms.items() if not any(corpus.present(r) for r in renderings)]
+        missing = [w for w, renderings in terms.items() if not any(corpus.present(r, frame.scope) for r in renderings)]
         if terms and len(missing) / len(terms) >= settings.missing_share_en:
             return Reason(self.code, {"terms": ", ".join(missing)})
         # A matched phrase ("export tax rebates") is as telling as two single words.

@@ -19,9 +19,11 @@ language catalogue (:mod:`kg.i18n`).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,8 +32,9 @@ from kg.answer.checks import SUPPORT_CHECKS, Scores
 from kg.answer.composers import composer_for
 from kg.answer.facts import list_targets
 from kg.answer.frame import AskedKind, Frame, TimeAsk, build_frame
-from kg.answer.model import Answer
+from kg.answer.model import Answer, Reason, ReasonCode
 from kg.answer.question import Question, parse_question
+from kg.answer.scope import LibraryDocument, Scope, compact, resolve_scope
 from kg.answer.settings import AnswerSettings, settings
 from kg.checklist import load_provisions
 from kg.citation import load_citations
@@ -109,6 +112,30 @@ class Answerer:
                            if r["role"] in ("signature", "addressees")]
         self.passages = {p.id: p for p in self.index.passages}
         self.compact_corpus = re.sub(r"\s+", "", "".join(p.text + p.lead + p.heading for p in self.index.passages))
+        self.library = self._library()
+        self.document_names = [name for doc in self.library for name in (*doc.names(), compact(doc.type))]
+        by_document: dict[str, list[str]] = defaultdict(list)
+        for passage in self.index.passages:
+            by_document[passage.doc_id].append(passage.text + passage.lead + passage.heading)
+        self.compact_documents = {doc: re.sub(r"\s+", "", "".join(texts)) for doc, texts in by_document.items()}
+        self.passage_documents = np.array([p.doc_id for p in self.index.passages], dtype=object)
+        statutes = {doc.id for doc in self.library if doc.structure == "statute"}
+        self.passage_articles = np.array([_article_number(p.local_id) if p.doc_id in statutes else 0
+                                          for p in self.index.passages])
+        self.articles_of: dict[str, set[int]] = defaultdict(set)
+        for passage, number in zip(self.index.passages, self.passage_articles, strict=True):
+            if number:
+                self.articles_of[passage.doc_id].add(int(number))
+
+    def _library(self) -> list[LibraryDocument]:
+        found = []
+        for row in rows(self.store.query(get("library_documents").text)):
+            found.append(LibraryDocument(
+                id=str(row["docId"]), title=str(row["title"]), number=str(row["number"]), type=str(row["type"]),
+                date=dt.date.fromisoformat(str(row["date"])), title_en=str(row["titleEn"] or ""),
+                structure=str(row["structure"] or "numbered"),
+                short_titles=tuple(t for t in str(row["shortTitles"] or "").split("|") if t)))
+        return found
 
     def _expand(self, passage) -> set[str]:
         """Concepts of a sentence plus everything broader (a 炼铁 target concerns 钢铁)."""
@@ -121,12 +148,17 @@ class Answerer:
         return expanded
 
     # ------------------------------------------------------------------ what composers and checks read
-    def present(self, term: str) -> bool:
-        """In the corpus as written, as a dictionary form of a mentioned concept, or by its stem (造船厂 → 造船)."""
-        compact = re.sub(r"\s+", "", term)
-        if compact in self.compact_corpus or self._known_term(term):
+    def present(self, term: str, documents: tuple[str, ...] = ()) -> bool:
+        """In the corpus (or the documents in scope) as written, as a dictionary form of a mentioned concept,
+        or by its stem (造船厂 → 造船). A library document's own name (环境保护法, 政府工作报告) names the scope:
+        it is never a missing term."""
+        folded = re.sub(r"\s+", "", term)
+        if len(folded) >= 2 and any(compact(folded) in name for name in self.document_names):
             return True
-        return bool(re.search(r"[\u4e00-\u9fff]", term)) and len(compact) >= 3 and compact[:2] in self.compact_corpus
+        text = "".join(self.compact_documents.get(d, "") for d in documents) if documents else self.compact_corpus
+        if folded in text or self._known_term(term):
+            return True
+        return bool(re.search(r"[\u4e00-\u9fff]", term)) and len(folded) >= 3 and folded[:2] in text
 
     def _known_term(self, term: str) -> bool:
         """A dictionary form (钢铁行业) of a concept the corpus mentions counts as present."""
@@ -212,7 +244,14 @@ class Answerer:
         return boosts
 
     # ------------------------------------------------------------------ answers
-    def ask(self, raw: object, question_id: object = None) -> dict:
+    def scope(self, question: Question, documents: Sequence[str] = (), as_of: dt.date | None = None) -> Scope:
+        """The documents (and articles) this question may be answered from."""
+        return resolve_scope([question.text, question.search_text], self.library, given=documents, as_of=as_of,
+                             articles_of=self.articles_of)
+
+    def ask(self, raw: object, question_id: object = None, *, documents: Sequence[str] = (),
+            as_of: dt.date | None = None) -> dict:
+        """Answer one question; ``documents`` (ids) and ``as_of`` narrow the library it is answered from."""
         started = time.perf_counter()
         try:
             question = parse_question(raw)
@@ -220,13 +259,26 @@ class Answerer:
             return {"id": question_id, "answered": False, "answer": None, "kind": None, "value": None,
                     "reason": None, "evidence": [], "facts": [], "query": None, "error": str(exc)}
         frame = build_frame(question)
+        scope = self.scope(question, documents, as_of)
+        frame.scope = scope.documents
+        if frame.time is not None and scope.naming_years:
+            # 2014年政府工作报告 says which report; the time asked about is the one the report speaks of.
+            frame.time = frame.time.without(scope.naming_years)
         fused, bm25, dense = self.rank(question, frame)
+        if scope.narrowed:
+            outside = ~self._in_scope(scope)
+            fused[outside], bm25[outside], dense[outside] = 0.0, 0.0, 0.0
         k = self.settings.evidence_k
         order = np.argsort(-fused, kind="stable")[:k]
         top = float(fused[order[0]]) if len(order) else 0.0
         evidence = [self._evidence(int(i), fused, top) for i in order if fused[i] > 0]
         scores = Scores(fused, bm25, dense)
         reason = next((r for check in SUPPORT_CHECKS if (r := check(frame, scores, self, self.settings))), None)
+        if scope.missing is not None:
+            reason = Reason(ReasonCode.NOT_IN_LIBRARY, {"name": scope.missing})
+        elif scope.missing_article is not None:
+            names = "、".join(doc.title for doc in self.library if doc.id in (scope.documents or scope.named))
+            reason = Reason(ReasonCode.NO_ARTICLE, {"article": scope.missing_article, "document": names})
         if frame.kind == AskedKind.DOCUMENT and self.document:
             reason = None  # the metadata answers it; the signature lines state it
             evidence = [self._signature_evidence(s) for s in self.signatures] + evidence
@@ -240,8 +292,19 @@ class Answerer:
             answer = composer_for(frame.kind).compose(frame, pool, self, self.settings.candidate_k)
             evidence = self._lead_with(answer.support, evidence, fused, top)
         result = self._result(question, frame, answer, evidence, question_id)
+        result["scope"] = scope.as_dict()
         result["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)
         return result
+
+    def _in_scope(self, scope: Scope) -> np.ndarray:
+        mask = np.ones(len(self.index.passages), dtype=bool)
+        if scope.documents:
+            mask &= np.isin(self.passage_documents, list(scope.documents))
+        if scope.articles and scope.missing_article is None:
+            in_article = np.isin(self.passage_articles, list(scope.articles))
+            if (mask & in_article).any():
+                mask &= in_article
+        return mask
 
     def _lead_with(self, support: list[str], evidence: list[dict], fused: np.ndarray, top: float) -> list[dict]:
         """The sentences that state the answer first, then the rest of the ranking, k in all."""
@@ -285,9 +348,19 @@ class Answerer:
             "score": round(float(fused[index]) / top, 4) if top > 0 else 0.0,
             "modality": passage.modality or None,
             "citation_text": self.citations.get(passage.id),
+            "document": passage.doc_id,
         }
 
     def _signature_evidence(self, row: dict) -> dict:
         cid = citation_id(str(row["docId"]), str(row["cite"]))
         return {"id": cid, "label": row["label"], "section": row["section"], "text": row["text"], "score": 1.0,
                 "modality": None, "citation_text": self.citations.get(cid)}
+
+
+_ARTICLE_ID = re.compile(r"^art(\d+)\.")
+
+
+def _article_number(local_id: str) -> int:
+    """The article a statute's sentence belongs to (art59.p1.s1 → 59), else 0."""
+    match = _ARTICLE_ID.match(local_id)
+    return int(match.group(1)) if match else 0

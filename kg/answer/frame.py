@@ -129,6 +129,13 @@ class TimeConstraint:
     begin: dt.date | None
     end: dt.date | None
 
+    def without(self, years: tuple[int, ...]) -> TimeConstraint | None:
+        """The constraint left when ``years`` are dropped (they named a document); None if nothing is left."""
+        kept = tuple(y for y in self.years if y not in years)
+        if not kept:
+            return None
+        return TimeConstraint(kept, self.begin, self.end)
+
     def covers(self, day: dt.date | str | None) -> bool:
         if day is None:
             return False
@@ -154,6 +161,7 @@ class Frame:
     time: TimeConstraint | None = None
     time_ask: TimeAsk | None = None
     extreme: Extreme | None = None
+    scope: tuple[str, ...] = ()  # the documents it may be answered from (empty: all)
 
     @property
     def industries(self) -> list[str]:

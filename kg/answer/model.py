@@ -31,6 +31,8 @@ class ReasonCode(StrEnum):
     NO_ACTOR = "no_actor"
     NO_LIST = "no_list"
     NO_PROVISION = "no_provision"
+    NOT_IN_LIBRARY = "not_in_library"
+    NO_ARTICLE = "no_article"
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,9 @@ def document_triples(parsed: ParsedDocument, facts: list[SentenceFacts], lexicon
     add((doc, ELI.title, Literal(meta.title, lang="zh")))
     if meta.title_en:
         add((doc, ELI.title_alternative, Literal(meta.title_en, lang="en")))
+    for short in meta.extra.get("short_titles") or []:
+        if isinstance(short, str) and short.strip():
+            add((doc, ELI.title_short, Literal(short.strip(), lang="zh")))
     add((doc, ELI.id_local, Literal(meta.number)))
     add((doc, ELI.date_document, Literal(meta.date.isoformat(), datatype=XSD.date)))
     add((doc, ELI.type_document, Literal(meta.type, lang="zh")))

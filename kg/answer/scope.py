@@ -1,0 +1,204 @@
+"""Which documents of the library a question is about, and which of their articles.
+
+A library holds guidance, laws and yearly work reports side by side, and many of their sentences
+look alike (each work report sets 今年's capacity cuts). A question that names a document must be
+answered from that document alone; one that names a document the library lacks must say so
+rather than answer from a neighbour. Everything here is derived from the documents' own metadata
+(title, short titles, number, type, date): there is no list of known documents in code.
+
+* a title (《中华人民共和国环境保护法》), the title without the state's name (环境保护法), a sidecar's
+  ``short_titles`` (环保法) or its English title;
+* a number, however bracketed (国发〔2013〕41号, 国发[2013]41号, Guofa [2013] No. 41, 41号文);
+* a type with a year (2014年政府工作报告, the 2016 Government Work Report): the document of that type
+  dated in that year — or, when there is none, a document the library does not hold;
+* articles (第五十九条, Article 59): the statutes in scope that have them — or none, said so.
+
+``--doc`` and ``--as-of`` narrow the same scope from outside the question.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from kg.structure import CN_NUMERAL, cn_to_int
+
+_STATE_PREFIX = "中华人民共和国"
+_EN_STATE_SUFFIX = re.compile(r"\s+of the people'?s republic of china$", re.IGNORECASE)
+_OPEN = "〔[(（【"
+_CLOSE = "〕])）】"
+_NUMBER_PARTS = re.compile(r"^(?P<prefix>\D*?)\[(?P<year>\d{4})\](?P<serial>\d+)号$")
+_QUESTION_NUMBER = re.compile(r"(?P<year>\d{4})\]\s*(?:no\.?\s*)?(?P<serial>\d+)", re.IGNORECASE)
+_SERIAL_ONLY = re.compile(r"(?<![\d\]])(?P<serial>\d+)\s*号文")
+_ARTICLE_ZH = re.compile(rf"第([{CN_NUMERAL}\d]+)条")
+_ARTICLE_EN = re.compile(r"\barticles?\s+(\d+)\b", re.IGNORECASE)
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+#: How far before a type word its year may stand (李克强总理2014年所作的政府工作报告).
+_YEAR_REACH = 14
+
+
+def compact(text: str) -> str:
+    """NFKC, no white space, brackets of numbers unified to [ ]: the form names are matched in."""
+    folded = unicodedata.normalize("NFKC", text)
+    folded = folded.translate(str.maketrans(_OPEN + _CLOSE, "[" * len(_OPEN) + "]" * len(_CLOSE)))
+    return re.sub(r"\s+", "", folded).lower()
+
+
+@dataclass(frozen=True)
+class LibraryDocument:
+    """What the answerer knows of one document: its names and its time of validity."""
+
+    id: str
+    title: str
+    number: str
+    type: str
+    date: dt.date
+    title_en: str = ""
+    type_en: str = ""
+    short_titles: tuple[str, ...] = ()
+    structure: str = "numbered"
+    in_force_from: dt.date | None = None
+    repealed_on: dt.date | None = None
+    replaced_by: str | None = None
+
+    def names(self) -> list[str]:
+        """Every form by which a question may name this document, compacted, longest first."""
+        forms = [self.title, *self.short_titles]
+        if self.title.startswith(_STATE_PREFIX) and len(self.title) > len(_STATE_PREFIX) + 1:
+            forms.append(self.title[len(_STATE_PREFIX):])
+        if self.title_en:
+            forms += [self.title_en, _EN_STATE_SUFFIX.sub("", self.title_en)]
+        if self.number and self.number != self.title:
+            forms.append(self.number)
+        found = {compact(form) for form in forms if form.strip()}
+        return sorted((f for f in found if len(f) >= 3), key=len, reverse=True)
+
+    def number_parts(self) -> tuple[int, int] | None:
+        match = _NUMBER_PARTS.match(compact(self.number))
+        return (int(match["year"]), int(match["serial"])) if match else None
+
+    def in_force(self, day: dt.date) -> bool:
+        """In force on ``day``: from its entry into force (else its date) until it was repealed."""
+        start = self.in_force_from or self.date
+        return start <= day and (self.repealed_on is None or day < self.repealed_on)
+
+
+@dataclass
+class Scope:
+    """The documents (and articles) a question may be answered from; empty ``documents`` = all."""
+
+    documents: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()  # documents the question itself names (not --doc)
+    articles: tuple[int, ...] = ()
+    missing: str | None = None  # a document the question names that the library does not hold
+    missing_article: str | None = None  # an article no document in scope has
+    naming_years: tuple[int, ...] = ()  # years the question used to name a document
+    as_of: dt.date | None = None
+    excluded: tuple[str, ...] = field(default_factory=tuple)  # not in force on as_of
+
+    @property
+    def narrowed(self) -> bool:
+        return bool(self.documents or self.articles)
+
+    def as_dict(self) -> dict:
+        return {"documents": list(self.documents), "named": list(self.named), "articles": list(self.articles),
+                "as_of": self.as_of.isoformat() if self.as_of else None}
+
+
+def named_documents(text: str, library: Sequence[LibraryDocument]) -> tuple[list[str], str | None, list[int]]:
+    """The ids of the documents ``text`` names, a named document the library lacks (or None), and the
+    years that served to name a document (2014年政府工作报告): those say which report, not which time."""
+    folded = compact(text)
+    named: list[str] = []
+    for document in library:
+        if any(name in folded for name in document.names()):
+            named.append(document.id)
+    by_number = {doc.number_parts(): doc.id for doc in library if doc.number_parts()}
+    for match in _QUESTION_NUMBER.finditer(folded):
+        found = by_number.get((int(match["year"]), int(match["serial"])))
+        if found:
+            named.append(found)
+    serials = [parts[1] for parts in by_number]
+    for match in _SERIAL_ONLY.finditer(folded):
+        serial = int(match["serial"])
+        if serials.count(serial) == 1:
+            named.append(next(doc for parts, doc in by_number.items() if parts[1] == serial))
+    missing = None
+    naming_years: list[int] = []
+    for type_name in sorted({form for doc in library for form in (doc.type, doc.type_en) if form}, key=len,
+                            reverse=True):
+        key = compact(type_name)
+        for match in re.finditer(re.escape(key), folded):
+            years = [int(y) for y in _YEAR.findall(folded[max(0, match.start() - _YEAR_REACH): match.start()])]
+            if not years:
+                continue
+            year = years[-1]
+            naming_years.append(year)
+            fitting = [doc.id for doc in library if key in (compact(doc.type), compact(doc.type_en))
+                       and doc.date.year == year]
+            if fitting:
+                named.extend(fitting)
+            elif missing is None:
+                missing = f"{year}年{next(d.type for d in library if key in (compact(d.type), compact(d.type_en)))}"
+    return list(dict.fromkeys(named)), missing, naming_years
+
+
+def asked_articles(text: str) -> list[int]:
+    """Article numbers a question names: 第五十九条, Article 59."""
+    numbers: list[int] = []
+    for match in _ARTICLE_ZH.finditer(text):
+        token = match.group(1)
+        try:
+            numbers.append(int(token) if token.isdigit() else cn_to_int(token))
+        except ValueError:
+            continue
+    numbers += [int(m.group(1)) for m in _ARTICLE_EN.finditer(text)]
+    return list(dict.fromkeys(numbers))
+
+
+def resolve_scope(texts: Iterable[str], library: Sequence[LibraryDocument], *, given: Sequence[str] = (),
+                  as_of: dt.date | None = None, articles_of: dict[str, set[int]] | None = None) -> Scope:
+    """The scope of one question: ``texts`` are its forms (as asked, and its Chinese renderings);
+    ``given`` are ids from ``--doc``; ``articles_of`` maps each statute's id to its article numbers."""
+    named: list[str] = []
+    missing = None
+    articles: list[int] = []
+    naming_years: list[int] = []
+    for text in texts:
+        found, lacking, years = named_documents(text, library)
+        named += found
+        naming_years += years
+        missing = missing or lacking
+        articles += asked_articles(text)
+    named = list(dict.fromkeys(named))
+    articles = list(dict.fromkeys(articles))
+    documents = list(dict.fromkeys(given)) if given else []
+    if named:
+        # --doc and the question both narrow: what the question names within what was given.
+        documents = [d for d in named if not given or d in given] or documents
+    if named and given and not set(named) & set(given):
+        missing = missing or "、".join(named)
+    excluded: list[str] = []
+    if as_of is not None:
+        excluded = [doc.id for doc in library if not doc.in_force(as_of)]
+        pool = documents or [doc.id for doc in library]
+        documents = [d for d in pool if d not in excluded]
+        if not documents:
+            missing = missing or as_of.isoformat()
+    missing_article = None
+    if articles and articles_of is not None:
+        pool = documents or [doc.id for doc in library]
+        having = [d for d in pool if any(n in articles_of.get(d, set()) for n in articles)]
+        statutes_named = [d for d in pool if d in articles_of]
+        if having:
+            documents = having
+        elif statutes_named:
+            missing_article = "、".join(f"第{n}条" for n in articles)
+    return Scope(tuple(documents), tuple(named), tuple(articles), missing, missing_article,
+                 tuple(dict.fromkeys(naming_years)), as_of, tuple(excluded))
+
+
+__all__ = ["LibraryDocument", "Scope", "asked_articles", "compact", "named_documents", "resolve_scope"]
