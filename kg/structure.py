@@ -199,6 +199,10 @@ _LEAD_MAX_CHARS = 24
 #: the main text's 一、二、….
 _ANNEX = re.compile(rf"^(?:\*\*|#{{1,6}})?\s*附\s*件\s*([0-9]{{1,3}}|[{CN_NUMERAL}]+)?\s*(?:[:：]|$|\s)")
 _DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+#: An enumerated item of an article (（二）永久基本农田以外的耕地超过三十五公顷的；) means nothing without the
+#: clause that introduces the list (征收下列土地的，由国务院批准：): that clause is the item's lead.
+_ITEM_MARK = re.compile(rf"^[（(][{CN_NUMERAL}]+[）)]")
+_ARTICLE_MARK = re.compile(rf"^第[{CN_NUMERAL}]+条\s*")
 
 
 def parse(source: SourceDocument) -> ParsedDocument:
@@ -365,6 +369,8 @@ def _add_paragraph(section: Section, para: Paragraph, text_start: int, sentence_
             lead = text.rstrip("。").lstrip("—")
         else:
             roles.append("body")
+    if lead is None and section.kind == "article" and _ITEM_MARK.match(para.text):
+        lead = _list_stem(section)
     node = ParagraphNode(paragraph_id, label, para.text, para.start, para.end, section.id, lead)
     for index, ((start, end), role) in enumerate(zip(spans, roles, strict=True), start=1):
         node.sentences.append(Sentence(
@@ -381,6 +387,20 @@ def _add_paragraph(section: Section, para: Paragraph, text_start: int, sentence_
         sentence_index += 1
     section.paragraphs.append(node)
     return sentence_index
+
+
+def _list_stem(section: Section) -> str | None:
+    """The clause introducing the list an article's item belongs to: the previous paragraph's last
+    sentence when it ends with a colon, or the stem the previous item already carries."""
+    previous = next((p for p in reversed(section.paragraphs) if not p.id.endswith(".h")), None)
+    if previous is None:
+        return None
+    text = previous.text.rstrip()
+    if text.endswith(("：", ":")):
+        spans = split_sentences(text)
+        stem = text[spans[-1][0]:] if spans else text
+        return _ARTICLE_MARK.sub("", stem).rstrip("：:").strip() or None
+    return previous.lead if _ITEM_MARK.match(previous.text) else None
 
 
 def _is_lead(sentence: str) -> bool:

@@ -133,6 +133,7 @@ class Answerer:
             found.append(LibraryDocument(
                 id=str(row["docId"]), title=str(row["title"]), number=str(row["number"]), type=str(row["type"]),
                 date=dt.date.fromisoformat(str(row["date"])), title_en=str(row["titleEn"] or ""),
+                type_en=str(row["typeEn"] or ""),
                 structure=str(row["structure"] or "numbered"),
                 short_titles=tuple(t for t in str(row["shortTitles"] or "").split("|") if t)))
         return found
@@ -171,7 +172,10 @@ class Answerer:
         question = frame.question
         names = set() if with_names else {self.lexicon.concepts[i].label_zh for i in question.entities}
         tokens = set(analyse_tokens(question.search_text if question.language == "en" else question.text))
+        # The name of a document in scope (环境保护法, Environmental Protection Law) says where to look, not what.
+        titles = [name for doc in self.library if doc.id in frame.scope for name in doc.names()]
         return {t for t in tokens if re.search(r"[\u4e00-\u9fff]", t) and t not in names
+                and not any(compact(t) in title for title in titles)
                 and not re.search(r"\d", t) and t not in self.quantity_unit_words}
 
     def context(self, citation: str) -> str:
@@ -223,6 +227,7 @@ class Answerer:
         asks_duty = frame is not None and frame.kind in (*RANKED_MODALITIES, AskedKind.MUST, AskedKind.MAY,
                                                           AskedKind.WHO)
         bearers = {c for a in question.agencies for c in self.lexicon.descendants(a)} if asks_duty else set()
+        years = {str(y) for y in frame.time.years} if frame is not None and frame.time is not None else set()
         for i, passage in enumerate(self.index.passages):
             info = self.info[str(node_iri(passage.doc_id, passage.local_id))]
             expanded = self.expanded[passage.id]
@@ -233,6 +238,10 @@ class Answerer:
             boosts[i] += knobs.boost_entity * sum(1 for family in wanted if family & info.concepts)
             if question.by_date and info.deadlines and min(info.deadlines) <= question.by_date.isoformat():
                 boosts[i] += knobs.boost_deadline
+            if years and (years & {d[:4] for d in info.deadlines}
+                          or years & {str(q.get("date") or "")[:4] for q in self.quantities.get(passage.id, ())}):
+                # A figure or deadline of the asked year (今年 in that year's report is dated so).
+                boosts[i] += knobs.boost_year
             if numeric and info.quantity_kinds:
                 boosts[i] += knobs.boost_quantity
                 if "figure" in question.intents and "figure" in info.quantity_kinds:

@@ -38,6 +38,7 @@ _ARTICLE_EN = re.compile(r"\barticles?\s+(\d+)\b", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 #: How far before a type word its year may stand (李克强总理2014年所作的政府工作报告).
 _YEAR_REACH = 14
+_NOT_NAMING_GAP = re.compile(r"[起前后底末以内至到，,。;；:：、]|.{7,}")
 
 
 def compact(text: str) -> str:
@@ -132,10 +133,12 @@ def named_documents(text: str, library: Sequence[LibraryDocument]) -> tuple[list
                             reverse=True):
         key = compact(type_name)
         for match in re.finditer(re.escape(key), folded):
-            years = [int(y) for y in _YEAR.findall(folded[max(0, match.start() - _YEAR_REACH): match.start()])]
-            if not years:
+            before = folded[max(0, match.start() - _YEAR_REACH): match.start()]
+            years = list(_YEAR.finditer(before))
+            # The year must qualify the type (2014年所作的政府工作报告), not a time around it (2015年起施行的法律).
+            if not years or _NOT_NAMING_GAP.search(before[years[-1].end():]):
                 continue
-            year = years[-1]
+            year = int(years[-1].group(1))
             naming_years.append(year)
             fitting = [doc.id for doc in library if key in (compact(doc.type), compact(doc.type_en))
                        and doc.date.year == year]

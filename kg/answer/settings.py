@@ -22,6 +22,7 @@ class AnswerSettings:
     boost_industry: float
     boost_entity: float
     boost_deadline: float
+    boost_year: float
     boost_quantity: float
     boost_modality: float
     boost_bearer: float

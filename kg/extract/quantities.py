@@ -51,14 +51,24 @@ def _number_pattern() -> re.Pattern[str]:
     units = sorted(_config()["units"], key=len, reverse=True)
     unit_alt = "|".join(map(re.escape, units))
     return re.compile(
-        rf"(?<![\d.])(?:(\d+(?:\.\d+)?)|(?<![{CN_NUMERAL}])([{CN_NUMERAL}]{{1,3}}))\s*({unit_alt})"
+        rf"(?<![\d.])(?:(\d+(?:\.\d+)?)|(?<![{CN_NUMERAL}])([{CN_NUMERAL}]{{1,6}}))\s*({unit_alt})"
     )
+
+
+#: Laws write their figures in Chinese numerals (二十日内, 三十五公顷, 处一万元以上十万元以下罚款). For these units
+#: a Chinese numeral is a measurement; for counters (一家, 两条, 三个) it is a word.
+_CHINESE_MEASURE_UNITS = frozenset({"年", "个月", "倍", "日", "天", "公顷", "亩", "万亩", "平方公里", "公里", "米",
+                                    "元", "万元", "亿元", "万亿元"})
+_PERCENT_WORDS = re.compile(rf"百分之([{CN_NUMERAL}]{{1,4}})")
+#: 十二五/十三五 are plans, not fifteen of something.
+_PLAN_NUMERAL = re.compile(r"十[一二三四五六七八九]五$")
 
 
 def _is_year(value: str, unit: str, text: str, end: int) -> bool:
     """2015年 is a date, not a quantity; 十二五/提前一年 are time phrases."""
     following = text[end: end + 1]
-    return unit == "年" and ((len(value) == 4 and value.isdigit()) or (following != "" and following in "底末前后内"))
+    # 三年内 is a duration (不得再次申请 within it), 2015年内 a year.
+    return unit == "年" and ((len(value) == 4 and value.isdigit()) or (following != "" and following in "底末前后"))
 
 
 def find_quantities(text: str, industry_mentions: list[tuple[int, int, str]] | None = None,
@@ -78,9 +88,11 @@ def find_quantities(text: str, industry_mentions: list[tuple[int, int, str]] | N
     for match in _number_pattern().finditer(text):
         digits, chinese, unit = match.group(1), match.group(2), match.group(3)
         early = text[max(0, match.start() - 2): match.start()] == "提前"
-        if digits is None and (unit not in ("年", "个月", "倍") or early):
-            continue  # 一家/两条 are words, not measurements; Chinese numerals only for durations
-        if _is_year(digits or "", unit, text, match.end()) or (chinese and "五" in chinese and "十" in chinese):
+        if digits is None and (unit not in _CHINESE_MEASURE_UNITS or early):
+            continue
+        if digits is None and unit == "日" and text[max(0, match.start() - 1): match.start()] == "月":
+            continue  # 六月五日 is a date
+        if _is_year(digits or "", unit, text, match.end()) or (chinese and _PLAN_NUMERAL.search(chinese)):
             continue
         inside = [(kind, start, end) for start, end, kind in time_spans or [] if start <= match.start() < end]
         if inside and inside[0][0] != "period":
@@ -104,6 +116,13 @@ def find_quantities(text: str, industry_mentions: list[tuple[int, int, str]] | N
                 break
         quantity.surface = text[quantity.start_char: quantity.end_char]
         found.append(quantity)
+    for match in _PERCENT_WORDS.finditer(text):
+        try:
+            value = Decimal(cn_to_int(match.group(1)))
+        except ValueError:
+            continue
+        found.append(Quantity(match.start(), match.end(), match.group(0), value, "%"))
+    found.sort(key=lambda q: q.start_char)
     _describe(text, found, mentions, context_industry, before)
     return found
 

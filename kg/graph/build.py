@@ -86,6 +86,8 @@ def document_triples(parsed: ParsedDocument, facts: list[SentenceFacts], lexicon
     add((doc, ELI.id_local, Literal(meta.number)))
     add((doc, ELI.date_document, Literal(meta.date.isoformat(), datatype=XSD.date)))
     add((doc, ELI.type_document, Literal(meta.type, lang="zh")))
+    if isinstance(meta.extra.get("type_en"), str) and meta.extra["type_en"].strip():
+        add((doc, ELI.type_document, Literal(meta.extra["type_en"].strip(), lang="en")))
     add((doc, PKG.structureProfile, Literal(meta.structure)))
     add((doc, PKG.sourceFile, Literal(meta.text_path.name)))
     add((doc, PKG.localId, Literal(meta.id)))
