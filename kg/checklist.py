@@ -89,6 +89,7 @@ class Filters:
     by: str | None = None
     modality: str | None = None
     include_open: bool = False
+    documents: tuple[str, ...] = ()  # document ids; empty: the whole library
 
 
 def _labels(lexicon: Lexicon, iris: list[str]) -> list[str]:
@@ -175,8 +176,15 @@ def build_checklist(filters: Filters, store: GraphStore | None = None,
     if filters.region:
         iri = _resolve(lexicon, filters.region, "region")
         region_family = lexicon.descendants(iri) | {g for g, members in lexicon.members.items() if iri in members}
+    if filters.documents:
+        known = {item.id.split("/")[0] for item in items}
+        unknown = [d for d in filters.documents if d not in known]
+        if unknown:
+            raise QueryError(f"no document {', '.join(unknown)} in the library (documents: {', '.join(sorted(known))})")
     kept = []
     for item in items:
+        if filters.documents and item.id.split("/")[0] not in filters.documents:
+            continue
         if filters.modality and item.modality != filters.modality:
             continue
         if industry_specific is not None and not (

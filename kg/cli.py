@@ -8,6 +8,7 @@ non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -147,25 +148,48 @@ def cmd_sparql(args: argparse.Namespace) -> int:
 BATCH_FAILED = 4
 
 
+def _as_of(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise PolicyKGError(f"--as-of {value!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+def _known_documents(answerer, wanted: list[str] | None) -> tuple[str, ...]:
+    """``--doc`` ids, each checked against the library: a typo must not silently widen or empty the scope."""
+    if not wanted:
+        return ()
+    known = [doc.id for doc in answerer.library]
+    unknown = [d for d in wanted if d not in known]
+    if unknown:
+        raise PolicyKGError(f"no document {', '.join(unknown)} in the library (documents: {', '.join(known)})")
+    return tuple(wanted)
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     from kg.answer.engine import Answerer
 
+    as_of = _as_of(args.as_of)
     if args.jsonl:
         from kg.answer.batch import answer_lines, dumps_line, failed
 
         answerer = Answerer(mode=args.mode)
+        documents = _known_documents(answerer, args.doc)
         # Lines split on "\n" only (a raw U+2028 inside a JSON string is not a line break), decoded
         # one at a time so that each answer is written as soon as its line is read.
         lines = (raw.decode("utf-8", errors="replace") for raw in sys.stdin.buffer)
         any_failed = False
-        for result in answer_lines(lines, answerer):
+        for result in answer_lines(lines, answerer, documents=documents, as_of=as_of):
             any_failed |= failed(result)
             sys.stdout.write(dumps_line(result) + "\n")
             sys.stdout.flush()
         return BATCH_FAILED if any_failed else 0
     if not args.question:
         raise PolicyKGError("give a question, or --jsonl to read JSON Lines on stdin")
-    result = Answerer(mode=args.mode).ask(" ".join(args.question))
+    answerer = Answerer(mode=args.mode)
+    result = answerer.ask(" ".join(args.question), documents=_known_documents(answerer, args.doc), as_of=as_of)
     if "error" in result:
         raise PolicyKGError(result["error"])
     if args.json:
@@ -181,7 +205,7 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     from kg.checklist import Filters, build_checklist, export
 
     filters = Filters(industry=args.industry, agency=args.agency, region=args.region, by=args.by,
-                      modality=args.modality, include_open=args.include_open)
+                      modality=args.modality, include_open=args.include_open, documents=tuple(args.doc or ()))
     data = export(build_checklist(filters), args.format)
     if args.output:
         from kg.util import write_output
@@ -295,6 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", metavar="YYYY-MM-DD", help="due on or before this date")
     p.add_argument("--include-open", action="store_true", help="with --by, also keep undated provisions")
     p.add_argument("--modality", choices=("obligation", "prohibition", "permission", "encouragement"))
+    p.add_argument("--doc", action="append", metavar="ID", help="provisions of this document only (repeatable)")
     p.add_argument("--format", choices=("json", "csv", "md", "xlsx"), default="md")
     p.add_argument("-o", "--output")
     p.set_defaults(func=cmd_checklist)
@@ -321,6 +346,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jsonl", action="store_true", help='read {"id","question"} lines on stdin, write answers')
     p.add_argument("--mode", choices=("hybrid", "bm25", "dense"), default="hybrid",
                    help="retrieval: the full system, or one retriever alone (for comparison)")
+    p.add_argument("--doc", action="append", metavar="ID", help="answer from this document only (repeatable)")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", help="only documents in force on this date")
     p.set_defaults(func=cmd_ask)
 
     return parser

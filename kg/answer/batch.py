@@ -66,8 +66,9 @@ def parse_line(text: str, number: int) -> tuple[object, object] | dict:
     return clean_id(item.get("id")), item.get("question")
 
 
-def answer_lines(lines: Iterable[str], answerer: Asker) -> Iterator[dict]:
-    """One result per non-blank line, yielded as soon as that line is answered."""
+def answer_lines(lines: Iterable[str], answerer: Asker, **scope: object) -> Iterator[dict]:
+    """One result per non-blank line, yielded as soon as that line is answered; ``scope`` (documents,
+    as_of) narrows every question alike."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -77,7 +78,7 @@ def answer_lines(lines: Iterable[str], answerer: Asker) -> Iterator[dict]:
             continue
         question_id, question = parsed
         try:
-            result = answerer.ask(question, question_id)
+            result = answerer.ask(question, question_id, **scope)
         except PolicyKGError as exc:
             result = _error(question_id, str(exc), number)
         except RecursionError:

@@ -35,6 +35,8 @@ class Corpus(Protocol):
 
     def present(self, term: str, documents: tuple[str, ...] = ()) -> bool: ...
 
+    def mentioned_by(self, documents: tuple[str, ...] = ()) -> set[str]: ...
+
 
 @dataclass(frozen=True)
 class Scores:
@@ -59,8 +61,9 @@ class UnknownEntity:
     code = ReasonCode.UNKNOWN_ENTITY
 
     def __call__(self, frame: Frame, scores: Scores, corpus: Corpus, settings: AnswerSettings) -> Reason | None:
+        mentioned = corpus.mentioned_by(frame.scope)
         for iri in frame.question.entities:
-            if not (corpus.lexicon.descendants(iri) & corpus.mentioned):
+            if not (corpus.lexicon.descendants(iri) & mentioned):
                 concept = corpus.lexicon.concepts[iri]
                 return Reason(self.code, {"name": Localized(concept.label_zh, concept.label_en or concept.label_zh)})
         return None

@@ -95,6 +95,9 @@ class Answerer:
         for record in list_targets(store=self.store):
             self.quantities[record["sentence"]].append(record)
         self.mentioned = {c for item in self.info.values() for c in item.concepts}
+        self.mentioned_in: dict[str, set[str]] = defaultdict(set)  # document id → concepts its sentences mention
+        for sentence, item in self.info.items():
+            self.mentioned_in[_document_of(sentence)].update(item.concepts)
         self.quantity_unit_words = {q["unit"] for found in self.quantities.values() for q in found} | {"多少", "几"}
         counts: dict[str, int] = defaultdict(int)
         for item in self.info.values():
@@ -157,14 +160,18 @@ class Answerer:
         if len(folded) >= 2 and any(compact(folded) in name for name in self.document_names):
             return True
         text = "".join(self.compact_documents.get(d, "") for d in documents) if documents else self.compact_corpus
-        if folded in text or self._known_term(term):
+        if folded in text or self._known_term(term, documents):
             return True
         return bool(re.search(r"[\u4e00-\u9fff]", term)) and len(folded) >= 3 and folded[:2] in text
 
-    def _known_term(self, term: str) -> bool:
+    def mentioned_by(self, documents: tuple[str, ...] = ()) -> set[str]:
+        """The concepts the documents in scope (all, when none are given) mention."""
+        return set().union(*(self.mentioned_in[d] for d in documents)) if documents else self.mentioned
+
+    def _known_term(self, term: str, documents: tuple[str, ...] = ()) -> bool:
         """A dictionary form (钢铁行业) of a concept the corpus mentions counts as present."""
         concept = self.lexicon.resolve(term)
-        return concept is not None and concept.iri in self.mentioned
+        return concept is not None and concept.iri in self.mentioned_by(documents)
 
     def content_words(self, frame: Frame, *, with_names: bool = False) -> set[str]:
         """Question words that are not numbers or units, nor (unless ``with_names``) entity names: what the
@@ -373,3 +380,9 @@ def _article_number(local_id: str) -> int:
     """The article a statute's sentence belongs to (art59.p1.s1 → 59), else 0."""
     match = _ARTICLE_ID.match(local_id)
     return int(match.group(1)) if match else 0
+
+
+def _document_of(sentence_iri: str) -> str:
+    """The document id in a sentence's IRI (…/doc/guofa-2013-41/… → guofa-2013-41)."""
+    match = re.search(r"/doc/([^/]+)/", sentence_iri)
+    return match.group(1) if match else ""
