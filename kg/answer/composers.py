@@ -23,7 +23,7 @@ from kg.answer.model import Answer, Localized, Reason, ReasonCode, ValueFact
 from kg.answer.question import base_unit
 from kg.extract.lexicon import Lexicon
 from kg.extract.manner import MannerClass, find_manner
-from kg.extract.times import find_times
+from kg.extract.times import find_relative_times, find_times
 from kg.graph.build import citation_id
 from kg.i18n import text as i18n
 
@@ -426,6 +426,10 @@ class WhenComposer:
                 if expr.kind in wanted and "提前" not in expr.surface:
                     day = expr.end or expr.begin
                     found.append((0, expr.surface, expr.start_char, expr.end_char, day.isoformat() if day else None))
+            if ask == TimeAsk.DATE:
+                taken = [(start, end) for _, _, start, end, _ in found]
+                found += [(0, surface, start, end, None) for start, end, surface in find_relative_times(sentence)
+                          if all(end <= a or start >= b for a, b in taken)]
         classes = {
             TimeAsk.DATE: (MannerClass.TIMING, MannerClass.FREQUENCY),
             TimeAsk.FREQUENCY: (MannerClass.FREQUENCY,),

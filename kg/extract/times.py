@@ -150,3 +150,21 @@ def find_times(text: str, issued: dt.date | None = None) -> list[TimeExpression]
                 add(TimeExpression(match.start(), match.end(), match.group(0), "period",
                                    issued, _add_years(issued, years)))
     return sorted(found, key=lambda t: t.start_char)
+
+
+# Laws time things relative to an event (届满三十日前, 自受理之日起二十日内, 十五日内) or by the calendar
+# (每年6月5日): answers to "how long / by when" with no calendar year. Not stored as OWL-Time intervals
+# (they have no fixed dates); read by the when-composer from the sentence it cites.
+_RELATIVE_PERIOD = re.compile(rf"([\d{CN_NUMERAL}]+)\s*(?:个)?(?:工作日|日|天|个月|月|年)(?:以)?(?:内|前|后)")
+_ANNUAL = re.compile(r"每年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日")
+
+
+def find_relative_times(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, surface) of periods relative to an event and of yearly dates, left to right."""
+    found = [(m.start(), m.end(), m.group(0)) for m in _ANNUAL.finditer(text)]
+    for match in _RELATIVE_PERIOD.finditer(text):
+        if match.group(0).startswith(("19", "20")) and match.group(1).isdigit() and len(match.group(1)) == 4:
+            continue  # 2015年前 is a calendar deadline
+        if not any(a <= match.start() < b for a, b, _ in found):
+            found.append((match.start(), match.end(), match.group(0)))
+    return sorted(found)
