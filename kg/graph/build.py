@@ -87,6 +87,16 @@ def document_triples(parsed: ParsedDocument, facts: list[SentenceFacts], lexicon
     add((doc, PKG.sourceFile, Literal(meta.text_path.name)))
     add((doc, PKG.localId, Literal(meta.id)))
     add((doc, RDFS.label, Literal(f"{meta.title}（{meta.number}）", lang="zh")))
+    for short in meta.short_titles:
+        add((doc, ELI.title_short, Literal(short, lang="zh")))
+    # Validity in time, from the sidecar (kg.documents.in_force reads it back).
+    if meta.in_force_from:
+        add((doc, ELI.first_date_entry_in_force, Literal(meta.in_force_from.isoformat(), datatype=XSD.date)))
+    if meta.repealed_on:
+        add((doc, ELI.date_no_longer_in_force, Literal(meta.repealed_on.isoformat(), datatype=XSD.date)))
+    if meta.replaced_by:
+        # ELI has no "replaced by": repealed_by is "cancelled, abrogated or replaced by another legal resource".
+        add((doc, ELI.repealed_by, document_iri(meta.replaced_by)))
     issuer = lexicon.resolve(meta.issuer, "agency")
     if issuer is not None:
         add((doc, ELI.passed_by, URIRef(issuer.iri)))
