@@ -154,6 +154,22 @@ def _sentence_triples(graph: Graph, doc_id: str, doc: URIRef, item: SentenceFact
         for iri in iris:
             add((node, prop, URIRef(iri)))
 
+    for index, cited in enumerate(item.citations, start=1):
+        # The name as written stays in this document's graph; which library document (or article) it
+        # names is resolved across documents into the links graph (kg.links), so this graph never changes
+        # because another document was added.
+        cnode = URIRef(f"{node}/c{index}")
+        add((node, PKG.citationMention, cnode))
+        add((cnode, RDF.type, PKG.CitationMention))
+        add((cnode, PKG.surface, Literal(sentence.text[cited.start:cited.end], lang="zh")))
+        add((cnode, PKG.citesTitle, Literal(cited.title, lang="zh")))
+        if cited.article is not None:
+            add((cnode, PKG.citesArticle, Literal(cited.article)))
+        add((cnode, PKG.startOffset, Literal(sentence.start + cited.start)))
+        add((cnode, PKG.endOffset, Literal(sentence.start + cited.end)))
+        add((cnode, PKG.order, Literal(index)))
+        add((cnode, PROV.wasDerivedFrom, node))
+
     time_nodes = []
     for index, expr in enumerate(item.times, start=1):
         tnode = URIRef(f"{node}/t{index}")
