@@ -14,6 +14,7 @@ a law's name after a cue        各省级人民政府依据行政许可法、土
 a list ending in 等法律法规      国土、环保部门依据土地管理法、环境保护法等法律法规    two mentions
 a revised law                   新修订的环境保护法必须严格执行                          环境保护法
 a bare name with an article     违反环境保护法第五十九条的规定                          环境保护法, 59
+after a title in 《》             执行《中华人民共和国环境保护法》和行政许可法            both
 ==============================  ====================================================  =============
 
 A bare name (no 《》) is a run of Chinese characters ending in 法 that begins right after a
@@ -135,6 +136,11 @@ def _name_start(text: str, run: int, end: int) -> tuple[int, bool]:
     """Where a name ending at ``end`` begins inside its run of characters, and whether a cue opens it."""
     segment = text[run:end]
     best, cued = 0, False
+    # A list that began with a title in 《》 goes on: 《中华人民共和国环境保护法》和行政许可法, 《…》、…
+    if text[max(0, run - 2):run].endswith(("》", "》、")):
+        conjunction = next((c for c in ("以及", "和", "及", "与") if segment.startswith(c)), "")
+        if conjunction or text[run - 1] == "、":
+            best, cued = len(conjunction), True
     for word in (*_CUES, *_MODIFIERS):
         at = segment.rfind(word, 0, len(segment) - 1)
         if at >= 0 and at + len(word) > best:
