@@ -47,20 +47,28 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from kg.build import extract_corpus
+    from kg.errors import ValidationError
     from kg.graph.build import ontology_graph
     from kg.graph.shacl import validate
+    from kg.links import resolve_links
 
     ontology, triples, failures = ontology_graph(), 0, 0
-    for parsed, _, graph in extract_corpus(progress=not args.quiet):
+    documents = extract_corpus(progress=not args.quiet)
+    for parsed, _, graph in documents:
         triples += len(graph)
         report = validate(graph, ontology)
         if not report.conforms:
             failures += 1
             print(f"{parsed.meta.meta_path}: document {parsed.meta.id}: {report.summary(shown=10)}")
+    try:
+        triples += len(resolve_links([g for _, _, g in documents], [p.meta for p, _, _ in documents], check=True))
+    except ValidationError as exc:
+        failures += 1
+        print(exc)
     if not failures:
         print(f"conforms: {triples} triples, 0 violations")
         return 0
-    print(f"does not conform: {failures} document(s) with violations", file=sys.stderr)
+    print(f"does not conform: {failures} document(s) or the links between them with violations", file=sys.stderr)
     return 1
 
 
