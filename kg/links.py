@@ -76,10 +76,12 @@ def resolve_links(graphs: Iterable[Graph], metas: Iterable[DocumentMeta], *, che
         for mention in sorted(graph.subjects(RDF.type, PKG.CitationMention)):
             sentence = graph.value(mention, PROV.wasDerivedFrom)
             citing = graph.value(sentence, ELI.is_member_of)
-            citing_id = str(graph.value(citing, PKG.localId) or "")
-            title = graph.value(mention, PKG.citesTitle)
-            chosen = _choose(named.get(title_key(str(title))) or [], metas.get(citing_id))
-            if chosen is None or chosen.id == citing_id:  # not in the library, or the document itself
+            citing = metas.get(str(graph.value(citing, PKG.localId) or ""))
+            key = title_key(str(graph.value(mention, PKG.citesTitle)))
+            if citing is not None and key in title_keys(citing):
+                continue  # the document names itself (not another version of itself)
+            chosen = _choose(named.get(key) or [], citing)
+            if chosen is None:  # not in the library: the mention stays a title
                 continue
             target = document_iri(chosen.id)
             article = graph.value(mention, PKG.citesArticle)
