@@ -2,7 +2,8 @@
 
 ``streamlit run app.py`` (after ``policykg build``). Pages: ask a question with cited evidence, browse
 provisions with a timeline of deadlines and targets, explore an entity's neighbourhood in the graph,
-export checklists, read the document with citable ids, and query the store with read-only SPARQL.
+export checklists, read the documents with citable ids (with what each cites and what cites it), and query
+the store with read-only SPARQL.
 
 The data folder is ``POLICYKG_DATA`` (default ``var/``). Store, answerer and provisions are loaded once
 per process (``st.cache_resource``). UI strings live in :data:`STRINGS`, one dict per language.
@@ -25,9 +26,11 @@ from kg import config
 from kg.answer.facts import industry_filter, list_targets
 from kg.answer.sparql import RateLimiter, run_read_only
 from kg.checklist import MODALITIES, ChecklistItem, Filters, build_checklist, cite, export, load_provisions
+from kg.documents import load_documents
 from kg.errors import PolicyKGError, QueryError, StoreError
 from kg.extract.lexicon import Lexicon, default_lexicon
 from kg.graph.store import GraphStore, rows
+from kg.links import links_of
 from kg.queries import get, named_queries
 from kg.viz import (
     KIND_COLOURS,
@@ -156,6 +159,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "lookup_error": "查找失败：{error}",
         "section_filter": "章节",
         "in_paragraph": "所在段落 {label}",
+        "document_filter": "文件",
+        "cites": "引用",
+        "cited_by": "被引用",
+        "none": "无",
+        "not_in_library": "库中没有此文件",
+        "in_force_from": "{date} 起施行",
+        "repealed_on": "{date} 起失效",
+        "replaced_by": "由 {doc} 取代",
         "sparql_header": "SPARQL 只读控制台",
         "named_queries": "命名查询",
         "sparql_text": "SPARQL",
@@ -267,6 +278,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "lookup_error": "Lookup failed: {error}",
         "section_filter": "Section",
         "in_paragraph": "In paragraph {label}",
+        "document_filter": "Document",
+        "cites": "Cites",
+        "cited_by": "Cited by",
+        "none": "none",
+        "not_in_library": "not in the library",
+        "in_force_from": "in force from {date}",
+        "repealed_on": "no longer in force from {date}",
+        "replaced_by": "replaced by {doc}",
         "sparql_header": "Read-only SPARQL console",
         "named_queries": "Named queries",
         "sparql_text": "SPARQL",
@@ -409,6 +428,16 @@ def ask(data: str, question: str) -> dict:
 @st.cache_data(show_spinner=False, max_entries=512)
 def get_cite(data: str, citation: str) -> dict:
     return cite(citation, get_store(data))
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def get_documents(data: str) -> list[dict]:
+    return [vars(document) for document in load_documents(get_store(data))]
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def get_links(data: str, citation: str) -> dict:
+    return links_of(citation, get_store(data))
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -718,9 +747,42 @@ def page_checklist(data: str) -> None:
     show_provisions(items, lexicon, key="check_table")
 
 
+def links_markdown(links: dict, *, per_sentence: bool) -> str:
+    """"Cites" and "cited by" as two lists: formal citation, id (or not in the library), the words as written."""
+    text = "citation_text_en" if lang() == "en" else "citation_text"
+    lines = [f"**{tr('cites')}**" + ("" if links["cites"] else f": {tr('none')}")]
+    for item in links["cites"]:
+        where = f"`{item['target']}`" if item["target"] else tr("not_in_library")
+        source = f" · `{item['sentence']}`" if per_sentence else ""
+        lines.append(f"- {html.escape(item[text])} · {where} ← {html.escape(item['surface'])}{source}")
+    lines.append("")
+    lines.append(f"**{tr('cited_by')}**" + ("" if links["cited_by"] else f": {tr('none')}"))
+    for item in links["cited_by"]:
+        lines.append(f"- {html.escape(item[text])} · `{item['sentence']}` ← {html.escape(item['surface'])}")
+    return "\n".join(lines)
+
+
+def show_document(data: str, document: dict) -> None:
+    """A chosen document: its validity in time, what it cites and what cites it."""
+    validity = [tr("in_force_from", date=document["in_force_from"]) if document["in_force_from"] else "",
+                tr("repealed_on", date=document["repealed_on"]) if document["repealed_on"] else "",
+                tr("replaced_by", doc=document["replaced_by"]) if document["replaced_by"] else ""]
+    with st.container(border=True):
+        st.caption(" · ".join([f"{document['title']}（{document['number']}）", str(document["date"]),
+                               *(v for v in validity if v)]))
+        st.markdown(links_markdown(get_links(data, document["id"]), per_sentence=True))
+
+
 def page_document(data: str) -> None:
     st.subheader(tr("document_header"))
     store = get_store(data)
+    documents = {d["id"]: d for d in get_documents(data)}
+    ids = [ALL, *documents]
+    chosen = st.selectbox(tr("document_filter"), ids, **localized("doc_document", ids, ALL),
+                          format_func=formatter(lambda d, language: tr("all", language) if d == ALL
+                                                else f"{documents[d]['title']} · {d}")) or None
+    if chosen:
+        show_document(data, documents[chosen])
     citation = st.text_input(tr("lookup"), key="doc_lookup", placeholder=tr("lookup_placeholder"))
     if citation and citation.strip():
         try:
@@ -733,9 +795,10 @@ def page_document(data: str) -> None:
                             "</div>", unsafe_allow_html=True)
                 st.caption(f"{found['document']['title']}（{found['document']['number']}） · "
                            f"{tr('in_paragraph', label=found['paragraph']['label'])}")
+                st.markdown(links_markdown(get_links(data, str(found["id"])), per_sentence=False))
         except PolicyKGError as exc:
             st.error(tr("lookup_error", error=exc))
-    sentences = get_sentences(data)
+    sentences = [s for s in get_sentences(data) if chosen is None or s["docId"] == chosen]
     tops = list(dict.fromkeys(str(s["section"]).split(" › ")[0] for s in sentences))
     section = st.selectbox(tr("section_filter"), [ALL, *tops], **localized("doc_section", [ALL, *tops], ALL),
                            format_func=formatter(lambda s, language: tr("all", language) if s == ALL else s)) or None

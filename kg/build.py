@@ -27,6 +27,7 @@ from kg.extract.lexicon import default_lexicon
 from kg.graph.build import addressee_agencies, document_triples, ontology_graph
 from kg.graph.shacl import validate
 from kg.graph.store import write_store
+from kg.links import resolve_links
 from kg.structure import ParsedDocument, parse
 
 
@@ -86,6 +87,7 @@ def _build(data: Path, corpus: Path | None, with_index: bool, with_model: bool, 
     started = time.perf_counter()
     ontology = ontology_graph()
     validate_documents(documents, ontology)
+    links = resolve_links([g for _, _, g in documents], [p.meta for p, _, _ in documents], check=True)
     report.seconds["validate"] = time.perf_counter() - started
 
     if with_model:
@@ -100,7 +102,7 @@ def _build(data: Path, corpus: Path | None, with_index: bool, with_model: bool, 
     try:
         on_phase("store")
         started = time.perf_counter()
-        graphs = [ontology, *(graph for _, _, graph in documents)]
+        graphs = [ontology, *(graph for _, _, graph in documents), links]
         write_store(graphs, staging / "store", generation=generation)
         report.seconds["store"] = time.perf_counter() - started
 

@@ -11,6 +11,8 @@ citation. The style follows the document's structure profile:
               several), 项 (（一） lines belong to the 款 before them), 第N句 only when the 款 or 项 has several.
 ``markdown``  “heading” › …, paragraph and sentence as for numbered documents.
 
+A whole document or one of its articles, as another document cites it: :func:`format_resource`.
+
 Everything is computed from the graph (section kinds and titles, paragraph leads, local ids),
 once for all sentences (:func:`load_citations`); :func:`format_place` is the pure formatter.
 """
@@ -134,6 +136,17 @@ def format_place(place: Place) -> tuple[str, str]:
         zh, en = _numbered(place)
     en_text = ", ".join(en)
     return _document_zh(place) + "".join(zh), (f"{en_text} of " if en_text else "") + _document_en(place)
+
+
+def format_resource(title: str, number: str = "", profile: str = "numbered", article: int | None = None,
+                    title_en: str | None = None) -> tuple[str, str]:
+    """The formal citation of a whole document or one article, as a citing text names it:
+    《中华人民共和国环境保护法》第五十九条 / Article 59 of Environmental Protection Law …"""
+    place = Place(title=title, number=number, profile=profile, sections=(), sentence=1, title_en=title_en)
+    zh, en = _document_zh(place), _document_en(place)
+    if article is None:
+        return zh, en
+    return f"{zh}第{_cn_ordinal(article)}条", f"Article {article} of {en}"
 
 
 def _statute(place: Place) -> tuple[list[str], list[str]]:

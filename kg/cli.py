@@ -48,20 +48,28 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from kg.build import extract_corpus
+    from kg.errors import ValidationError
     from kg.graph.build import ontology_graph
     from kg.graph.shacl import validate
+    from kg.links import resolve_links
 
     ontology, triples, failures = ontology_graph(), 0, 0
-    for parsed, _, graph in extract_corpus(progress=not args.quiet):
+    documents = extract_corpus(progress=not args.quiet)
+    for parsed, _, graph in documents:
         triples += len(graph)
         report = validate(graph, ontology)
         if not report.conforms:
             failures += 1
             print(f"{parsed.meta.meta_path}: document {parsed.meta.id}: {report.summary(shown=10)}")
+    try:
+        triples += len(resolve_links([g for _, _, g in documents], [p.meta for p, _, _ in documents], check=True))
+    except ValidationError as exc:
+        failures += 1
+        print(exc)
     if not failures:
         print(f"conforms: {triples} triples, 0 violations")
         return 0
-    print(f"does not conform: {failures} document(s) with violations", file=sys.stderr)
+    print(f"does not conform: {failures} document(s) or the links between them with violations", file=sys.stderr)
     return 1
 
 
@@ -235,19 +243,68 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 
 def cmd_cite(args: argparse.Namespace) -> int:
+    from kg.links import links_of
+
+    if "/" not in args.id.strip().strip("/"):
+        return _cite_document(args)
     from kg.checklist import cite
 
     found = cite(args.id)
+    links = links_of(found["id"])
     if args.format == "json":
-        _print_json(found)
+        _print_json({**found, **links})
         return 0
     if found["citation_text"]:
         print(f"{found['citation_text']}\n{found['citation_text_en']}\n")
     print(f"{found['document']['title']}（{found['document']['number']}）")
     print(f"{found['label']} · {found['section']}" + (f" · {found['modality']}" if found["modality"] else ""))
     print(f"\n  {found['text']}\n")
-    print(f"paragraph {found['paragraph']['label']}:\n  {found['paragraph']['text']}")
+    print(f"paragraph {found['paragraph']['label']}:\n  {found['paragraph']['text']}\n")
+    _print_links(links, per_sentence=False)
     return 0
+
+
+def _cite_document(args: argparse.Namespace) -> int:
+    """``policykg cite DOC``: the document, its validity in time, what it cites and what cites it."""
+    from kg.documents import load_documents
+    from kg.links import links_of
+
+    doc_id = args.id.strip().strip("/")
+    document = next((d for d in load_documents() if d.id == doc_id), None)
+    if document is None:
+        raise PolicyKGError(f"no document {doc_id!r} in the store; a citation looks like DOC or DOC/ID, "
+                            "e.g. guofa-2013-41/3.1.p2.s3")
+    links = links_of(doc_id)
+    if args.format == "json":
+        _print_json({"id": document.id, "title": document.title, "number": document.number, "type": document.type,
+                     "date": document.date.isoformat(), "short_titles": list(document.short_titles),
+                     "in_force_from": _iso(document.in_force_from), "repealed_on": _iso(document.repealed_on),
+                     "replaced_by": document.replaced_by, **links})
+        return 0
+    print(f"{document.title}（{document.number}） · {document.type} · {document.date.isoformat()}")
+    validity = [f"in force from {document.in_force_from}" if document.in_force_from else "",
+                f"no longer in force from {document.repealed_on}" if document.repealed_on else "",
+                f"replaced by {document.replaced_by}" if document.replaced_by else ""]
+    if any(validity):
+        print(" · ".join(v for v in validity if v))
+    print()
+    _print_links(links, per_sentence=True)
+    return 0
+
+
+def _iso(day: object) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _print_links(links: dict[str, list[dict]], *, per_sentence: bool) -> None:
+    """``cites:`` and ``cited by:`` lines: formal citation, id (or not in the library), the words as written."""
+    print("cites:" if links["cites"] else "cites: none")
+    for item in links["cites"]:
+        where = f" in {item['sentence']}" if per_sentence else ""
+        print(f"  {item['citation_text']} ({item['target'] or 'not in the library'}) ← {item['surface']}{where}")
+    print("cited by:" if links["cited_by"] else "cited by: none")
+    for item in links["cited_by"]:
+        print(f"  {item['citation_text']} ({item['sentence']}) ← {item['surface']}")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -329,8 +386,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_trace)
 
-    p = sub.add_parser("cite", help="a provision with its paragraph and place in the document")
-    p.add_argument("id", help="e.g. guofa-2013-41/3.1.p2.s3")
+    p = sub.add_parser("cite", help="a provision with its place in the document, what it cites and what cites it")
+    p.add_argument("id", help="e.g. guofa-2013-41/3.1.p2.s3, or a document: epl-2014")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_cite)
 

@@ -5,6 +5,11 @@ sidecar, which names its text file) and the text itself. The sidecar is the
 only source of title, number, issuer and date, since PDF-extracted texts
 often lack a title line. Every problem is reported as a :class:`CorpusError`
 naming the offending file.
+
+Optional fields beside the required ones: ``short_titles`` (the names other documents cite it
+by, 环境保护法 for 中华人民共和国环境保护法), and its validity in time: ``in_force_from`` and
+``repealed_on`` (ISO dates; repealed_on is the first day it no longer applies) and
+``replaced_by`` (the id of the document replacing it, which need not be in the library).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from kg.errors import CorpusError
 REQUIRED_FIELDS = ("id", "title", "number", "issuer", "date", "type", "text")
 STRUCTURE_PROFILES = ("numbered", "statute", "markdown")
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: Texts above this size are refused before any parsing: a policy document is kilobytes, and the
 #: extraction and SHACL validation of one document grow with it (20 MB took 310 s and 3.8 GB).
 MAX_TEXT_BYTES = 5_000_000
@@ -40,6 +46,10 @@ class DocumentMeta:
     structure: str = "numbered"
     language: str = "zh"
     title_en: str = ""
+    short_titles: tuple[str, ...] = ()  # names other documents cite it by (环境保护法, 环保法)
+    in_force_from: dt.date | None = None
+    repealed_on: dt.date | None = None  # the first day it is no longer in force
+    replaced_by: str | None = None  # id of the document that replaces it (in the library or not)
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
 
@@ -85,7 +95,20 @@ def read_meta(meta_path: Path) -> DocumentMeta:
     text_path = (meta_path.parent / str(data["text"])).resolve()
     if meta_path.parent.resolve() not in text_path.parents:
         raise CorpusError(meta_path, f"text {data['text']!r} must be inside the corpus folder")
-    known = {*REQUIRED_FIELDS, "addressees", "structure", "language", "title_en"}
+    short_titles = data.get("short_titles", [])
+    if not isinstance(short_titles, list) or not all(isinstance(t, str) and t.strip() for t in short_titles):
+        raise CorpusError(meta_path, "short_titles must be a list of non-empty strings")
+    in_force_from, repealed_on = (_optional_date(meta_path, data, name) for name in ("in_force_from", "repealed_on"))
+    if in_force_from and repealed_on and repealed_on <= in_force_from:
+        raise CorpusError(meta_path, f"repealed_on {repealed_on} is not after in_force_from {in_force_from}")
+    replaced_by = data.get("replaced_by")
+    if replaced_by is not None and (not isinstance(replaced_by, str) or not _ID_PATTERN.match(replaced_by)):
+        raise CorpusError(meta_path, f"replaced_by {replaced_by!r} must be a document id (lowercase ASCII letters, "
+                                     "digits and '-')")
+    if replaced_by == doc_id:
+        raise CorpusError(meta_path, "replaced_by names the document itself")
+    known = {*REQUIRED_FIELDS, "addressees", "structure", "language", "title_en", "short_titles", "in_force_from",
+             "repealed_on", "replaced_by"}
     return DocumentMeta(
         id=doc_id,
         title=str(data["title"]).strip(),
@@ -99,8 +122,25 @@ def read_meta(meta_path: Path) -> DocumentMeta:
         structure=structure,
         language=str(data.get("language", "zh")),
         title_en=str(data.get("title_en", "")),
+        short_titles=tuple(dict.fromkeys(t.strip() for t in short_titles)),
+        in_force_from=in_force_from,
+        repealed_on=repealed_on,
+        replaced_by=replaced_by,
         extra={k: v for k, v in data.items() if k not in known},
     )
+
+
+def _optional_date(meta_path: Path, data: dict, name: str) -> dt.date | None:
+    """An optional ISO date field; absent or null is None, anything else must parse."""
+    value = data.get(name)
+    if value is None:
+        return None
+    try:
+        if not isinstance(value, str) or not _ISO_DATE.match(value):  # fromisoformat also takes 20150101
+            raise ValueError(value)
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CorpusError(meta_path, f"{name} {value!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
 def read_text(path: Path) -> str:

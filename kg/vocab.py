@@ -44,6 +44,7 @@ class PKG(DefinedNamespace):
     RegionGroup: URIRef  # 京津冀, 长三角 …
     PolicyInstrument: URIRef  # 差别电价, 兼并重组 …
     TimeExpression: URIRef  # a normalised time phrase
+    CitationMention: URIRef  # another document named in a sentence, as written
     # structure
     localId: URIRef  # path-like id inside the document ("3.1.p2.s3")
     text: URIRef  # normalised text of a paragraph or sentence
@@ -95,3 +96,8 @@ class PKG(DefinedNamespace):
     # time expressions
     timeKind: URIRef  # deadline | from | reference | period | instant
     surface: URIRef  # the words as written
+    # citations of other documents (resolved into the links graph by kg.links)
+    citationMention: URIRef  # sentence -> CitationMention
+    citesTitle: URIRef  # the cited document's name as written, without 《》
+    citesArticle: URIRef  # the article number it names (第五十九条 -> 59)
+    linksTo: URIRef  # CitationMention -> the library's document or article (links graph)

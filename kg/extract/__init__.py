@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from kg.enums import BearerSource, MentionRole, StructureProfile
 from kg.extract.bearers import BearerMention
+from kg.extract.citations import LegalCitation
 from kg.extract.lexicon import Lexicon, default_lexicon
 from kg.extract.modality import Modality
 from kg.extract.pipeline import analyse
@@ -35,6 +36,7 @@ class SentenceFacts:
     bearers: list[str] = field(default_factory=list)  # concept IRIs (named, implied or the document's default)
     bearer_source: BearerSource = BearerSource.EXPLICIT
     mentions: list[BearerMention] = field(default_factory=list)  # as written: bearers and enforcers
+    citations: list[LegalCitation] = field(default_factory=list)  # other documents named, by title
     condition: str | None = None
     lead_industry: str | None = None
     article_rule: bool = False  # a statute article's first sentence (after 第X条)
@@ -124,6 +126,7 @@ def extract_document(parsed: ParsedDocument, lexicon: Lexicon | None = None,
         # Offsets stay relative to the sentence as stored (with its article number).
         item.mentions = [replace(m, start=m.start + offset, end=m.end + offset) for m in doc._.bearer_mentions or []]
         item.bearers = list(doc._.bearers)
+        item.citations = [replace(c, start=c.start + offset, end=c.end + offset) for c in doc._.citations or []]
         if item.is_provision:
             item.bearer_source = doc._.bearer_source or BearerSource.UNSPECIFIED
             if doc._.bearer_source is None:

@@ -12,6 +12,8 @@ component              writes
 ``policy_bearers``     ``doc._.bearer_mentions`` (:class:`BearerMention`, bearers
                        and enforcers, surface text with offsets and concepts),
                        ``doc._.bearer_source``, ``doc._.bearers`` (concept IRIs)
+``policy_citations``   ``doc._.citations`` (:class:`LegalCitation`: other
+                       documents named, with the article when one is named)
 =====================  =================================================
 
 Each component names what it ``requires`` from earlier ones and reads it from the
@@ -34,6 +36,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.bearers import BearerFinder, default_finder
+from kg.extract.citations import find_citations
 from kg.extract.lexicon import Lexicon, default_lexicon
 from kg.extract.modality import _first_substantive_clause, classify, find_condition
 from kg.extract.quantities import find_quantities
@@ -41,7 +44,8 @@ from kg.extract.times import find_times
 
 jieba.setLogLevel(logging.WARNING)
 
-for _name in ("times", "quantities", "modality", "bearers", "bearer_mentions", "bearer_source", "condition"):
+for _name in ("times", "quantities", "modality", "bearers", "bearer_mentions", "bearer_source", "condition",
+              "citations"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -140,6 +144,12 @@ class BearersComponent:
         return doc
 
 
+@Language.component("policy_citations", assigns=["doc._.citations"])
+def citations_component(doc: Doc) -> Doc:
+    doc._.citations = find_citations(doc.text)
+    return doc
+
+
 @lru_cache(maxsize=1)
 def make_nlp() -> Language:
     """Blank Chinese pipeline with jieba, the domain terms added to jieba's dictionary."""
@@ -147,7 +157,8 @@ def make_nlp() -> Language:
     for form in lexicon.zh_forms:
         jieba.add_word(form, freq=2000)
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    for component in ("policy_lexicon", "policy_times", "policy_quantities", "policy_modality", "policy_bearers"):
+    for component in ("policy_lexicon", "policy_times", "policy_quantities", "policy_modality", "policy_bearers",
+                      "policy_citations"):
         nlp.add_pipe(component)
     return nlp
 

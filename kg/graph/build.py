@@ -92,6 +92,16 @@ def document_triples(parsed: ParsedDocument, facts: list[SentenceFacts], lexicon
     add((doc, PKG.sourceFile, Literal(meta.text_path.name)))
     add((doc, PKG.localId, Literal(meta.id)))
     add((doc, RDFS.label, Literal(f"{meta.title}（{meta.number}）", lang="zh")))
+    for short in meta.short_titles:
+        add((doc, ELI.title_short, Literal(short, lang="zh")))
+    # Validity in time, from the sidecar (kg.documents.in_force reads it back).
+    if meta.in_force_from:
+        add((doc, ELI.first_date_entry_in_force, Literal(meta.in_force_from.isoformat(), datatype=XSD.date)))
+    if meta.repealed_on:
+        add((doc, ELI.date_no_longer_in_force, Literal(meta.repealed_on.isoformat(), datatype=XSD.date)))
+    if meta.replaced_by:
+        # ELI has no "replaced by": repealed_by is "cancelled, abrogated or replaced by another legal resource".
+        add((doc, ELI.repealed_by, document_iri(meta.replaced_by)))
     issuer = lexicon.resolve(meta.issuer, "agency")
     if issuer is not None:
         add((doc, ELI.passed_by, URIRef(issuer.iri)))
@@ -148,6 +158,22 @@ def _sentence_triples(graph: Graph, doc_id: str, doc: URIRef, item: SentenceFact
                        (PKG.mentionsRegion, item.regions), (PKG.mentionsMeasure, item.measures)):
         for iri in iris:
             add((node, prop, URIRef(iri)))
+
+    for index, cited in enumerate(item.citations, start=1):
+        # The name as written stays in this document's graph; which library document (or article) it
+        # names is resolved across documents into the links graph (kg.links), so this graph never changes
+        # because another document was added.
+        cnode = URIRef(f"{node}/c{index}")
+        add((node, PKG.citationMention, cnode))
+        add((cnode, RDF.type, PKG.CitationMention))
+        add((cnode, PKG.surface, Literal(sentence.text[cited.start:cited.end], lang="zh")))
+        add((cnode, PKG.citesTitle, Literal(cited.title, lang="zh")))
+        if cited.article is not None:
+            add((cnode, PKG.citesArticle, Literal(cited.article)))
+        add((cnode, PKG.startOffset, Literal(sentence.start + cited.start)))
+        add((cnode, PKG.endOffset, Literal(sentence.start + cited.end)))
+        add((cnode, PKG.order, Literal(index)))
+        add((cnode, PROV.wasDerivedFrom, node))
 
     time_nodes = []
     for index, expr in enumerate(item.times, start=1):
