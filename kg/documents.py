@@ -29,6 +29,7 @@ class DocumentInfo:
     date: dt.date
     short_titles: tuple[str, ...] = ()
     title_en: str | None = None
+    type_en: str | None = None  # the sidecar's English type (Government Work Report): how English questions name it
     structure: str = "numbered"  # numbered | statute | markdown: how it is cited
     in_force_from: dt.date | None = None
     repealed_on: dt.date | None = None  # the first day it no longer applies
@@ -45,7 +46,8 @@ def load_documents(store: GraphStore | RemoteGraphStore | None = None) -> list[D
         id=str(row["id"]), iri=str(row["document"]), title=str(row["title"]), number=str(row["number"]),
         type=str(row["type"]), date=_date(row["date"]),
         short_titles=tuple(sorted(t for t in str(row["shortTitles"] or "").split("|") if t)),
-        title_en=str(row["titleEn"]) if row["titleEn"] else None, structure=str(row["profile"]),
+        title_en=str(row["titleEn"]) if row["titleEn"] else None,
+        type_en=str(row["typeEn"]) if row["typeEn"] else None, structure=str(row["profile"]),
         in_force_from=_date(row["inForceFrom"]), repealed_on=_date(row["repealedOn"]),
         replaced_by=str(row["replacedBy"]) if row["replacedBy"] else None,
     ) for row in found]

@@ -131,15 +131,13 @@ class Answerer:
                 self.articles_of[passage.doc_id].add(int(number))
 
     def _library(self) -> list[LibraryDocument]:
-        found = []
-        for row in rows(self.store.query(get("library_documents").text)):
-            found.append(LibraryDocument(
-                id=str(row["docId"]), title=str(row["title"]), number=str(row["number"]), type=str(row["type"]),
-                date=dt.date.fromisoformat(str(row["date"])), title_en=str(row["titleEn"] or ""),
-                type_en=str(row["typeEn"] or ""),
-                structure=str(row["structure"] or "numbered"),
-                short_titles=tuple(t for t in str(row["shortTitles"] or "").split("|") if t)))
-        return found
+        from kg.documents import load_documents
+
+        return [LibraryDocument(
+            id=doc.id, title=doc.title, number=doc.number, type=doc.type, date=doc.date, title_en=doc.title_en or "",
+            type_en=doc.type_en or "", short_titles=doc.short_titles, structure=doc.structure,
+            in_force_from=doc.in_force_from, repealed_on=doc.repealed_on, replaced_by=doc.replaced_by)
+            for doc in load_documents(self.store)]
 
     def _expand(self, passage) -> set[str]:
         """Concepts of a sentence plus everything broader (a 炼铁 target concerns 钢铁)."""
@@ -309,8 +307,30 @@ class Answerer:
             evidence = self._lead_with(answer.support, evidence, fused, top)
         result = self._result(question, frame, answer, evidence, question_id)
         result["scope"] = scope.as_dict()
+        result["notes"] = self._validity_notes(frame, evidence, question.language)
         result["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)
         return result
+
+    def _validity_notes(self, frame: Frame, evidence: list[dict], language: str) -> list[str]:
+        """A cited document that did not apply in the year asked about is said so (环境保护法 2014 revision
+        asked about 2014: in force only from 2015-01-01)."""
+        if frame.time is None or not frame.time.years:
+            return []
+        first, last = dt.date(min(frame.time.years), 1, 1), dt.date(max(frame.time.years), 12, 31)
+        by_id = {doc.id: doc for doc in self.library}
+        notes = []
+        for doc_id in dict.fromkeys(item.get("document") for item in evidence):
+            doc = by_id.get(doc_id)
+            if doc is None:
+                continue
+            if doc.in_force_from and doc.in_force_from > last:
+                key, day = "note.not_yet_in_force", doc.in_force_from
+            elif doc.repealed_on and doc.repealed_on <= first:
+                key, day = "note.no_longer_in_force", doc.repealed_on
+            else:
+                continue
+            notes.append(i18n(key, language, title=doc.title, date=day.isoformat()))
+        return notes
 
     def _in_scope(self, scope: Scope) -> np.ndarray:
         mask = np.ones(len(self.index.passages), dtype=bool)

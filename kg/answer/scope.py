@@ -82,9 +82,12 @@ class LibraryDocument:
         return (int(match["year"]), int(match["serial"])) if match else None
 
     def in_force(self, day: dt.date) -> bool:
-        """In force on ``day``: from its entry into force (else its date) until it was repealed."""
-        start = self.in_force_from or self.date
-        return start <= day and (self.repealed_on is None or day < self.repealed_on)
+        """In force on ``day`` by :func:`kg.documents.in_force`; a document whose sidecar gives no entry
+        into force is taken to apply from its own date, as policy documents do on issue."""
+        from kg.documents import in_force
+
+        found = in_force(self, day)
+        return True if found is None else found
 
 
 @dataclass
