@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kg.answer.checks import SUPPORT_CHECKS, Scores
-from kg.answer.composers import composer_for
+from kg.answer.composers import composer_for, fits_unit
 from kg.answer.facts import list_targets
 from kg.answer.frame import AskedKind, Frame, TimeAsk, build_frame
 from kg.answer.model import Answer, Reason, ReasonCode
@@ -249,6 +249,10 @@ class Answerer:
                 boosts[i] += knobs.boost_year
             if numeric and info.quantity_kinds:
                 boosts[i] += knobs.boost_quantity
+                # A figure in the unit asked for (几年 → a duration) is likelier the answer than any figure.
+                if frame.unit_family is not None and any(
+                        fits_unit(frame, q) for q in self.quantities.get(passage.id, ())):
+                    boosts[i] += knobs.boost_quantity
                 if "figure" in question.intents and "figure" in info.quantity_kinds:
                     boosts[i] += knobs.boost_quantity
             if passage.modality in modalities:

@@ -92,6 +92,8 @@ def find_quantities(text: str, industry_mentions: list[tuple[int, int, str]] | N
             continue
         if digits is None and unit == "日" and text[max(0, match.start() - 1): match.start()] == "月":
             continue  # 六月五日 is a date
+        if chinese == "一" and unit == "年" and text[match.end(): match.end() + 1] in ("", "，", "。", "；", "、"):
+            continue  # 关键一年。/ 重要一年，: "a year", no length of time
         if _is_year(digits or "", unit, text, match.end()) or (chinese and _PLAN_NUMERAL.search(chinese)):
             continue
         inside = [(kind, start, end) for start, end, kind in time_spans or [] if start <= match.start() < end]
