@@ -176,11 +176,18 @@ class Answerer:
         answer is about. A figure's subject is checked on its own, so its name is no evidence of content."""
         question = frame.question
         names = set() if with_names else {self.lexicon.concepts[i].label_zh for i in question.entities}
-        tokens = set(analyse_tokens(question.search_text if question.language == "en" else question.text))
-        # The name of a document in scope (环境保护法, Environmental Protection Law) says where to look, not what.
+        # The name of a document in scope (环境保护法, Environmental Protection Law) says where to look, not what:
+        # a Chinese question loses the name itself (环境日 stays), an English one the renderings of its words.
         titles = [name for doc in self.library if doc.id in frame.scope for name in doc.names()]
+        if question.language == "en":
+            tokens = {t for t in analyse_tokens(question.search_text)
+                      if not any(compact(t) in title for title in titles)}
+        else:
+            text = compact(question.text)
+            for title in titles:
+                text = text.replace(title, " ")
+            tokens = set(analyse_tokens(text))
         return {t for t in tokens if re.search(r"[\u4e00-\u9fff]", t) and t not in names
-                and not any(compact(t) in title for title in titles)
                 and not re.search(r"\d", t) and t not in self.quantity_unit_words}
 
     def context(self, citation: str) -> str:
