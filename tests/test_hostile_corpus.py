@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from pathlib import Path
 
 import pytest
-from helpers import PROJECT, run_cli
+from helpers import copy_seed, run_cli
 
 from kg.corpus import load
 from kg.errors import CorpusError, ValidationError
@@ -31,9 +30,8 @@ ANNEXES = """
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    folder = tmp_path / "corpus"
-    shutil.copytree(PROJECT / "corpus", folder)
-    return folder
+    """The seed alone: each test here damages or extends that one document."""
+    return copy_seed(tmp_path / "corpus")
 
 
 def test_annexes_restarting_their_numbering_get_their_own_ids(corpus: Path) -> None:
