@@ -130,9 +130,14 @@ def test_sentence_offsets_slice_the_raw_file(store) -> None:
 
 @pytest.mark.slow
 def test_sentence_ids_are_unique_in_the_store(store) -> None:
-    found = rows(store.query("SELECT ?id (COUNT(?s) AS ?n) WHERE { ?s a pkg:Sentence ; pkg:localId ?id } "
-                             "GROUP BY ?id HAVING (COUNT(?s) > 1)"))
+    """A sentence id is unique inside its document (documents reuse ids: a citation is DOCUMENT/ID)."""
+    found = rows(store.query("SELECT ?doc ?id (COUNT(?s) AS ?n) WHERE { ?s a pkg:Sentence ; pkg:localId ?id ; "
+                             "eli:is_member_of/pkg:localId ?doc } GROUP BY ?doc ?id HAVING (COUNT(?s) > 1)"))
     assert found == []
+    (count,) = rows(store.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a pkg:Sentence }"))
+    (cited,) = rows(store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?doc ?id WHERE { "
+                                "?s a pkg:Sentence ; pkg:localId ?id ; eli:is_member_of/pkg:localId ?doc } }"))
+    assert cited["n"] == count["n"] > 1000
 
 
 # ------------------------------------------------------------------ reproducible builds
