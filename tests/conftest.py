@@ -1,4 +1,5 @@
-"""Shared fixtures: one build of the seed corpus per test session, into a temporary data folder.
+"""Shared fixtures: one build of the shipped corpus (the library) per test session, into a temporary
+data folder; the seed document alone, by id, for the tests about it.
 
 The embedding model is converted once into the usual models folder (``var/models``) and
 reused, since conversion is the slowest step and does not depend on the corpus.
@@ -18,13 +19,11 @@ PROJECT = Path(__file__).resolve().parent.parent
 # The model is converted once into var/models and shared by every temporary data folder
 # (without this, POLICYKG_DATA would move it and each build would convert it again).
 os.environ.setdefault("POLICYKG_MODELS", str(PROJECT / "var" / "models"))
-SEED = PROJECT / "corpus" / "guofa-2013-41.txt"
-SEED_META = PROJECT / "corpus" / "guofa-2013-41.meta.json"
 
 
 @pytest.fixture(scope="session")
 def built_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A complete build (store, index) of corpus/ in a temporary data folder."""
+    """A complete build (store, index) of corpus/, the shipped library, in a temporary data folder."""
     from kg.build import build
 
     data = tmp_path_factory.mktemp("data")
@@ -54,13 +53,21 @@ def answerer(built_data: Path, store):
 
 
 @pytest.fixture(scope="session")
+def seed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A corpus folder holding only the seed's text and sidecar (read it, do not change it)."""
+    from helpers import copy_seed
+
+    return copy_seed(tmp_path_factory.mktemp("seed-corpus"))
+
+
+@pytest.fixture(scope="session")
 def parsed_seed():
-    from kg.corpus import SourceDocument, read_meta, read_text
+    """The seed document, chosen by its id in the shipped corpus and parsed."""
+    from helpers import DOC, load_document
+
     from kg.structure import parse
 
-    # The seed by its own sidecar: corpus/ holds seven documents, and the first by name is a law.
-    meta = read_meta(SEED_META)
-    return parse(SourceDocument(meta, read_text(meta.text_path)))
+    return parse(load_document(DOC))
 
 
 @pytest.fixture(scope="session")
@@ -71,3 +78,19 @@ def seed_facts(parsed_seed):
 
     lexicon = default_lexicon()
     return extract_document(parsed_seed, lexicon, addressee_agencies(parsed_seed, lexicon))
+
+
+@pytest.fixture(scope="session")
+def library_extracted():
+    """Every document of the shipped corpus parsed and extracted: (parsed, facts, graph) in id order."""
+    from helpers import CORPUS
+
+    from kg.build import extract_corpus
+
+    return extract_corpus(CORPUS, progress=False)
+
+
+@pytest.fixture(scope="session")
+def library_facts(library_extracted) -> dict:
+    """The facts of each document of the shipped corpus, by document id."""
+    return {parsed.meta.id: facts for parsed, facts, _ in library_extracted}

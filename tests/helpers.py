@@ -1,19 +1,50 @@
-"""Helpers shared by the test modules: running the ``policykg`` command line, whitespace-free text."""
+"""Helpers shared by the test modules: the shipped corpus and its seed, running the ``policykg`` command
+line, whitespace-free text."""
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
-SEED = PROJECT / "corpus" / "guofa-2013-41.txt"
-EXTRA = Path(os.environ.get("POLICYKG_SHARED", PROJECT.parent / "shared")) / "corpus" / "extra"
+#: The shipped library: what ``policykg build`` builds by default.
+CORPUS = PROJECT / "corpus"
+#: Its documents' ids, sorted (as ``kg.corpus.load`` returns them).
+LIBRARY = ("alp-2019", "epl-2014", "guofa-2013-41", "gwr-2010", "gwr-2014", "gwr-2016", "lal-2019")
+#: The seed document, the first the project was written for: many tests are about it alone.
 DOC = "guofa-2013-41"
+SEED = CORPUS / f"{DOC}.txt"
+SEED_META = CORPUS / f"{DOC}.meta.json"
+EXTRA = Path(os.environ.get("POLICYKG_SHARED", PROJECT.parent / "shared")) / "corpus" / "extra"
 
 _WHITESPACE = re.compile(r"\s+")
+
+
+def copy_seed(folder: Path) -> Path:
+    """A corpus folder holding only the seed (its text and its sidecar), for tests about one document."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in (SEED, SEED_META):
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+def copy_library(folder: Path) -> Path:
+    """A copy of the whole shipped corpus, for tests where the library matters."""
+    shutil.copytree(CORPUS, folder)
+    return folder
+
+
+def load_document(doc_id: str, corpus: Path = CORPUS):
+    """One document of a corpus folder by its id (never by its position in the folder)."""
+    from kg.corpus import load
+
+    found = [document for document in load(corpus) if document.meta.id == doc_id]
+    assert len(found) == 1, f"{doc_id} is not (once) in {corpus}"
+    return found[0]
 
 
 def squash(text: str) -> str:

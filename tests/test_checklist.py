@@ -7,9 +7,10 @@ import io
 import json
 
 import pytest
-from helpers import DOC, EXTRA, run_cli
+from helpers import CORPUS, DOC, EXTRA, run_cli
 
 from kg.checklist import COLUMNS, Filters, build_checklist, cite, export, load_provisions, to_csv, to_json, trace
+from kg.corpus import discover
 from kg.errors import QueryError
 from kg.graph.store import rows
 
@@ -20,7 +21,13 @@ DEV_CHECKLISTS = EXTRA.parent.parent / "eval" / "checklists_dev.json"
 
 
 def local(items) -> list[str]:
-    return [item.id.split("/", 1)[1] for item in items]
+    """The seed's items among ``items``, by their ids inside the seed (other documents reuse such ids)."""
+    return [item.id.split("/", 1)[1] for item in items if item.id.startswith(f"{DOC}/")]
+
+
+def ids(items) -> list[str]:
+    """Every item's full citation id (document/sentence)."""
+    return [item.id for item in items]
 
 
 @pytest.fixture(scope="module")
@@ -39,10 +46,19 @@ def checklist(provisions, **filters):
     return build_checklist(Filters(**filters), provisions=provisions)
 
 
-def test_provisions_load(provisions, seed_facts) -> None:
-    assert len(provisions) == sum(f.is_provision for f in seed_facts)
+def test_provisions_load(provisions, library_facts) -> None:
+    assert len(local(provisions)) == sum(f.is_provision for f in library_facts[DOC])
+    assert {p.id.split("/")[0] for p in provisions} == set(library_facts)
     assert len({p.id for p in provisions}) == len(provisions)
-    assert [p.order for p in provisions] == sorted(p.order for p in provisions)
+    in_order = [(p.id.split("/")[0], p.order) for p in provisions]  # by document, then as the text reads
+    assert in_order == sorted(in_order)
+
+
+@pytest.mark.xfail(strict=True, reason="library: load_provisions keeps one item per sentence text, so 10 "
+                                       "provisions of the laws and reports vanish (构成犯罪的…刑事责任 in 8 articles)")
+def test_every_provision_of_the_library_is_loaded(provisions, library_facts) -> None:
+    expected = [f"{doc}/{f.sentence.id}" for doc, facts in library_facts.items() for f in facts if f.is_provision]
+    assert sorted(p.id for p in provisions) == sorted(expected)
 
 
 def test_cement_checklist_has_the_dev_snippets(provisions) -> None:
@@ -71,7 +87,7 @@ def test_industry_filter_follows_the_taxonomy(provisions) -> None:
     assert "3.1.p1.s2" in cement  # general: 产能严重过剩行业 includes 水泥
     assert "4.p2.s2" not in cement  # steel only
     assert "4.p4.s5" not in cement  # aluminium only
-    assert local(checklist(provisions, industry="cement")) == cement  # English label
+    assert ids(checklist(provisions, industry="cement")) == ids(checklist(provisions, industry="水泥"))  # English
     clinker = local(checklist(provisions, industry="熟料"))
     assert "3.3.p1.s2" in clinker and "4.p3.s2" not in clinker
 
@@ -93,8 +109,8 @@ def test_trace_lists_the_implied_lending_prohibition(provisions) -> None:
 
 
 def test_bearer_text_is_kept_beside_the_concepts(provisions) -> None:
-    by_id = {item.id.split("/", 1)[1]: item for item in provisions}
-    grades = by_id["3.2.p2.s2"]  # 各级政府…，工业主管部门…，国土、环保部门…，质检部门…
+    by_id = {item.id: item for item in provisions}
+    grades = by_id[f"{DOC}/3.2.p2.s2"]  # 各级政府…，工业主管部门…，国土、环保部门…，质检部门…
     assert "国土、环保部门" in grades.bearer_text and {"国土资源部", "环境保护部"} <= set(grades.bearers)
     for item in provisions:
         for mention in item.bearer_mentions:
@@ -102,12 +118,12 @@ def test_bearer_text_is_kept_beside_the_concepts(provisions) -> None:
 
 
 def test_agency_alias(provisions) -> None:
-    by_alias = local(checklist(provisions, agency="环保部门"))
-    assert by_alias == local(checklist(provisions, agency="环境保护部"))
-    assert {"3.1.p2.s7", "3.2.p2.s2", "6.p1.s3"} <= set(by_alias)
-    ndrc = local(checklist(provisions, agency="NDRC"))
-    assert ndrc == local(checklist(provisions, agency="发展改革委"))
-    assert "3.1.p2.s5" in ndrc
+    by_alias = checklist(provisions, agency="环保部门")
+    assert ids(by_alias) == ids(checklist(provisions, agency="环境保护部"))
+    assert {"3.1.p2.s7", "3.2.p2.s2", "6.p1.s3"} <= set(local(by_alias))
+    ndrc = checklist(provisions, agency="NDRC")
+    assert ids(ndrc) == ids(checklist(provisions, agency="发展改革委"))
+    assert "3.1.p2.s5" in local(ndrc)
 
 
 def test_region_filter_keeps_region_groups(provisions) -> None:
@@ -197,7 +213,9 @@ def test_json_export(cement) -> None:
     assert len(records) == len(cement)
     assert all(list(r) == list(COLUMNS) for r in records)
     assert records[0]["id"] == cement[0].id
-    assert all(r["citation_text"].startswith("《国务院关于化解产能严重过剩矛盾的指导意见》") for r in records)
+    titles = {meta.id: meta.title for meta in discover(CORPUS)}  # each cited in its own document's name
+    assert all(r["citation_text"].startswith(f"《{titles[r['id'].split('/')[0]]}》") for r in records)
+    assert any(r["id"].startswith(f"{DOC}/") for r in records)
     assert isinstance(records[0]["bearers"], list) and isinstance(records[0]["industries"], list)
 
 

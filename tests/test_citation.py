@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import shutil
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -13,8 +10,6 @@ from kg.citation import Place, SectionRef, format_place, load_citations
 
 SEED_DOC = "《国务院关于化解产能严重过剩矛盾的指导意见》（国发〔2013〕41号）"
 EPL_DOC = "《中华人民共和国环境保护法》"
-EXTRA = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "extra"
-PROJECT = Path(__file__).resolve().parents[1]
 
 SEED_ROWS = [
     ("4.p4.s2", "第四部分“分业施策”（电解铝）第二句"),
@@ -64,27 +59,32 @@ PLACE_ROWS = [
 
 
 @pytest.fixture(scope="module")
-def seed_citations(store):
+def citations(store):
+    """The formal citations of the built library (the seed, the laws and the work reports)."""
     return load_citations(store)
 
 
 @pytest.mark.parametrize(("local", "expected"), SEED_ROWS)
-def test_seed_citation(seed_citations, local: str, expected: str) -> None:
-    assert seed_citations[f"guofa-2013-41/{local}"].zh == SEED_DOC + expected
+def test_seed_citation(citations, local: str, expected: str) -> None:
+    assert citations[f"guofa-2013-41/{local}"].zh == SEED_DOC + expected
 
 
-def test_seed_citation_in_english(seed_citations) -> None:
-    assert seed_citations["guofa-2013-41/4.p4.s2"].en == (
+def test_seed_citation_in_english(citations) -> None:
+    assert citations["guofa-2013-41/4.p4.s2"].en == (
         "Part IV “分业施策” (电解铝), sentence 2 of Guiding Opinions of the State Council on Resolving the "
         "Conflict of Severe Overcapacity (Guo Fa [2013] No. 41)")
 
 
-def test_every_sentence_has_one_distinct_citation(seed_citations, store) -> None:
+def test_every_sentence_has_one_distinct_citation(citations, store) -> None:
+    """Across the whole library: no two sentences of any documents share a formal citation."""
+    from helpers import LIBRARY
+
     from kg.graph.store import rows
 
     count = rows(store.query("SELECT (COUNT(?s) AS ?n) WHERE { ?s a pkg:Sentence }"))[0]["n"]
-    assert len(seed_citations) == int(count)
-    repeated = [text for text, n in Counter(c.zh for c in seed_citations.values()).items() if n > 1]
+    assert len(citations) == int(count)
+    assert {key.split("/")[0] for key in citations} == set(LIBRARY)
+    repeated = [text for text, n in Counter(c.zh for c in citations.values()).items() if n > 1]
     assert repeated == []
 
 
@@ -93,38 +93,17 @@ def test_format_place(place: Place, zh: str, en: str) -> None:
     assert format_place(place) == (zh, en)
 
 
-@pytest.fixture(scope="module")
-def epl_citations(tmp_path_factory: pytest.TempPathFactory):
-    """The environmental protection law built alone, as tests/test_multi_document.py builds it."""
-    if not EXTRA.is_dir():
-        pytest.skip(f"{EXTRA} is not beside the project")
-    from kg.build import build
-    from kg.graph.store import GraphStore
-
-    corpus = tmp_path_factory.mktemp("corpus-epl")
-    shutil.copy(EXTRA / "environmental-protection-law-2014.md", corpus / "epl.md")
-    meta = {"id": "epl-2014", "title": "中华人民共和国环境保护法", "number": "主席令第九号",
-            "issuer": "全国人民代表大会常务委员会", "date": "2014-04-24", "type": "法律",
-            "structure": "statute", "text": "epl.md"}
-    (corpus / "epl-2014.meta.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
-    data = tmp_path_factory.mktemp("epl")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("POLICYKG_DATA", str(data))
-        build(corpus, with_index=False, with_model=False, progress=False)
-    return load_citations(GraphStore(data / "store"))
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize(("local", "expected"), EPL_ROWS)
-def test_statute_citation(epl_citations, local: str, expected: str) -> None:
-    assert epl_citations[f"epl-2014/{local}"].zh == EPL_DOC + expected
+def test_statute_citation(citations, local: str, expected: str) -> None:
+    assert citations[f"epl-2014/{local}"].zh == EPL_DOC + expected
 
 
 @pytest.mark.slow
-def test_statute_citations_are_distinct(epl_citations) -> None:
-    repeated = [text for text, n in Counter(c.zh for c in epl_citations.values()).items() if n > 1]
-    assert repeated == []
-    assert epl_citations["epl-2014/art59.p1.s1"].en == "Article 59, paragraph 1 of 中华人民共和国环境保护法"
+def test_statute_citation_in_english(citations) -> None:
+    # the shipped sidecar gives the law's English title (title_en)
+    assert citations["epl-2014/art59.p1.s1"].en == (
+        "Article 59, paragraph 1 of Environmental Protection Law of the People's Republic of China")
 
 
 def test_answer_evidence_carries_the_formal_citation(answerer) -> None:

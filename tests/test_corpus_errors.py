@@ -1,4 +1,8 @@
-"""A broken corpus stops ``policykg build`` with one clear line naming the file, and the old store stays."""
+"""A broken corpus stops ``policykg build`` with one clear line naming the file, and the old store stays.
+
+Each breakage damages one of the seed's files in a copy of the whole shipped library: the error must
+name that file among the library's.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from helpers import DOC, PROJECT, start_cli
+from helpers import DOC, LIBRARY, SEED, copy_library, start_cli
 
 from kg.build import extract_corpus
 from kg.errors import CorpusError
@@ -21,10 +25,10 @@ META = f"{DOC}.meta.json"
 
 
 @pytest.fixture(scope="module")
-def good_data(tmp_path_factory) -> tuple[Path, bytes]:
+def good_data(tmp_path_factory, seed_corpus: Path) -> tuple[Path, bytes]:
     """A data folder holding a good store of the seed, and that store's quads."""
     data = tmp_path_factory.mktemp("good-data")
-    graphs = [ontology_graph(), *(g for _, _, g in extract_corpus(PROJECT / "corpus", progress=False))]
+    graphs = [ontology_graph(), *(g for _, _, g in extract_corpus(seed_corpus, progress=False))]
     write_store(graphs, data / "store")
     return data, GraphStore(data / "store").dump_nquads()
 
@@ -45,7 +49,7 @@ def _binary(corpus: Path) -> Path:
 
 
 def _gbk(corpus: Path) -> Path:
-    text = (PROJECT / "corpus" / TEXT).read_text(encoding="utf-8")
+    text = SEED.read_text(encoding="utf-8")
     (corpus / TEXT).write_bytes(text.encode("gbk"))
     return corpus / TEXT
 
@@ -108,9 +112,8 @@ MORE_BREAKAGES: dict[str, tuple[Callable[[Path], Path], str]] = {
 
 @pytest.fixture
 def broken_corpus(tmp_path: Path) -> Path:
-    corpus = tmp_path / "corpus"
-    shutil.copytree(PROJECT / "corpus", corpus)
-    return corpus
+    """A copy of the library, to be broken."""
+    return copy_library(tmp_path / "corpus")
 
 
 @dataclass
@@ -129,8 +132,7 @@ def outcomes(tmp_path_factory, good_data) -> dict[str, Outcome]:
     started = {}
     for case, (breaker, _) in BREAKAGES.items():
         root = tmp_path_factory.mktemp("broken")
-        corpus, data = root / "corpus", root / "data"
-        shutil.copytree(PROJECT / "corpus", corpus)
+        corpus, data = copy_library(root / "corpus"), root / "data"
         shutil.copytree(good, data)
         offending = breaker(corpus).resolve()
         started[case] = (offending, data, start_cli("build", "--no-model", "--no-index", "--quiet", data=data,
@@ -182,5 +184,6 @@ def test_untouched_copy_loads(broken_corpus: Path) -> None:
     """The control: the copied corpus itself is fine, so each failure above comes from its breakage."""
     from kg.corpus import load
 
-    (document,) = load(broken_corpus)
-    assert document.meta.id == DOC and "严禁建设新增产能项目" in document.raw
+    documents = {document.meta.id: document for document in load(broken_corpus)}
+    assert tuple(documents) == LIBRARY
+    assert "严禁建设新增产能项目" in documents[DOC].raw

@@ -8,23 +8,24 @@ import subprocess
 import sys
 
 import pytest
-from helpers import DOC, PROJECT, SEED, squash
+from helpers import CORPUS, DOC, LIBRARY, PROJECT, squash
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from kg.build import extract_corpus
+from kg.corpus import discover
 from kg.graph.build import node_iri, ontology_graph
 from kg.graph.export import export, to_networkx
 from kg.graph.shacl import validate
 from kg.graph.store import GraphStore, rows, write_store
 from kg.vocab import PKG, PROV
 
-CORPUS = PROJECT / "corpus"
-
 
 @pytest.fixture(scope="module")
-def extracted():
-    return extract_corpus(CORPUS, progress=False)
+def extracted(library_extracted):
+    """The shipped library, extracted once per session."""
+    assert tuple(parsed.meta.id for parsed, _, _ in library_extracted) == LIBRARY
+    return library_extracted
 
 
 @pytest.fixture(scope="module")
@@ -54,10 +55,10 @@ def test_built_graph_conforms(data, ontology) -> None:
     assert report.violations == 0
 
 
-def test_broken_graph_does_not_conform(data, ontology) -> None:
-    """Three defects in one graph (one validation run): each is reported on its own node."""
+def test_broken_graph_does_not_conform(extracted, ontology) -> None:
+    """Three defects in the seed's graph (one validation run): each is reported on its own node."""
     broken = Graph()
-    broken += data
+    broken += next(graph for parsed, _, graph in extracted if parsed.meta.id == DOC)
     sentence = node_iri(DOC, "4.p4.s2")
     assert len(list(broken.objects(sentence, PKG.text))) == 1
     broken.remove((sentence, PKG.text, None))  # a sentence without its text
@@ -92,45 +93,51 @@ GROUP BY ?node ?class
 
 
 @pytest.mark.slow
-def test_every_fact_derives_from_one_cited_sentence(store, seed_facts) -> None:
+def test_every_fact_derives_from_one_cited_sentence(store, library_facts) -> None:
     found = rows(store.query(PROVENANCE))
     bad = [r for r in found if r["sources"] != 1 or r["cited"] != 1]
     assert bad == []
     counts = {}
     for record in found:
-        if not str(record["node"]).startswith(str(node_iri(DOC, ""))):
-            continue  # the store holds the whole library; the counts compare the seed's
         name = str(record["class"]).rsplit("#", 1)[1]
         counts[name] = counts.get(name, 0) + 1
+    every = [f for facts in library_facts.values() for f in facts]
     assert counts == {
-        "Provision": sum(f.is_provision for f in seed_facts),
-        "Quantity": sum(len(f.quantities) for f in seed_facts),
-        "TimeExpression": sum(len(f.times) for f in seed_facts),
+        "Provision": sum(f.is_provision for f in every),
+        "Quantity": sum(len(f.quantities) for f in every),
+        "TimeExpression": sum(len(f.times) for f in every),
     }
-    assert counts["Provision"] > 100 and counts["Quantity"] >= 20
+    seed = library_facts[DOC]
+    assert sum(f.is_provision for f in seed) > 100 and sum(len(f.quantities) for f in seed) >= 20
 
 
 @pytest.mark.slow
 def test_sentence_offsets_slice_the_raw_file(store) -> None:
+    """Each sentence's offsets slice its own document's text file."""
+    raws = {meta.id: meta.text_path.read_text(encoding="utf-8") for meta in discover(CORPUS)}
     found = rows(store.query("""
-        SELECT ?id ?file ?text ?start ?end WHERE {
+        SELECT ?doc ?id ?text ?start ?end WHERE {
           ?s a pkg:Sentence ; pkg:localId ?id ; pkg:text ?text ; pkg:startOffset ?start ; pkg:endOffset ?end ;
-             eli:is_member_of/pkg:sourceFile ?file }"""))
-    assert sum(record["file"] == SEED.name for record in found) > 200
-    raws: dict[str, str] = {}
-    for record in found:  # each document's sentences slice its own file
-        raw = raws.setdefault(record["file"], (CORPUS / record["file"]).read_text(encoding="utf-8"))
-        where = f"{record['file']} {record['id']}"
+             eli:is_member_of/pkg:localId ?doc }"""))
+    counts = {doc: sum(r["doc"] == doc for r in found) for doc in raws}
+    assert counts[DOC] > 200 and all(n > 50 for n in counts.values()), counts
+    assert len(found) == sum(counts.values())
+    for record in found:
+        raw, where = raws[record["doc"]], f"{record['doc']}/{record['id']}"
         assert squash(raw[record["start"]: record["end"]]) == squash(record["text"]), where
         assert not raw[record["start"]].isspace() and not raw[record["end"] - 1].isspace(), where
 
 
 @pytest.mark.slow
 def test_sentence_ids_are_unique_in_the_store(store) -> None:
-    # Local ids are unique within a document (every law has its art1.p1.s1); IRIs carry the document.
+    """A sentence id is unique inside its document (documents reuse ids: a citation is DOCUMENT/ID)."""
     found = rows(store.query("SELECT ?doc ?id (COUNT(?s) AS ?n) WHERE { ?s a pkg:Sentence ; pkg:localId ?id ; "
-                             "eli:is_member_of ?doc } GROUP BY ?doc ?id HAVING (COUNT(?s) > 1)"))
+                             "eli:is_member_of/pkg:localId ?doc } GROUP BY ?doc ?id HAVING (COUNT(?s) > 1)"))
     assert found == []
+    (count,) = rows(store.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a pkg:Sentence }"))
+    (cited,) = rows(store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?doc ?id WHERE { "
+                                "?s a pkg:Sentence ; pkg:localId ?id ; eli:is_member_of/pkg:localId ?doc } }"))
+    assert cited["n"] == count["n"] > 1000
 
 
 # ------------------------------------------------------------------ reproducible builds
@@ -138,6 +145,7 @@ _REBUILD = """
 import sys
 from pathlib import Path
 from kg.build import extract_corpus
+from kg.corpus import discover
 from kg.graph.build import ontology_graph
 from kg.graph.store import write_store
 graphs = [ontology_graph(), *(g for _, _, g in extract_corpus(Path(sys.argv[1]), progress=False))]
@@ -180,9 +188,7 @@ def test_reopened_store_is_not_empty(fresh_store, extracted, ontology) -> None:
     (count,) = rows(reopened.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
     assert count["n"] == expected
     assert reopened.named_graphs() == sorted([
-        "https://w3id.org/policykg/graph/ontology",
-        *(f"https://w3id.org/policykg/graph/doc/{parsed.meta.id}" for parsed, _, _ in extracted)])
-    assert f"https://w3id.org/policykg/graph/doc/{DOC}" in reopened.named_graphs()
+        "https://w3id.org/policykg/graph/ontology", *(f"https://w3id.org/policykg/graph/doc/{d}" for d in LIBRARY)])
     assert len(reopened.dump_nquads().splitlines()) == expected
 
 

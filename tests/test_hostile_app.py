@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import PROJECT, run_cli
+from helpers import PROJECT, copy_seed, run_cli
 from test_hostile_build import add_document
 from test_hostile_sparql import Listener, service_queries
 
@@ -53,9 +53,8 @@ def test_sparql_page_refuses_service_and_limits_the_rate(built_data: Path) -> No
 
 
 def test_a_running_app_picks_up_a_new_generation(built_data: Path, tmp_path: Path, monkeypatch) -> None:
-    data, corpus = tmp_path / "data", tmp_path / "corpus"
+    data, corpus = tmp_path / "data", copy_seed(tmp_path / "corpus")  # the new build: the seed and one more
     shutil.copytree(built_data, data, symlinks=True)
-    shutil.copytree(PROJECT / "corpus", corpus)
     monkeypatch.setenv("POLICYKG_DATA", str(data))
     at = _open("sparql")
     before = " ".join(str(c.value) for c in at.sidebar.caption)

@@ -1,62 +1,52 @@
-"""Many documents of other shapes: a law (statute profile) and a work report beside the seed.
+"""The shipped library: documents of three kinds — the seed (a State Council opinion), three laws
+(statute profile) and three government work reports — built together from corpus/.
 
-Nothing may special-case the seed: the three build into one conforming store, every IRI and
-named graph is namespaced by its document, and provisions without a named actor fall back to
-the addressees, the issuer where the sidecar says it acts, or are honestly unspecified.
+Nothing may special-case the seed: they build into one conforming store, every IRI and named graph
+is namespaced by its document, and provisions without a named actor fall back to the addressees,
+the issuer where the sidecar says it acts, or are honestly unspecified.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
+from helpers import CORPUS, DOC, LIBRARY
 
-from kg.build import build
 from kg.checklist import load_provisions
+from kg.corpus import discover
 from kg.graph.store import GraphStore, rows
-
-EXTRA = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "extra"
-PROJECT = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.slow
 
+LAWS = ("alp-2019", "epl-2014", "lal-2019")
+REPORTS = ("gwr-2010", "gwr-2014", "gwr-2016")
+
 
 @pytest.fixture(scope="module")
-def multi_store(tmp_path_factory: pytest.TempPathFactory):
-    if not EXTRA.is_dir():
-        pytest.skip(f"{EXTRA} is not beside the project")
-    corpus = tmp_path_factory.mktemp("corpus")
-    for path in (PROJECT / "corpus").iterdir():
-        shutil.copy(path, corpus / path.name)
-    shutil.copy(EXTRA / "environmental-protection-law-2014.md", corpus / "epl.md")
-    shutil.copy(EXTRA / "gov_work_report_2014.txt", corpus / "gwr.txt")
-    sidecars = {
-        "epl-2014": {"title": "中华人民共和国环境保护法", "number": "主席令第九号",
-                     "issuer": "全国人民代表大会常务委员会", "date": "2014-04-24", "type": "法律",
-                     "structure": "statute", "text": "epl.md"},
-        "gwr-2014": {"title": "2014年政府工作报告", "number": "2014年政府工作报告", "issuer": "国务院",
-                     "date": "2014-03-05", "type": "政府工作报告", "structure": "numbered",
-                     "default_bearer": "issuer", "text": "gwr.txt"},
-    }
-    for doc_id, meta in sidecars.items():
-        (corpus / f"{doc_id}.meta.json").write_text(json.dumps({"id": doc_id, **meta}, ensure_ascii=False), "utf-8")
-    data = tmp_path_factory.mktemp("multi")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("POLICYKG_DATA", str(data))
-        report = build(corpus, with_index=False, with_model=False, progress=False)  # raises on SHACL violations
-    assert report.documents == 3
-    return GraphStore(data / "store")
+def multi_store(built_data: Path, store: GraphStore) -> GraphStore:
+    """The session's build of corpus/ (the shipped library, as ``policykg build`` builds it)."""
+    manifest = json.loads((built_data / "current" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["documents"] == list(LIBRARY) and manifest["counts"]["documents"] == len(LIBRARY)
+    return store
+
+
+def test_the_library_holds_three_kinds_of_document() -> None:
+    metas = {meta.id: meta for meta in discover(CORPUS)}
+    assert tuple(metas) == LIBRARY == tuple(sorted((DOC, *LAWS, *REPORTS)))
+    assert {i for i, m in metas.items() if m.structure == "statute"} == set(LAWS)
+    assert {i for i, m in metas.items() if m.extra.get("default_bearer") == "issuer"} == set(REPORTS)
+    assert metas[DOC].structure == "numbered" and metas[DOC].addressees
 
 
 def test_each_document_has_its_own_named_graph(multi_store: GraphStore) -> None:
     graphs = multi_store.named_graphs()
-    for doc_id in ("guofa-2013-41", "epl-2014", "gwr-2014"):
+    for doc_id in LIBRARY:
         assert f"https://w3id.org/policykg/graph/doc/{doc_id}" in graphs
     found = rows(multi_store.query(
         "SELECT ?doc (COUNT(?s) AS ?n) WHERE { ?s a pkg:Sentence ; eli:is_member_of ?doc } GROUP BY ?doc"))
-    assert len(found) == 3 and all(row["n"] > 50 for row in found)
+    assert len(found) == len(LIBRARY) and all(row["n"] > 50 for row in found)
 
 
 def test_law_articles_are_citable(multi_store: GraphStore) -> None:
@@ -70,7 +60,10 @@ def test_default_bearers_follow_the_document(multi_store: GraphStore) -> None:
     sources: dict[str, set[str]] = {}
     for item in load_provisions(multi_store):
         sources.setdefault(item.id.split("/")[0], set()).add(item.bearer_source)
-    assert sources["guofa-2013-41"] == {"explicit", "implied", "addressees"}
-    assert sources["gwr-2014"] == {"explicit", "implied", "issuer"}
+    assert set(sources) == set(LIBRARY)
+    assert sources[DOC] == {"explicit", "implied", "addressees"}
+    for report in REPORTS:  # the government itself acts in its work report
+        assert sources[report] == {"explicit", "implied", "issuer"}, report
     # The legislature does not bear a law's duties: a rule that names no one binds whom its article implies.
-    assert sources["epl-2014"] == {"explicit", "implied"}
+    for law in LAWS:
+        assert sources[law] == {"explicit", "implied"}, law

@@ -1,6 +1,6 @@
 """kg.normalise: paragraphs are rebuilt from PDF-extracted text by removing white space only.
 
-The two promises tested here, on generated texts, on the seed and on every extra corpus file:
+The two promises tested here, on generated texts, on the seed and on every text of the shipped library:
 
 * nothing is gained or lost: the white-space-free concatenation of the paragraphs equals the
   white-space-free raw text;
@@ -11,14 +11,15 @@ The two promises tested here, on generated texts, on the seed and on every extra
 from __future__ import annotations
 
 import pytest
-from helpers import EXTRA, SEED, squash
+from helpers import CORPUS, LIBRARY, SEED, squash
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kg.corpus import discover
 from kg.normalise import Paragraph, display_width, full_width, paragraphs, split_sentences
 
 RAW_SEED = SEED.read_text(encoding="utf-8")
-EXTRA_FILES = sorted(EXTRA.glob("*.txt")) + sorted(EXTRA.glob("*.md"))
+LIBRARY_METAS = discover(CORPUS)
 
 
 def assert_lossless(raw: str, paras: list[Paragraph]) -> None:
@@ -106,12 +107,12 @@ def test_seed_keeps_every_character() -> None:
     assert_lossless(RAW_SEED, paragraphs(RAW_SEED))
 
 
-def test_extra_corpus_files_are_present() -> None:
-    assert len(EXTRA_FILES) >= 6, f"expected the shared extra corpus in {EXTRA}"
+def test_library_texts_are_present() -> None:
+    assert tuple(m.id for m in LIBRARY_METAS) == LIBRARY, f"expected the shipped library in {CORPUS}"
 
 
-@pytest.mark.parametrize("path", EXTRA_FILES, ids=lambda p: p.name)
-def test_extra_corpus_keeps_every_character(path) -> None:
+@pytest.mark.parametrize("path", [m.text_path for m in LIBRARY_METAS], ids=lambda p: p.name)
+def test_library_text_keeps_every_character(path) -> None:
     raw = path.read_text(encoding="utf-8")
     assert_lossless(raw, paragraphs(raw))
 

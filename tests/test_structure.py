@@ -6,9 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from helpers import EXTRA, PROJECT, squash
+from helpers import DOC, load_document, squash
 
-from kg.corpus import DocumentMeta, SourceDocument, load
+from kg.corpus import DocumentMeta, SourceDocument
 from kg.structure import cn_to_int, int_to_cn, parse
 
 
@@ -20,14 +20,6 @@ def sentence_with(parsed, fragment: str):
     found = [s for s in parsed.sentences() if fragment in s.text]
     assert len(found) == 1, [s.id for s in found]
     return found[0]
-
-
-def extra_document(name: str, structure: str) -> SourceDocument:
-    path = EXTRA / name
-    meta = DocumentMeta(id=path.stem.lower().replace("_", "-"), title=path.stem, number="-",
-                        issuer="全国人民代表大会常务委员会", date=dt.date(2014, 4, 24), type="法律", text_path=path,
-                        meta_path=path.with_suffix(".meta.json"), structure=structure)
-    return SourceDocument(meta, path.read_text(encoding="utf-8"))
 
 
 # ------------------------------------------------------------------ the seed's outline
@@ -120,7 +112,7 @@ def test_signature_and_addressees(parsed_seed) -> None:
 def test_ids_are_unique_and_stable(parsed_seed) -> None:
     ids = [s.id for s in parsed_seed.sentences()]
     assert len(ids) == len(set(ids))
-    again = parse(load(PROJECT / "corpus")[0])
+    again = parse(load_document(DOC))
     assert [(s.id, s.label, s.text, s.start, s.end) for s in again.sentences()] == [
         (s.id, s.label, s.text, s.start, s.end) for s in parsed_seed.sentences()
     ]
@@ -158,10 +150,12 @@ def test_int_to_cn_round_trips(number: int) -> None:
     assert cn_to_int(int_to_cn(number)) == number
 
 
-# ------------------------------------------------------------------ other profiles
+# ------------------------------------------------------------------ other profiles (the library's laws and reports)
 @pytest.fixture(scope="module")
 def statute():
-    return parse(extra_document("environmental-protection-law-2014.md", "statute"))
+    document = load_document("epl-2014")
+    assert document.meta.structure == "statute"
+    return parse(document)
 
 
 def test_statute_articles(statute) -> None:
@@ -193,7 +187,7 @@ def test_statute_chapter_titles_have_no_markdown(statute) -> None:
 
 
 def test_numbered_profile_on_work_report() -> None:
-    report = parse(extra_document("gov_work_report_2014.txt", "numbered"))
+    report = parse(load_document("gwr-2014"))
     parts = [s for s in report.sections if s.kind == "part"]
     assert [s.title for s in parts] == ["一、2013年工作回顾", "二、2014年工作总体部署", "三、2014年重点工作"]
     items = [s for s in report.sections if s.kind == "item"]
@@ -206,9 +200,10 @@ def test_numbered_profile_on_work_report() -> None:
     assert any("淘汰钢铁2700万吨、水泥4200万吨、平板玻璃3500万标准箱" in s.text for s in report.sentences())
 
 
-@pytest.mark.parametrize("name", ["gov_work_report_2010.txt", "gov_work_report_2016.txt"])
-def test_numbered_profile_keeps_other_reports_whole(name: str) -> None:
-    report = parse(extra_document(name, "numbered"))
+@pytest.mark.parametrize("doc_id", ["gwr-2010", "gwr-2016"])
+def test_numbered_profile_keeps_other_reports_whole(doc_id: str) -> None:
+    report = parse(load_document(doc_id))
+    assert report.meta.structure == "numbered"
     assert [s.label for s in report.sections if s.kind == "part"][:2] == ["一", "二"]
     assert squash("".join(s.text for s in report.sentences())) == squash(report.source.raw)
 
@@ -224,3 +219,15 @@ def test_markdown_profile(tmp_path: Path) -> None:
     texts = {s.id: s.text for s in parsed.sentences()}
     assert texts["1.p1.s1"] == "严禁新增产能。" and texts["1.p1.s2"] == "鼓励兼并重组。"
     assert texts["1.1.p1.s1"] == "地方政府要清理。"
+
+
+@pytest.mark.parametrize("doc_id", ["alp-2019", "lal-2019"])
+def test_statute_profile_keeps_the_other_laws_whole(doc_id: str) -> None:
+    law = parse(load_document(doc_id))
+    assert law.meta.structure == "statute"
+    articles = [s for s in law.sections if s.kind == "article"]
+    assert [s.label for s in articles[:2]] == ["第一条", "第二条"]
+    assert [s.id for s in articles] == [f"art{n}" for n in range(1, len(articles) + 1)]
+    ids = [s.id for s in law.sentences()]
+    assert len(ids) == len(set(ids))
+    assert squash("".join(s.text for s in law.sentences())) == squash(law.source.raw)
