@@ -5,7 +5,7 @@
     python bench/provision_eval.py --split all --json
 
 The sample (100 sentences of the seed, 20 of each of three laws) was labelled by an annotator who
-saw only the texts. The laws are not in ``corpus/``: this script copies the seed and the three laws
+saw only the texts. This script copies the seed (alone, from ``corpus/``) and the three laws
 (``../shared/corpus/extra/*.md``, ``structure: statute``) into a temporary corpus, builds it into a
 temporary data folder (``POLICYKG_CORPUS`` / ``POLICYKG_DATA``, no index) and reads the provisions
 back from the store, as ``policykg checklist`` does.
@@ -106,8 +106,10 @@ def load_labels() -> list[dict]:
 
 
 def make_corpus(folder: Path) -> None:
-    for path in (ROOT / "corpus").iterdir():
-        shutil.copy(path, folder / path.name)
+    # The seed alone from corpus/: corpus/ now ships the laws too, under other ids, and the labels name
+    # the laws by the ids given below.
+    for name in ("guofa-2013-41.txt", "guofa-2013-41.meta.json"):
+        shutil.copy(ROOT / "corpus" / name, folder / name)
     for doc_id, meta in LAWS.items():
         shutil.copy(EXTRA / f"{doc_id}.md", folder / f"{doc_id}.md")
         sidecar = {"id": doc_id, **meta, "issuer": "全国人民代表大会常务委员会", "type": "法律",

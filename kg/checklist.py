@@ -143,7 +143,7 @@ def load_provisions(store: GraphStore | None = None, lexicon: Lexicon | None = N
         )
         found_citation = citations.get(item.id)
         item.citation_text = found_citation.zh if found_citation else ""
-        items.setdefault(item.text, item)  # the same sentence in two documents is one item
+        items.setdefault(item.id, item)  # one item per provision: the same words in two articles are two duties
     return list(items.values())
 
 

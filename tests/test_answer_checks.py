@@ -26,8 +26,11 @@ class FakeCorpus:
     def __post_init__(self) -> None:
         self.mentioned = {c.iri for _, _, c in self.lexicon.find(TEXT)}
 
-    def present(self, term: str) -> bool:
+    def present(self, term: str, documents: tuple[str, ...] = (), *, exact: bool = False) -> bool:
         return term in TEXT
+
+    def mentioned_by(self, documents: tuple[str, ...] = ()) -> set[str]:
+        return self.mentioned
 
 
 def scores(dense_max: float) -> Scores:

@@ -54,8 +54,6 @@ def test_fillers_do_not_refuse_a_fair_question(answerer) -> None:
     assert result["answered"], result["reason"]
 
 
-@pytest.mark.xfail(strict=True, reason="library: 教育部 is still named by no document, yet the question is answered "
-                                       "with a seed sentence about 各级政府")
 def test_unknown_actor_is_refused(answerer) -> None:
     # 教育部 is in no dictionary and no document: the check reads the name's form, not a list of names.
     result = answerer.ask("教育部在化解产能过剩中承担哪些具体职责？")

@@ -54,8 +54,6 @@ def test_provisions_load(provisions, library_facts) -> None:
     assert in_order == sorted(in_order)
 
 
-@pytest.mark.xfail(strict=True, reason="library: load_provisions keeps one item per sentence text, so 10 "
-                                       "provisions of the laws and reports vanish (构成犯罪的…刑事责任 in 8 articles)")
 def test_every_provision_of_the_library_is_loaded(provisions, library_facts) -> None:
     expected = [f"{doc}/{f.sentence.id}" for doc, facts in library_facts.items() for f in facts if f.is_provision]
     assert sorted(p.id for p in provisions) == sorted(expected)

@@ -83,17 +83,8 @@ def blind_sample_figures() -> dict:
     return provision_eval.evaluate("all")
 
 
-#: bench/provision_eval.py copies all of corpus/ beside its own copies of the three laws, and load_provisions keeps
-#: one item per sentence text (the first document id wins): lal-2019 takes every provision of its copy
-#: land-administration-law-2019, so the 20 labelled rows of that law find no prediction.
-LAWS_DUPLICATED = pytest.mark.xfail(strict=True, reason="library: bench/provision_eval.py builds corpus/'s laws "
-                                                        "beside its own copies; the land administration law's "
-                                                        "labelled rows lose their provisions to lal-2019")
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("group", [pytest.param(g, marks=LAWS_DUPLICATED) if g == "laws" else g
-                                   for g in sorted(FLOORS)])
+@pytest.mark.parametrize("group", sorted(FLOORS))
 def test_blind_sample_does_not_regress(blind_sample_figures: dict, group: str) -> None:
     for name, (correct, total) in FLOORS[group].items():
         found = blind_sample_figures[group][name]

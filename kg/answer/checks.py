@@ -33,7 +33,7 @@ class Corpus(Protocol):
     mentioned: set[str]
     mode: str
 
-    def present(self, term: str, documents: tuple[str, ...] = ()) -> bool: ...
+    def present(self, term: str, documents: tuple[str, ...] = (), *, exact: bool = False) -> bool: ...
 
     def mentioned_by(self, documents: tuple[str, ...] = ()) -> set[str]: ...
 
@@ -85,7 +85,7 @@ class UnknownActor:
         import jieba
 
         for token in jieba.cut(frame.question.text):
-            if len(token) >= 3 and _ACTOR.fullmatch(token) and not corpus.present(token, frame.scope) \
+            if len(token) >= 3 and _ACTOR.fullmatch(token) and not corpus.present(token, frame.scope, exact=True) \
                     and corpus.lexicon.resolve(token) is None:
                 return Reason(self.code, {"name": token})
         return None

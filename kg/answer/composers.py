@@ -342,9 +342,14 @@ class ExtremeComposer:
             pool = [records[i] for i in ranked if i in records]
         else:
             pool = []
+            # A total asserts its figures are parts of the asked whole: their sentence must say most of what
+            # the question names (奖励资金 is not summed from the deficit figures of the same sentence as 安排).
+            words = library.content_words(frame)
             for item in evidence[:k]:
                 found = library.quantities.get(item["id"], [])
                 if len(found) >= 2:
+                    if words and 2 * _overlap(words, library.context(item["id"])) < len(words):
+                        continue
                     pool = list(found)
                     break
         pool = [q for q in pool if fits_time(frame, q) and fits_unit(frame, q)]

@@ -150,7 +150,7 @@ class Answerer:
         return expanded
 
     # ------------------------------------------------------------------ what composers and checks read
-    def present(self, term: str, documents: tuple[str, ...] = ()) -> bool:
+    def present(self, term: str, documents: tuple[str, ...] = (), *, exact: bool = False) -> bool:
         """In the corpus (or the documents in scope) as written, as a dictionary form of a mentioned concept,
         or by its stem (造船厂 → 造船). A library document's own name (环境保护法, 政府工作报告) names the scope:
         it is never a missing term."""
@@ -160,6 +160,8 @@ class Answerer:
         text = "".join(self.compact_documents.get(d, "") for d in documents) if documents else self.compact_corpus
         if folded in text or self._known_term(term, documents):
             return True
+        if exact:  # an organisation's name is used as written or not at all (教育部 is not 教育)
+            return False
         return bool(re.search(r"[\u4e00-\u9fff]", term)) and len(folded) >= 3 and folded[:2] in text
 
     def mentioned_by(self, documents: tuple[str, ...] = ()) -> set[str]:

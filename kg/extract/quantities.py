@@ -60,6 +60,7 @@ def _number_pattern() -> re.Pattern[str]:
 _CHINESE_MEASURE_UNITS = frozenset({"年", "个月", "倍", "日", "天", "公顷", "亩", "万亩", "平方公里", "公里", "米",
                                     "元", "万元", "亿元", "万亿元"})
 _PERCENT_WORDS = re.compile(rf"百分之([{CN_NUMERAL}]{{1,4}})")
+_NOT_A_LENGTH_AFTER = ("", "，", "。", "；", "、", "来")
 #: 十二五/十三五 are plans, not fifteen of something.
 _PLAN_NUMERAL = re.compile(r"十[一二三四五六七八九]五$")
 
@@ -92,8 +93,8 @@ def find_quantities(text: str, industry_mentions: list[tuple[int, int, str]] | N
             continue
         if digits is None and unit == "日" and text[max(0, match.start() - 1): match.start()] == "月":
             continue  # 六月五日 is a date
-        if chinese == "一" and unit == "年" and text[match.end(): match.end() + 1] in ("", "，", "。", "；", "、"):
-            continue  # 关键一年。/ 重要一年，: "a year", no length of time
+        if chinese == "一" and unit == "年" and text[match.end(): match.end() + 1] in _NOT_A_LENGTH_AFTER:
+            continue  # 关键一年。/ 一年来 (over the past year): "a year", no length of time
         if _is_year(digits or "", unit, text, match.end()) or (chinese and _PLAN_NUMERAL.search(chinese)):
             continue
         inside = [(kind, start, end) for start, end, kind in time_spans or [] if start <= match.start() < end]
