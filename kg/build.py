@@ -11,12 +11,14 @@ reads them) did not change is neither extracted nor validated again, and its pas
 embedded again. Every build still writes a complete new generation — the store assembled from the
 documents' canonical graphs, the index from their vectors — so what is published never depends on
 the library's history: the manifest's ``digests`` equal those of a build from scratch.
+:func:`add_document` and :func:`remove_document` edit the corpus folder and build, under one lock.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import shutil
 import time
 from collections.abc import Callable
@@ -32,13 +34,14 @@ from kg.cache import (
     CACHE,
     BuildCache,
     DocumentEntry,
+    atomic_write,
     batch_key,
     code_fingerprint,
     document_key,
     model_fingerprint,
 )
-from kg.corpus import SourceDocument, load
-from kg.errors import ValidationError
+from kg.corpus import SourceDocument, discover, load, read_meta, read_text
+from kg.errors import CorpusError, PolicyKGError, ValidationError
 from kg.graph.build import ONTOLOGY_GRAPH, ontology_graph
 from kg.graph.shacl import validate
 from kg.graph.store import GraphStore, canonical_ntriples, write_store_ntriples
@@ -106,7 +109,7 @@ def build(corpus: Path | None = None, *, with_index: bool = True, with_model: bo
     """
     with library.build_lock() as data:
         library.clean_leftovers(data)
-        return _build(data, corpus, with_index, with_model, progress, on_phase or (lambda phase: None), use_cache)
+        return _build(data, corpus, with_index, with_model, progress, on_phase or _quiet, use_cache)
 
 
 def _sha256(path: Path) -> str:
@@ -276,3 +279,96 @@ def _build(data: Path, corpus: Path | None, with_index: bool, with_model: bool, 
     return report
 
 
+
+def add_document(text: Path, sidecar: Path, corpus: Path | None = None, *, with_index: bool = True,
+                 with_model: bool = True, progress: bool = True, on_phase: Callable[[str], None] | None = None,
+                 use_cache: bool = True) -> tuple[list[Path], BuildReport]:
+    """Copy a text and its sidecar into the corpus folder and build; returns the files written and the report.
+
+    Refused (CorpusError, nothing written) when the sidecar is invalid, the text unreadable, or the
+    id or a file name is already in the corpus. If the build fails, both files are taken out again.
+    The sidecar is copied byte for byte as ``<id>.meta.json``, the text under the name its ``text``
+    field gives.
+    """
+    corpus = Path(corpus or config.corpus_dir())
+    meta = read_meta(sidecar)
+    name = Path(meta.text_path).name
+    if str(_sidecar_field(sidecar, "text")) != name or name.startswith(".") or meta.text_path.suffix not in (
+            ".txt", ".md"):
+        raise CorpusError(sidecar, f"text {_sidecar_field(sidecar, 'text')!r} must be a plain file name ending "
+                                   "in .txt or .md")
+    read_text(text)  # the checks a build makes, before anything is copied
+    with library.build_lock() as data:
+        if not corpus.is_dir():
+            raise CorpusError(corpus, "corpus folder does not exist")
+        for known in discover(corpus) if any(corpus.glob("*.meta.json")) else []:
+            if known.id == meta.id:
+                raise CorpusError(sidecar, f"id {meta.id!r} is already in the corpus ({known.meta_path}); "
+                                           f"`policykg remove {meta.id}` first to replace it")
+        targets = [corpus / name, corpus / f"{meta.id}.meta.json"]
+        for target in targets:
+            if target.exists() or target.is_symlink():
+                raise CorpusError(target, f"already exists; {meta.id} was not added")
+        written: list[Path] = []
+        try:
+            # The text first: a sidecar in the corpus never names a missing text, even after a kill.
+            for source, target in zip((text, sidecar), targets, strict=True):
+                atomic_write(target, source.read_bytes())
+                written.append(target)
+            library.clean_leftovers(data)
+            report = _build(data, corpus, with_index, with_model, progress, on_phase or _quiet, use_cache)
+        except BaseException as exc:
+            for path in reversed(written):
+                path.unlink(missing_ok=True)
+            _note(exc, f"{meta.id} was not added")
+            raise
+    return written, report
+
+
+def remove_document(doc_id: str, corpus: Path | None = None, *, with_index: bool = True, with_model: bool = True,
+                    progress: bool = True, on_phase: Callable[[str], None] | None = None,
+                    use_cache: bool = True) -> tuple[list[Path], BuildReport]:
+    """Delete a document's sidecar and text from the corpus folder and build; returns the files removed
+    and the report. If the build fails, the files are put back."""
+    corpus = Path(corpus or config.corpus_dir())
+    with library.build_lock() as data:
+        metas = discover(corpus)
+        found = [meta for meta in metas if meta.id == doc_id]
+        if not found:
+            raise CorpusError(corpus, f"no document with id {doc_id!r} (the corpus has "
+                                      f"{', '.join(meta.id for meta in metas)})")
+        meta = found[0]
+        if len(metas) == 1:
+            raise CorpusError(meta.meta_path, f"{doc_id} is the only document; a library needs at least one")
+        shared = any(other.text_path == meta.text_path for other in metas if other is not meta)
+        # The sidecar first: a kill in between leaves a text without sidecar, which the next build names.
+        paths = [meta.meta_path] + ([] if shared else [meta.text_path])
+        saved = {path: path.read_bytes() for path in paths}
+        removed: list[Path] = []
+        try:
+            for path in paths:
+                path.unlink()
+                removed.append(path)
+            library.clean_leftovers(data)
+            report = _build(data, corpus, with_index, with_model, progress, on_phase or _quiet, use_cache)
+        except BaseException as exc:
+            for path in reversed(removed):
+                atomic_write(path, saved[path])
+            _note(exc, f"{doc_id} was not removed")
+            raise
+    return removed, report
+
+
+def _quiet(phase: str) -> None:
+    """The default on_phase: nobody is listening."""
+
+
+def _note(exc: BaseException, note: str) -> None:
+    """Say in a PolicyKGError's one line that the corpus edit was undone."""
+    if isinstance(exc, PolicyKGError) and exc.args:
+        exc.args = (f"{exc.args[0]} ({note})", *exc.args[1:])
+
+
+def _sidecar_field(sidecar: Path, name: str) -> object:
+    """A field of a sidecar read_meta() has accepted (it keeps the text only as a resolved path)."""
+    return json.loads(sidecar.read_bytes().decode("utf-8-sig")).get(name)
