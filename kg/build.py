@@ -5,30 +5,53 @@ aborts the build and leaves the published library intact. One build runs per dat
 (:func:`kg.library.build_lock`); store, index and manifest are written into a new generation
 that is published with one atomic switch, so a build killed at any moment leaves store and
 index of the same generation.
+
+Builds are incremental (:mod:`kg.cache`): a document whose sidecar and text (and the code that
+reads them) did not change is neither extracted nor validated again, and its passages are not
+embedded again. Every build still writes a complete new generation — the store assembled from the
+documents' canonical graphs, the index from their vectors — so what is published never depends on
+the library's history: the manifest's ``digests`` equal those of a build from scratch.
+:func:`add_document` and :func:`remove_document` edit the corpus folder and build, under one lock.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rdflib import Graph
+import numpy as np
 from tqdm import tqdm
 
 from kg import config, library
-from kg.corpus import load
-from kg.errors import ValidationError
-from kg.extract import SentenceFacts, extract_document
-from kg.extract.lexicon import default_lexicon
-from kg.graph.build import addressee_agencies, document_triples, ontology_graph
+from kg.cache import (
+    CACHE,
+    BuildCache,
+    DocumentEntry,
+    atomic_write,
+    batch_key,
+    code_fingerprint,
+    document_key,
+    model_fingerprint,
+)
+from kg.corpus import SourceDocument, discover, load, read_meta, read_text
+from kg.errors import CorpusError, PolicyKGError, ValidationError
+from kg.graph.build import ONTOLOGY_GRAPH, ontology_graph
 from kg.graph.shacl import validate
-from kg.graph.store import write_store
-from kg.links import resolve_links
-from kg.structure import ParsedDocument, parse
+from kg.graph.store import GraphStore, canonical_ntriples, write_store_ntriples
+from kg.links import LINKS_GRAPH, resolve_links
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from kg.extract import SentenceFacts
+    from kg.structure import ParsedDocument
 
 
 @dataclass
@@ -41,11 +64,22 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)
     store: Path | None = None
     generation: str | None = None
+    extracted: list[str] = field(default_factory=list)  # documents extracted and validated by this build
+    reused: list[str] = field(default_factory=list)  # documents whose graph and SHACL result were cached
+    embedded: int = 0  # passages embedded by this build
+    reused_vectors: int = 0  # passages whose vectors were cached
+    digests: dict[str, str] = field(default_factory=dict)  # store / index content, as in the manifest
+    rejected: list[str] = field(default_factory=list)  # damaged cache files met (ignored and recomputed)
 
 
 def extract_corpus(corpus: Path | None = None, *, progress: bool = True
                    ) -> list[tuple[ParsedDocument, list[SentenceFacts], Graph]]:
     """Parse and extract every document; raises on the first broken file."""
+    from kg.extract import extract_document
+    from kg.extract.lexicon import default_lexicon
+    from kg.graph.build import addressee_agencies, document_triples
+    from kg.structure import parse
+
     sources = load(corpus or config.corpus_dir())
     lexicon = default_lexicon()
     results = []
@@ -68,26 +102,121 @@ def validate_documents(documents: list[tuple[ParsedDocument, list[SentenceFacts]
 
 
 def build(corpus: Path | None = None, *, with_index: bool = True, with_model: bool = True,
-          progress: bool = True, on_phase: Callable[[str], None] | None = None) -> BuildReport:
-    """Build a new generation and publish it; ``on_phase`` hears each phase's name as it starts."""
+          progress: bool = True, on_phase: Callable[[str], None] | None = None,
+          use_cache: bool = True) -> BuildReport:
+    """Build a new generation and publish it; ``on_phase`` hears each phase's name as it starts.
+
+    ``use_cache=False`` recomputes every document and vector (and refreshes the cache with them).
+    """
     with library.build_lock() as data:
         library.clean_leftovers(data)
-        return _build(data, corpus, with_index, with_model, progress, on_phase or (lambda phase: None))
+        return _build(data, corpus, with_index, with_model, progress, on_phase or _quiet, use_cache)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _extract(sources: list[SourceDocument], progress: bool) -> list[tuple[SourceDocument, Graph, dict[str, int]]]:
+    """Extraction of the documents the cache does not have (the NLP stack is imported only then)."""
+    from kg.extract import extract_document
+    from kg.extract.lexicon import default_lexicon
+    from kg.graph.build import addressee_agencies, document_triples
+    from kg.structure import parse
+
+    lexicon = default_lexicon()
+    results = []
+    for source in tqdm(sources, desc="extract", unit="doc", disable=not progress):
+        parsed = parse(source)
+        facts = extract_document(parsed, lexicon, addressee_agencies(parsed, lexicon))
+        graph = document_triples(parsed, facts, lexicon)
+        counts = {"sentences": len(facts), "provisions": sum(f.is_provision for f in facts),
+                  "quantities": sum(len(f.quantities) for f in facts), "triples": len(graph)}
+        results.append((source, graph, counts))
+    return results
+
+
+def _passage_vectors(passages: list, keys: dict[str, str], cache: BuildCache, progress: bool,
+                     report: BuildReport) -> np.ndarray:
+    """The passages' vectors: cached batches reused whole, the others embedded (the model is loaded only then)."""
+    from kg.retrieval import document_texts, embedding_batches
+
+    model = model_fingerprint(config.model_spec())
+    pool = cache.batches(model)
+    plan = {doc: [(batch_key(batch), batch) for batch in embedding_batches(texts)]
+            for doc, texts in document_texts(passages).items()}
+    missing = {key: batch for batches in plan.values() for key, batch in batches if key not in pool}
+    if missing:
+        from kg.embedding import embed_passages, load_encoder
+
+        encoder = load_encoder()
+        for key, batch in tqdm(missing.items(), desc="embed", unit="batch", disable=not progress):
+            pool[key] = embed_passages(encoder, batch)
+    report.embedded = sum(len(batch) for batch in missing.values())
+    report.reused_vectors = len(passages) - report.embedded
+    rows: dict[str, np.ndarray] = {}
+    for doc, batches in plan.items():
+        if any(key in missing for key, _ in batches) or not cache.has_vectors(model, keys[doc]):
+            cache.put_vectors(model, keys[doc], [(key, pool[key]) for key, _ in batches])
+        rows[doc] = np.vstack([pool[key] for key, _ in batches])
+    width = next(iter(rows.values())).shape[1] if rows else 384
+    matrix = np.zeros((len(passages), width), np.float32)
+    position: dict[str, int] = {}
+    for index, passage in enumerate(passages):  # document_texts kept each document's passages in order
+        row = position.get(passage.doc_id, 0)
+        matrix[index] = rows[passage.doc_id][row]
+        position[passage.doc_id] = row + 1
+    return matrix
 
 
 def _build(data: Path, corpus: Path | None, with_index: bool, with_model: bool, progress: bool,
-           on_phase: Callable[[str], None]) -> BuildReport:
+           on_phase: Callable[[str], None], use_cache: bool = True) -> BuildReport:
     report = BuildReport()
+    cache = BuildCache(data / CACHE, read=use_cache)
+    fingerprint = code_fingerprint()
     on_phase("extract")
     started = time.perf_counter()
-    documents = extract_corpus(corpus, progress=progress)
+    sources = load(corpus or config.corpus_dir())  # every file is read and checked, cached or not
+    keys = {s.meta.id: document_key(_sha256(s.meta.meta_path), _sha256(s.meta.text_path), fingerprint)
+            for s in sources}
+    entries: dict[str, DocumentEntry] = {}
+    for source in sources:
+        entry = cache.document(keys[source.meta.id])
+        if entry is not None and entry.doc_id == source.meta.id:
+            entries[source.meta.id] = entry
+            report.reused.append(source.meta.id)
+    extracted = _extract([s for s in sources if s.meta.id not in entries], progress) if len(entries) < len(
+        sources) else []
+    report.extracted = [source.meta.id for source, _, _ in extracted]
     report.seconds["extract"] = time.perf_counter() - started
 
     on_phase("validate")
     started = time.perf_counter()
-    ontology = ontology_graph()
-    validate_documents(documents, ontology)
-    links = resolve_links([g for _, _, g in documents], [p.meta for p, _, _ in documents], check=True)
+    ontology: Graph | None = None
+    ontology_nt = cache.ontology(fingerprint)
+    if extracted or ontology_nt is None:
+        ontology = ontology_graph()
+        if ontology_nt is None:
+            ontology_nt = canonical_ntriples(ontology)
+            cache.put_ontology(fingerprint, ontology_nt)
+    for source, graph, counts in tqdm(extracted, desc="validate", unit="doc", disable=not progress):
+        result = validate(graph, ontology)  # only documents extracted now: the others' results are cached
+        entry = DocumentEntry(key=keys[source.meta.id], doc_id=source.meta.id, graph=str(graph.identifier),
+                              ntriples=canonical_ntriples(graph), conforms=result.conforms,
+                              shacl_summary="" if result.conforms else result.summary(), counts=counts)
+        cache.put_document(entry)  # a failing result is kept too: the next build repeats it at once
+        entries[source.meta.id] = entry
+    ordered = [entries[source.meta.id] for source in sources]
+    for source, entry in zip(sources, ordered, strict=True):
+        if not entry.conforms:
+            meta = source.meta
+            raise ValidationError(f"{meta.meta_path}: document {meta.id} ({meta.text_path.name}) does not conform "
+                                  f"to the SHACL shapes, {entry.shacl_summary}; the store was not changed")
+    # Links cross documents: re-derived from every document's graph on each build (a changed document may gain
+    # or lose a citation, an added one may be cited), so they are always those of the library as built.
+    fresh = {source.meta.id: graph for source, graph, _ in extracted}
+    graphs = [fresh.get(entry.doc_id) or _graph_of(entry) for entry in ordered]
+    links_nt = canonical_ntriples(resolve_links(graphs, [source.meta for source in sources], check=True))
     report.seconds["validate"] = time.perf_counter() - started
 
     if with_model:
@@ -98,37 +227,43 @@ def _build(data: Path, corpus: Path | None, with_index: bool, with_model: bool, 
         ensure_model(show_progress=progress)
         report.seconds["model"] = time.perf_counter() - started
 
+    ontology_triples = ontology_nt.count(b"\n")
+    triples = ontology_triples + sum(entry.counts["triples"] for entry in ordered) + links_nt.count(b"\n")
     generation, staging = library.new_generation(data)
     try:
         on_phase("store")
         started = time.perf_counter()
-        graphs = [ontology, *(graph for _, _, graph in documents), links]
-        write_store(graphs, staging / "store", generation=generation)
+        write_store_ntriples([(str(ONTOLOGY_GRAPH), ontology_nt), *((e.graph, e.ntriples) for e in ordered),
+                              (str(LINKS_GRAPH), links_nt)], staging / "store", generation=generation)
+        store = GraphStore(staging / "store")
+        report.digests["store"] = store.digest()
         report.seconds["store"] = time.perf_counter() - started
 
         passages = None
         if with_index:
             on_phase("index")
             started = time.perf_counter()
-            from kg.graph.store import GraphStore
-            from kg.retrieval import build_indexes, load_passages
+            from kg.retrieval import index_digest, load_passages, write_index
 
-            store = GraphStore(staging / "store")
-            build_indexes(progress=progress, store=store, target=staging / "index", generation=generation)
-            passages = len(load_passages(store))
+            found = load_passages(store)
+            matrix = _passage_vectors(found, keys, cache, progress, report)
+            write_index(found, matrix, staging / "index", generation=generation)
+            report.digests["index"] = index_digest(found, matrix)
+            passages = len(found)
             report.seconds["index"] = time.perf_counter() - started
 
         on_phase("publish")
-        fingerprint, files = library.corpus_fingerprint(
-            [path for parsed, _, _ in documents for path in (parsed.meta.meta_path, parsed.meta.text_path)])
+        corpus_sha256, files = library.corpus_fingerprint(
+            [path for source in sources for path in (source.meta.meta_path, source.meta.text_path)])
         library.write_manifest(staging, {
             "generation": generation,
             "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "corpus_sha256": fingerprint,
+            "corpus_sha256": corpus_sha256,
             "files": files,
-            "documents": [parsed.meta.id for parsed, _, _ in documents],
-            "counts": {"graphs": len(graphs), "triples": sum(len(g) for g in graphs), "passages": passages,
-                       "documents": len(documents)},
+            "documents": [source.meta.id for source in sources],
+            "counts": {"graphs": len(ordered) + 2, "triples": triples, "passages": passages,
+                       "documents": len(sources)},
+            "digests": report.digests,
             "index": with_index,
             "model": config.model_spec() if with_index else None,
         })
@@ -136,14 +271,117 @@ def _build(data: Path, corpus: Path | None, with_index: bool, with_model: bool, 
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    # Only once published: a build that fails keeps everything the previous corpus used.
+    cache.prune(keys.values(), fingerprint, model_fingerprint(config.model_spec()) if with_index else None)
     on_phase("done")
+    report.rejected = [str(path) for path in cache.rejected]
     report.store = final / "store"
     report.generation = generation
-    report.documents = len(documents)
-    for _, facts, graph in documents:
-        report.sentences += len(facts)
-        report.provisions += sum(f.is_provision for f in facts)
-        report.quantities += sum(len(f.quantities) for f in facts)
-        report.triples += len(graph)
-    report.triples += len(ontology)
+    report.documents = len(sources)
+    report.sentences = sum(entry.counts["sentences"] for entry in ordered)
+    report.provisions = sum(entry.counts["provisions"] for entry in ordered)
+    report.quantities = sum(entry.counts["quantities"] for entry in ordered)
+    report.triples = triples
     return report
+
+
+
+def add_document(text: Path, sidecar: Path, corpus: Path | None = None, *, with_index: bool = True,
+                 with_model: bool = True, progress: bool = True, on_phase: Callable[[str], None] | None = None,
+                 use_cache: bool = True) -> tuple[list[Path], BuildReport]:
+    """Copy a text and its sidecar into the corpus folder and build; returns the files written and the report.
+
+    Refused (CorpusError, nothing written) when the sidecar is invalid, the text unreadable, or the
+    id or a file name is already in the corpus. If the build fails, both files are taken out again.
+    The sidecar is copied byte for byte as ``<id>.meta.json``, the text under the name its ``text``
+    field gives.
+    """
+    corpus = Path(corpus or config.corpus_dir())
+    meta = read_meta(sidecar)
+    name = Path(meta.text_path).name
+    if str(_sidecar_field(sidecar, "text")) != name or name.startswith(".") or meta.text_path.suffix not in (
+            ".txt", ".md"):
+        raise CorpusError(sidecar, f"text {_sidecar_field(sidecar, 'text')!r} must be a plain file name ending "
+                                   "in .txt or .md")
+    read_text(text)  # the checks a build makes, before anything is copied
+    with library.build_lock() as data:
+        if not corpus.is_dir():
+            raise CorpusError(corpus, "corpus folder does not exist")
+        for known in discover(corpus) if any(corpus.glob("*.meta.json")) else []:
+            if known.id == meta.id:
+                raise CorpusError(sidecar, f"id {meta.id!r} is already in the corpus ({known.meta_path}); "
+                                           f"`policykg remove {meta.id}` first to replace it")
+        targets = [corpus / name, corpus / f"{meta.id}.meta.json"]
+        for target in targets:
+            if target.exists() or target.is_symlink():
+                raise CorpusError(target, f"already exists; {meta.id} was not added")
+        written: list[Path] = []
+        try:
+            # The text first: a sidecar in the corpus never names a missing text, even after a kill.
+            for source, target in zip((text, sidecar), targets, strict=True):
+                atomic_write(target, source.read_bytes())
+                written.append(target)
+            library.clean_leftovers(data)
+            report = _build(data, corpus, with_index, with_model, progress, on_phase or _quiet, use_cache)
+        except BaseException as exc:
+            for path in reversed(written):
+                path.unlink(missing_ok=True)
+            _note(exc, f"{meta.id} was not added")
+            raise
+    return written, report
+
+
+def remove_document(doc_id: str, corpus: Path | None = None, *, with_index: bool = True, with_model: bool = True,
+                    progress: bool = True, on_phase: Callable[[str], None] | None = None,
+                    use_cache: bool = True) -> tuple[list[Path], BuildReport]:
+    """Delete a document's sidecar and text from the corpus folder and build; returns the files removed
+    and the report. If the build fails, the files are put back."""
+    corpus = Path(corpus or config.corpus_dir())
+    with library.build_lock() as data:
+        metas = discover(corpus)
+        found = [meta for meta in metas if meta.id == doc_id]
+        if not found:
+            raise CorpusError(corpus, f"no document with id {doc_id!r} (the corpus has "
+                                      f"{', '.join(meta.id for meta in metas)})")
+        meta = found[0]
+        if len(metas) == 1:
+            raise CorpusError(meta.meta_path, f"{doc_id} is the only document; a library needs at least one")
+        shared = any(other.text_path == meta.text_path for other in metas if other is not meta)
+        # The sidecar first: a kill in between leaves a text without sidecar, which the next build names.
+        paths = [meta.meta_path] + ([] if shared else [meta.text_path])
+        saved = {path: path.read_bytes() for path in paths}
+        removed: list[Path] = []
+        try:
+            for path in paths:
+                path.unlink()
+                removed.append(path)
+            library.clean_leftovers(data)
+            report = _build(data, corpus, with_index, with_model, progress, on_phase or _quiet, use_cache)
+        except BaseException as exc:
+            for path in reversed(removed):
+                atomic_write(path, saved[path])
+            _note(exc, f"{doc_id} was not removed")
+            raise
+    return removed, report
+
+
+def _quiet(phase: str) -> None:
+    """The default on_phase: nobody is listening."""
+
+
+def _note(exc: BaseException, note: str) -> None:
+    """Say in a PolicyKGError's one line that the corpus edit was undone."""
+    if isinstance(exc, PolicyKGError) and exc.args:
+        exc.args = (f"{exc.args[0]} ({note})", *exc.args[1:])
+
+
+def _sidecar_field(sidecar: Path, name: str) -> object:
+    """A field of a sidecar read_meta() has accepted (it keeps the text only as a resolved path)."""
+    return json.loads(sidecar.read_bytes().decode("utf-8-sig")).get(name)
+
+
+def _graph_of(entry: DocumentEntry) -> Graph:
+    """A cached document's graph, read back from its canonical N-Triples (links need every document's)."""
+    from rdflib import Graph, URIRef
+
+    return Graph(identifier=URIRef(entry.graph)).parse(data=entry.ntriples, format="nt")

@@ -12,9 +12,13 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from kg.errors import PolicyKGError
+
+if TYPE_CHECKING:
+    from kg.build import BuildReport
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -31,18 +35,55 @@ def _print_csv(records: list[dict], columns: Sequence[str]) -> None:
     sys.stdout.buffer.write(csv_bytes(records, columns))
 
 
-def cmd_build(args: argparse.Namespace) -> int:
-    from kg.build import build
-
+def _phase_printer(args: argparse.Namespace) -> Callable[[str], None]:
     def phase(name: str) -> None:
         if not args.quiet:
             print(f"build: {name}", file=sys.stderr, flush=True)
 
-    report = build(with_index=not args.no_index, with_model=not args.no_model, progress=not args.quiet,
-                   on_phase=phase)
+    return phase
+
+
+def _print_report(report: BuildReport) -> None:
     timings = ", ".join(f"{k} {v:.1f}s" for k, v in report.seconds.items())
     print(f"built {report.documents} document(s): {report.sentences} sentences, {report.provisions} provisions, "
           f"{report.quantities} quantities, {report.triples} triples → {report.store} ({timings})", flush=True)
+    cache = f"extracted {len(report.extracted)}, reused {len(report.reused)} from the cache"
+    if "index" in report.digests:
+        cache += f"; embedded {report.embedded} passage(s), reused {report.reused_vectors}"
+    if report.rejected:
+        cache += f"; {len(report.rejected)} damaged cache file(s) ignored and recomputed"
+    print(cache, flush=True)
+
+
+def _build_options(args: argparse.Namespace) -> dict:
+    return {"with_index": not args.no_index, "with_model": not args.no_model, "progress": not args.quiet,
+            "on_phase": _phase_printer(args), "use_cache": not getattr(args, "no_cache", False)}
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from kg.build import build
+
+    _print_report(build(**_build_options(args)))
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from kg.build import add_document
+
+    written, report = add_document(Path(args.text), Path(args.meta), **_build_options(args))
+    print(f"added {', '.join(str(path) for path in written)}", flush=True)
+    _print_report(report)
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from kg.build import remove_document
+
+    removed, report = remove_document(args.id, **_build_options(args))
+    print(f"removed {', '.join(str(path) for path in removed)}", flush=True)
+    _print_report(report)
     return 0
 
 
@@ -327,15 +368,32 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(args.host, args.port, timeout=args.timeout)
 
 
+def _build_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-index", action="store_true", help="skip the retrieval indexes")
+    parser.add_argument("--no-model", action="store_true", help="skip converting the embedding model")
+    parser.add_argument("--quiet", action="store_true")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policykg", description="Chinese policy documents as a cited knowledge graph")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("build", help="build the graph, indexes and model from corpus/")
-    p.add_argument("--no-index", action="store_true", help="skip the retrieval indexes")
-    p.add_argument("--no-model", action="store_true", help="skip converting the embedding model")
-    p.add_argument("--quiet", action="store_true")
+    p = sub.add_parser("build", help="build the graph, indexes and model from corpus/ (only what changed)")
+    _build_arguments(p)
+    p.add_argument("--no-cache", action="store_true",
+                   help="extract, validate and embed every document again (and refresh the cache)")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("add", help="copy a text and its sidecar into corpus/ and build")
+    p.add_argument("text", help="the document's text (.txt or .md, UTF-8)")
+    p.add_argument("--meta", required=True, metavar="SIDECAR", help="its NAME.meta.json sidecar")
+    _build_arguments(p)
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("remove", help="delete a document's text and sidecar from corpus/ and build")
+    p.add_argument("id", help="the document id, e.g. alp-2019")
+    _build_arguments(p)
+    p.set_defaults(func=cmd_remove)
 
     p = sub.add_parser("validate", help="SHACL-validate the graph built from corpus/ (exit 1 on violations)")
     p.add_argument("--quiet", action="store_true")
@@ -345,7 +403,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_stats)
 
-    p = sub.add_parser("export", help="export the store as Turtle or JSON-LD")
+    p = sub.add_parser("export", help="export the store as Turtle, JSON-LD or N-Quads (nq: sorted, canonical)")
     p.add_argument("--format", choices=("ttl", "jsonld", "nq"), default="ttl")
     p.add_argument("-o", "--output")
     p.set_defaults(func=cmd_export)

@@ -12,6 +12,7 @@ build's generation beside the store: ``passages.json`` (with the generation id) 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -106,16 +107,58 @@ def load_passages(store: GraphStore | None = None) -> list[Passage]:
 
 def build_indexes(*, progress: bool = True, store: GraphStore | None = None, model_spec: str | None = None,
                   target: Path | None = None, generation: str | None = None) -> Path:
-    """Embed every passage and write the index folder (a build writes it into its new generation)."""
+    """Embed every passage and write the index folder (a build writes it into its new generation).
+
+    The build itself goes through :mod:`kg.cache`, which embeds only batches it has not embedded before.
+    """
     from kg.embedding import embed_passages, load_encoder
 
     passages = load_passages(store)
     encoder = load_encoder(model_spec)
-    texts = [p.context_text for p in passages]
-    batches = [texts[i: i + 32] for i in range(0, len(texts), 32)]
+    batches = [batch for texts in document_texts(passages).values() for batch in embedding_batches(texts)]
     vectors = [embed_passages(encoder, batch) for batch in tqdm(batches, desc="embed", unit="batch",
                                                                  disable=not progress)]
     matrix = np.vstack(vectors).astype(np.float32) if vectors else np.zeros((0, 384), np.float32)
+    return write_index(passages, matrix, target, model_spec=model_spec, generation=generation)
+
+
+#: Batches are cut after a text whose hash is 0 modulo this (16 texts on average), or at BATCH_MOST texts.
+BATCH_CUT = 16
+BATCH_MOST = 32
+
+
+def document_texts(passages: list[Passage]) -> dict[str, list[str]]:
+    """The texts to embed, per document, in passage order (``context_text``: the sentence with its lead)."""
+    texts: dict[str, list[str]] = {}
+    for passage in passages:
+        texts.setdefault(passage.doc_id, []).append(passage.context_text)
+    return texts
+
+
+def embedding_batches(texts: list[str]) -> list[list[str]]:
+    """One document's texts cut into the batches they are embedded in, by content.
+
+    A vector depends in its last bits on the other texts of its batch (padding, matrix shapes), so
+    the batches are cut where a text's own hash says, not every 32 texts: inserting or editing a
+    sentence changes its batch only, the next cut realigns, and a cached batch can be reused whole
+    with exactly the vectors a build from scratch would compute. Batches never span documents.
+    """
+    batches: list[list[str]] = []
+    current: list[str] = []
+    for text in texts:
+        current.append(text)
+        cut = int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:4], "big") % BATCH_CUT == 0
+        if cut or len(current) == BATCH_MOST:
+            batches.append(current)
+            current = []
+    if current:
+        batches.append(current)
+    return batches
+
+
+def write_index(passages: list[Passage], matrix: np.ndarray, target: Path | None = None, *,
+                model_spec: str | None = None, generation: str | None = None) -> Path:
+    """Write passages.json and embeddings.npy into a fresh folder and swap it in as ``target``."""
     target = target or config.index_dir()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".index-new-", dir=target.parent))
@@ -133,6 +176,15 @@ def build_indexes(*, progress: bool = True, store: GraphStore | None = None, mod
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def index_digest(passages: list[Passage], matrix: np.ndarray) -> str:
+    """SHA-256 of the passages (every field, in order) and the vectors' bytes; the generation id is left out."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps([asdict(p) for p in passages], ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    digest.update(f"\0{matrix.shape}\0".encode("ascii"))
+    digest.update(np.ascontiguousarray(matrix, dtype="<f4").tobytes())
+    return digest.hexdigest()
 
 
 def _read_index(directory: Path) -> tuple[list[Passage], np.ndarray, object]:
