@@ -127,3 +127,22 @@ def test_seed_times(seed_facts) -> None:
     assert facts["4.p4.s2"].deadline == D(2015, 12, 31)
     assert facts["4.p4.s2"].valid_from == D(2016, 1, 1)
     assert facts["4.p4.s3"].deadline is None
+
+
+@pytest.mark.parametrize(("text", "kind", "begin", "end"), [
+    ("今年要淘汰钢铁2700万吨", "period", D(2014, 1, 1), D(2014, 12, 31)),   # a 2014 report's own year
+    ("明年将全面实施", "period", D(2015, 1, 1), D(2015, 12, 31)),
+    ("去年国内生产总值增长7.7%", "reference", D(2013, 12, 31), D(2013, 12, 31)),  # what it reports
+])
+def test_relative_years_resolve_against_the_document_date(text: str, kind: str, begin: dt.date, end: dt.date) -> None:
+    found = only(text, D(2014, 3, 5))
+    assert (found.kind, found.begin, found.end) == (kind, begin, end)
+
+
+@pytest.mark.parametrize("text", ["比上年增加1500亿元", "与去年同期相比有所下降"])
+def test_a_comparison_base_is_no_time(text: str) -> None:
+    assert find_times(text, D(2014, 3, 5)) == []
+
+
+def test_relative_years_need_the_document_date() -> None:
+    assert find_times("今年要淘汰钢铁2700万吨", None) == []

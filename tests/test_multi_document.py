@@ -67,3 +67,12 @@ def test_default_bearers_follow_the_document(multi_store: GraphStore) -> None:
     # The legislature does not bear a law's duties: a rule that names no one binds whom its article implies.
     for law in LAWS:
         assert sources[law] == {"explicit", "implied"}, law
+
+
+def test_a_work_report_target_for_this_year_is_dated_in_its_own_year(multi_store: GraphStore) -> None:
+    # 今年要淘汰钢铁2700万吨… in the 2014 report is due by the end of 2014, not of the 十二五 plan it also names.
+    found = rows(multi_store.query(
+        'SELECT ?surface ?date WHERE { ?q a pkg:Quantity ; pkg:surface ?surface ; pkg:onDate ?date ; '
+        'prov:wasDerivedFrom ?s . ?s pkg:text ?text ; eli:is_member_of/pkg:localId "gwr-2014" . '
+        'FILTER(STRSTARTS(?text, "今年要淘汰钢铁")) }'))
+    assert {(str(r["surface"]), str(r["date"])) for r in found} >= {("2700万吨", "2014-12-31")}
