@@ -171,11 +171,11 @@ def test_a_new_generation_is_served_without_a_restart(built_data: Path, tmp_path
     shutil.copytree(built_data, data, symlinks=True)
     graphs = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
     server = Served(data)
-    try:  # the ontology's graph and one per document
-        assert json.loads(server.query(graphs)[1])["results"]["bindings"][0]["n"]["value"] == str(1 + len(LIBRARY))
+    try:  # the ontology's graph, one per document and the links between documents
+        assert json.loads(server.query(graphs)[1])["results"]["bindings"][0]["n"]["value"] == str(2 + len(LIBRARY))
         add_document(corpus, "served")
         result = run_cli("build", "--quiet", "--no-model", "--no-index", data=data, corpus=corpus)
         assert result.returncode == 0, result.stderr
-        assert json.loads(server.query(graphs)[1])["results"]["bindings"][0]["n"]["value"] == "3"
+        assert json.loads(server.query(graphs)[1])["results"]["bindings"][0]["n"]["value"] == "4"
     finally:
         server.stop()
