@@ -309,7 +309,8 @@ def test_quantity_in_a_unit_the_graph_never_has_is_not_found(answerer) -> None:
     "How much did the stock market rise last year?",
 ])
 def test_english_question_without_counterpart_is_not_found(answerer, question: str) -> None:
-    assert answerer.ask(question)["answered"] is False
+    # Asked of the seed, which has no counterpart of these terms (a work report of the library may have).
+    assert answerer.ask(question, documents=("guofa-2013-41",))["answered"] is False
 
 
 @pytest.mark.slow
