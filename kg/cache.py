@@ -28,7 +28,6 @@ import io
 import json
 import os
 import secrets
-import shutil
 import sys
 import zipfile
 from collections.abc import Iterable
@@ -40,6 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from kg import config
+from kg.library import remove_paths
 
 FORMAT = 1
 CACHE = "cache"
@@ -267,12 +267,7 @@ class BuildCache:
                 removed += [p for p in models.iterdir() if p.name.removesuffix(".npz") not in keep]
         if self.root.is_dir():
             removed += [p for p in self.root.iterdir() if p.name not in ("docs", "ontology", "vectors")]
-        for path in removed:
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                with contextlib.suppress(OSError):
-                    path.unlink()
+        remove_paths(removed)
         return removed
 
 

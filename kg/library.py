@@ -154,13 +154,18 @@ def clean_leftovers(data: Path | None = None, keep: int = 2) -> list[Path]:
         # previous generation just before a publish can still finish its work.
         older = [p for p in finished if p.name != current]
         removed.extend(older[: max(0, len(older) - (keep - 1))])
-    for path in removed:
+    remove_paths(removed)
+    return removed
+
+
+def remove_paths(paths: list[Path]) -> None:
+    """Remove folders and files as best we can: whatever stays is removed by the next clean-up."""
+    for path in paths:
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
         else:
             with contextlib.suppress(OSError):
                 path.unlink()
-    return removed
 
 
 def read_manifest(folder: Path) -> dict | None:
