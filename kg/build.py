@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
     from kg.extract import SentenceFacts
+    from kg.retrieval import Passage
     from kg.structure import ParsedDocument
 
 
@@ -136,7 +137,7 @@ def _extract(sources: list[SourceDocument], progress: bool) -> list[tuple[Source
     return results
 
 
-def _passage_vectors(passages: list, keys: dict[str, str], cache: BuildCache, progress: bool,
+def _passage_vectors(passages: list[Passage], keys: dict[str, str], cache: BuildCache, progress: bool,
                      report: BuildReport) -> np.ndarray:
     """The passages' vectors: cached batches reused whole, the others embedded (the model is loaded only then)."""
     from kg.retrieval import document_texts, embedding_batches
@@ -152,21 +153,18 @@ def _passage_vectors(passages: list, keys: dict[str, str], cache: BuildCache, pr
         encoder = load_encoder()
         for key, batch in tqdm(missing.items(), desc="embed", unit="batch", disable=not progress):
             pool[key] = embed_passages(encoder, batch)
-    report.embedded = sum(len(batch) for batch in missing.values())
-    report.reused_vectors = len(passages) - report.embedded
-    rows: dict[str, np.ndarray] = {}
+    fresh = {(doc, text) for doc, batches in plan.items() for key, batch in batches if key in missing
+             for text in batch}
+    report.embedded = sum(len(batch) for batch in missing.values())  # texts the model saw
+    report.reused_vectors = sum((p.doc_id, p.context_text) not in fresh for p in passages)
+    vectors: dict[tuple[str, str], np.ndarray] = {}
     for doc, batches in plan.items():
         if any(key in missing for key, _ in batches) or not cache.has_vectors(model, keys[doc]):
             cache.put_vectors(model, keys[doc], [(key, pool[key]) for key, _ in batches])
-        rows[doc] = np.vstack([pool[key] for key, _ in batches])
-    width = next(iter(rows.values())).shape[1] if rows else 384
-    matrix = np.zeros((len(passages), width), np.float32)
-    position: dict[str, int] = {}
-    for index, passage in enumerate(passages):  # document_texts kept each document's passages in order
-        row = position.get(passage.doc_id, 0)
-        matrix[index] = rows[passage.doc_id][row]
-        position[passage.doc_id] = row + 1
-    return matrix
+        for key, batch in batches:
+            vectors.update(zip(((doc, text) for text in batch), pool[key], strict=True))
+    rows = [vectors[passage.doc_id, passage.context_text] for passage in passages]
+    return np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 384), np.float32)
 
 
 def _build(data: Path, corpus: Path | None, with_index: bool, with_model: bool, progress: bool,
@@ -185,8 +183,8 @@ def _build(data: Path, corpus: Path | None, with_index: bool, with_model: bool, 
         if entry is not None and entry.doc_id == source.meta.id:
             entries[source.meta.id] = entry
             report.reused.append(source.meta.id)
-    extracted = _extract([s for s in sources if s.meta.id not in entries], progress) if len(entries) < len(
-        sources) else []
+    missing = [source for source in sources if source.meta.id not in entries]
+    extracted = _extract(missing, progress) if missing else []
     report.extracted = [source.meta.id for source, _, _ in extracted]
     report.seconds["extract"] = time.perf_counter() - started
 
