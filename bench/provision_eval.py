@@ -89,8 +89,8 @@ def strip(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def load_labels() -> list[dict]:
-    rows = [json.loads(line) for line in LABELS.read_text("utf-8").splitlines() if line.strip()]
+def load_labels(path: Path = LABELS) -> list[dict]:
+    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
     seed_index = 0
     law_index: dict[str, int] = defaultdict(int)
     for row in rows:
@@ -230,8 +230,8 @@ def summarise(judged: list[dict]) -> dict[str, object]:
     }
 
 
-def evaluate(split: str, show: bool = False) -> dict[str, dict]:
-    labels = [r for r in load_labels() if split == "all" or r["split"] == split]
+def evaluate(split: str, show: bool = False, labels_path: Path = LABELS) -> dict[str, dict]:
+    labels = [r for r in load_labels(labels_path) if split == "all" or r["split"] == split]
     with tempfile.TemporaryDirectory(prefix="provision-eval-") as workdir:
         sentences, predicted = system_output(Path(workdir))
     groups: dict[str, list[dict]] = defaultdict(list)
@@ -258,10 +258,12 @@ def main() -> int:
     parser.add_argument("--split", choices=("tune", "sealed", "all"), default="tune")
     parser.add_argument("--show", action="store_true", help="print each failure (refused on the sealed split)")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--labels", type=Path, default=LABELS,
+                        help="a label file of the same format (bench/labels/laws_fresh_60.jsonl: a second law sample)")
     args = parser.parse_args()
     if args.show and args.split != "tune":
         parser.error("--show is for the tuning split only: the sealed rows stay unseen")
-    result = evaluate(args.split, args.show)
+    result = evaluate(args.split, args.show, args.labels)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
     else:

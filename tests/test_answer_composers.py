@@ -169,6 +169,18 @@ def test_when_without_a_bound_time_is_refused() -> None:
     assert not answer.answered and answer.reason.code == ReasonCode.NO_TIME
 
 
+def test_until_when_is_answered_by_the_end_a_period_reaches_not_a_date_describing_the_subject(monkeypatch) -> None:
+    # 2009年 says which policies (those expiring then); it is not how far they were extended.
+    monkeypatch.setitem(TEXTS, "s6", "2009年到期的就业扶持政策延长一年。")
+    monkeypatch.setitem(TEXTS, "s7", "这些政策的执行期均延长到2010年底。")
+    frame = build_frame(parse_question("就业扶持政策的执行期延长到了什么时候？"))
+    words = {"就业", "扶持", "政策", "执行期", "延长"}
+    refused = WhenComposer().compose(frame, evidence("s6", "s7"), FakeLibrary(words=words), 5)
+    assert not refused.answered and refused.reason.code == ReasonCode.NO_TIME
+    answered = WhenComposer().compose(frame, evidence("s7", "s6"), FakeLibrary(words=words), 5)
+    assert answered.answered and answered.value.surface == "到2010年底" and answered.value.date == "2010-12-31"
+
+
 def test_clause_around_takes_neighbours_on_request() -> None:
     sentence = "对隐瞒不报项目，一经查实，立即停建，金融机构停止贷款。"
     start = sentence.index("立即")

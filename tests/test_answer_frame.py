@@ -66,6 +66,8 @@ def test_rate_nouns(question: str, nouns: list[str]) -> None:
     ("是立即停建还是限期整改？", TimeAsk.MANNER),
     ("要求提前多久完成？", TimeAsk.ADVANCE),
     ("预焙槽什么时候淘汰？", TimeAsk.DATE),
+    ("这项政策的执行期延长到了什么时候？", TimeAsk.UNTIL),
+    ("Until when was the pilot extended?", TimeAsk.UNTIL),
 ])
 def test_time_ask(question: str, ask: TimeAsk) -> None:
     assert build_frame(parse_question(question)).time_ask == ask

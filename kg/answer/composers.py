@@ -421,6 +421,13 @@ class WhenComposer:
         """(preference, surface, start, end, ISO date) of the expressions that answer this kind of when."""
         ask = ask or TimeAsk.DATE
         found: list[tuple[int, str, int, int, str | None]] = []
+        if ask == TimeAsk.UNTIL:
+            for expr in find_times(sentence):
+                preceding = sentence[max(0, expr.start_char - 1): expr.start_char]
+                reached = expr.kind == "deadline" or preceding in ("到", "至")
+                if reached and expr.end is not None:
+                    found.append((0, expr.surface, expr.start_char, expr.end_char, expr.end.isoformat()))
+            return found
         if ask in (TimeAsk.DATE, TimeAsk.REFERENCE):
             wanted = (
                 ("reference", "instant")

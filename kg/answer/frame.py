@@ -58,6 +58,7 @@ class TimeAsk(StrEnum):
     a manner (立即 / 逐步), or how far ahead of a plan (提前一年)."""
 
     DATE = "date"
+    UNTIL = "until"  # the end of a period: 延长到什么时候 (a date the text reaches with 到/至, or a deadline)
     REFERENCE = "reference"
     FREQUENCY = "frequency"
     MANNER = "manner"
@@ -275,7 +276,7 @@ def _is_list(question: Question, text: str, kinds: dict) -> bool:
 
 
 def _time_ask(text: str, table: dict) -> TimeAsk:
-    for ask in (TimeAsk.ADVANCE, TimeAsk.REFERENCE, TimeAsk.FREQUENCY, TimeAsk.MANNER):
+    for ask in (TimeAsk.ADVANCE, TimeAsk.REFERENCE, TimeAsk.FREQUENCY, TimeAsk.MANNER, TimeAsk.UNTIL):
         if _matches(text, *_cue_set(table, ask.value)):
             return ask
     return TimeAsk.DATE

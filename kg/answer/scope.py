@@ -121,16 +121,20 @@ def named_documents(text: str, library: Sequence[LibraryDocument]) -> tuple[list
         if any(name in folded for name in document.names()):
             named.append(document.id)
     by_number = {doc.number_parts(): doc.id for doc in library if doc.number_parts()}
+    missing = None
     for match in _QUESTION_NUMBER.finditer(folded):
         found = by_number.get((int(match["year"]), int(match["serial"])))
         if found:
             named.append(found)
+        elif folded[max(0, match.start() - 1): match.start()] == "[" and missing is None:
+            # A bracketed number (国发〔2014〕43号, Guofa [2014] No. 43) names one document: not this library's.
+            latin = re.search(rf"([A-Za-z]+)\s*\W\s*{match['year']}", unicodedata.normalize("NFKC", text))
+            missing = f"{latin.group(1) if latin else ''}〔{match['year']}〕{match['serial']}号"
     serials = [parts[1] for parts in by_number]
     for match in _SERIAL_ONLY.finditer(folded):
         serial = int(match["serial"])
         if serials.count(serial) == 1:
             named.append(next(doc for parts, doc in by_number.items() if parts[1] == serial))
-    missing = None
     naming_years: list[int] = []
     for type_name in sorted({form for doc in library for form in (doc.type, doc.type_en) if form}, key=len,
                             reverse=True):

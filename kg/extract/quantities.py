@@ -105,29 +105,37 @@ def find_quantities(text: str, industry_mentions: list[tuple[int, int, str]] | N
         if inside:
             quantity.role = "period"
             quantity.extras["period"] = text[inside[0][1]: inside[0][2]]
-        tail = text[match.end():]
-        for word, operator in after:
-            if tail.startswith(word):
-                quantity.comparator, quantity.operator = word, operator
-                quantity.end_char += len(word)
-                break
-        head = text[: match.start()]
-        for word, operator in before:
-            if head.rstrip().endswith(word):
-                if quantity.comparator is None:
-                    quantity.comparator, quantity.operator = word, operator
-                break
-        quantity.surface = text[quantity.start_char: quantity.end_char]
-        found.append(quantity)
+        found.append(_with_comparator(quantity, text, before, after))
     for match in _PERCENT_WORDS.finditer(text):
         try:
             value = Decimal(cn_to_int(match.group(1)))
         except ValueError:
             continue
-        found.append(Quantity(match.start(), match.end(), match.group(0), value, "%"))
+        quantity = Quantity(match.start(), match.end(), match.group(0), value, "%")
+        found.append(_with_comparator(quantity, text, before, after))
     found.sort(key=lambda q: q.start_char)
     _describe(text, found, mentions, context_industry, before)
     return found
+
+
+def _with_comparator(quantity: Quantity, text: str, before: list[tuple[str, str]],
+                     after: list[tuple[str, str]]) -> Quantity:
+    """A bound belongs to the figure (百分之八十以上, 十五日内): it is read and kept in the surface, since the
+    bare number would state a different rule."""
+    tail = text[quantity.end_char:]
+    for word, operator in after:
+        if tail.startswith(word):
+            quantity.comparator, quantity.operator = word, operator
+            quantity.end_char += len(word)
+            break
+    head = text[: quantity.start_char]
+    for word, operator in before:
+        if head.rstrip().endswith(word):
+            if quantity.comparator is None:
+                quantity.comparator, quantity.operator = word, operator
+            break
+    quantity.surface = text[quantity.start_char: quantity.end_char]
+    return quantity
 
 
 def _clause_start(text: str, position: int) -> int:

@@ -1,0 +1,40 @@
+"""Which documents a question names: the library's own (answered from them alone) or one it lacks (refused)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kg.answer.scope import LibraryDocument, resolve_scope
+
+SEED = LibraryDocument(id="guofa-2013-41", title="国务院关于化解产能严重过剩矛盾的指导意见", number="国发〔2013〕41号",
+                       type="意见", date=dt.date(2013, 10, 6), type_en="Opinion")
+REPORT = LibraryDocument(id="gwr-2014", title="2014年政府工作报告", number="2014年政府工作报告", type="政府工作报告",
+                         date=dt.date(2014, 3, 5), type_en="Government Work Report")
+LIBRARY = [SEED, REPORT]
+
+
+@pytest.mark.parametrize("question", [
+    "国发〔2013〕41号对电解铝有什么要求？",
+    "What does Guofa [2013] No. 41 require of electrolytic aluminium?",
+    "41号文对电解铝有什么要求？",
+])
+def test_the_library_s_own_number_names_its_document(question: str) -> None:
+    scope = resolve_scope([question], LIBRARY)
+    assert scope.documents == ("guofa-2013-41",) and scope.missing is None
+
+
+@pytest.mark.parametrize(("question", "missing"), [
+    ("国发〔2014〕43号对地方政府债务有什么要求？", "〔2014〕43号"),
+    ("What does Guofa [2014] No. 43 require regarding local government debt?", "Guofa〔2014〕43号"),
+    ("2015年政府工作报告提出的经济增长目标是多少？", "2015年政府工作报告"),
+])
+def test_a_document_the_library_lacks_is_reported_missing(question: str, missing: str) -> None:
+    # Answering from the nearest document of the library would cite a text the user did not ask about.
+    assert resolve_scope([question], LIBRARY).missing == missing
+
+
+@pytest.mark.parametrize("question", ["2015年底前要淘汰多少落后产能？", "电解铝项目自2014年[起]不得新建吗？"])
+def test_a_year_or_a_bracket_alone_names_no_document(question: str) -> None:
+    assert resolve_scope([question], LIBRARY).missing is None
