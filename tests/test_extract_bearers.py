@@ -42,6 +42,13 @@ ROWS = [
     # nothing in the sentence: the document decides (addressees in the seed)
     ("严禁建设新增产能项目。", "prohibition", None, [], []),
     ("因此，要坚决控制增量、优化存量。", "obligation", None, [], []),
+    # a condition's actor (…的，) is not bound by the main clause; a quantifier keeps its coordination whole
+    ("企业事业单位和其他生产经营者，为改善环境，依照有关规定转产、搬迁、关闭的，人民政府应当予以支持。", "obligation",
+     "explicit", ["人民政府"], []),
+    ("排污费应当全部专项用于环境污染防治，任何单位和个人不得截留、挤占或者挪作他用。", "prohibition", "explicit",
+     ["任何单位和个人"], []),
+    ("有下列情形之一的，农村集体经济组织报经原批准用地的人民政府批准，可以收回土地使用权：", "permission", "explicit",
+     ["农村集体经济组织"], []),
     # objects and recipients are no bearers
     ("行政机关依法作出不予行政许可的书面决定的，应当说明理由，并告知申请人享有依法申请行政复议的权利。",
      "obligation", "explicit", ["行政机关"], []),

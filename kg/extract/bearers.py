@@ -173,6 +173,8 @@ class BearerFinder:
 
     def split(self, text: str, start: int, end: int, agencies: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
         """Conjuncts of a coordinated phrase; a shared head (国土、环保部门) or a leading 的-modifier keeps it whole."""
+        if text.startswith(("任何", "一切", "所有"), start):
+            return [(start, end)]  # 任何单位和个人: the quantifier ranges over the whole coordination, one mention
         first_de = text.find("的", start, end)
         parts, part_start, position = [], start, start
         while position < end:
@@ -266,7 +268,8 @@ class BearerFinder:
             if found:
                 subjects.append((index, *found))
         if modality == Modality.LIABILITY:
-            return self._liability(text, clauses, subjects, agencies)
+            return self._liability(text, clauses, subjects, agencies)  # the liable party is the condition's actor
+        subjects = self._outside_conditions(text, clauses, subjects)
         if modality == Modality.ENCOURAGEMENT:
             encouraged = self._encouraged(text, agencies)
             if encouraged is not None:
@@ -295,6 +298,17 @@ class BearerFinder:
         if finding.implied or implied:
             finding.source = BearerSource.IMPLIED
         return finding
+
+    @staticmethod
+    def _outside_conditions(text: str, clauses: list[tuple[int, int]],
+                            subjects: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+        """Drop the subjects of a condition (企业…转产、搬迁、关闭的，人民政府应当予以支持): a clause run ending in 的
+        states when the rule applies, and the actor of the main clause after it is the one bound."""
+        condition_ends = [i for i, (_, end) in enumerate(clauses) if text[:end].endswith("的")]
+        if not condition_ends:
+            return subjects
+        kept = [s for s in subjects if not any(s[0] <= j and any(t[0] > j for t in subjects) for j in condition_ends)]
+        return kept or subjects
 
     def _encouraged(self, text: str, agencies: list[tuple[int, int, str]]) -> BearerFinding | None:
         """鼓励/支持/引导 X 做 Y: X is the party encouraged; an activity as object implies one."""
