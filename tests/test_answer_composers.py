@@ -181,6 +181,18 @@ def test_until_when_is_answered_by_the_end_a_period_reaches_not_a_date_describin
     assert answered.answered and answered.value.surface == "到2010年底" and answered.value.date == "2010-12-31"
 
 
+def test_a_target_is_not_answered_by_a_figure_reported_as_achieved(monkeypatch) -> None:
+    # 累计下降14.38% says what four years achieved; a question about the target must not receive it.
+    monkeypatch.setitem(TEXTS, "s8", "“十一五”前四年累计单位国内生产总值能耗下降14.38%。")
+    monkeypatch.setitem(QUANTITIES, "s8", [_q("s8", 1, "14.38%", "14.38", "%", None, None, "2010-12-31",
+                                               "单位国内生产总值能耗下降")])
+    words = {"单位", "国内生产总值", "能耗", "下降"}
+    asked_target = value("单位国内生产总值能耗的下降目标是多少？", "s8", words=words)
+    assert not asked_target.answered and asked_target.reason.code == ReasonCode.NO_VALUE_TARGET
+    asked_figure = value("单位国内生产总值能耗下降了多少？", "s8", words=words)
+    assert asked_figure.answered and asked_figure.value.surface == "14.38%"
+
+
 def test_clause_around_takes_neighbours_on_request() -> None:
     sentence = "对隐瞒不报项目，一经查实，立即停建，金融机构停止贷款。"
     start = sentence.index("立即")

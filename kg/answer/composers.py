@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from kg.answer.frame import AskedKind, Frame, TimeAsk, unit_family
+from kg.answer.frame import AskedKind, Frame, TimeAsk, is_reported, unit_family
 from kg.answer.model import Answer, Localized, Reason, ReasonCode, ValueFact
 from kg.answer.question import base_unit
 from kg.extract.lexicon import Lexicon
@@ -164,6 +164,7 @@ class ValueComposer:
             (ReasonCode.NO_VALUE_TIME, lambda q: fits_time(frame, q)),
             (ReasonCode.NO_VALUE_REGION, lambda q: fits_region(frame, q, library)),
             (ReasonCode.NO_VALUE_MEASURE, lambda q: fits_rate_noun(frame, q)),
+            (ReasonCode.NO_VALUE_TARGET, lambda q: not frame.asks_target or not is_reported(_quantity_clause(q))),
             (ReasonCode.NO_VALUE, lambda q: not words or _overlap(words, library.context(q["sentence"])) > 0),
         ]
         remaining = candidates

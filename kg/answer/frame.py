@@ -162,6 +162,7 @@ class Frame:
     time: TimeConstraint | None = None
     time_ask: TimeAsk | None = None
     extreme: Extreme | None = None
+    asks_target: bool = False  # 目标/计划: only a planned figure answers (see is_reported)
     scope: tuple[str, ...] = ()  # the documents it may be answered from (empty: all)
 
     @property
@@ -185,6 +186,7 @@ class Frame:
             "years": list(self.time.years) if self.time else [],
             "time_ask": self.time_ask.value if self.time_ask else None,
             "extreme": self.extreme.value if self.extreme else None,
+            "asks_target": self.asks_target,
         }
 
 
@@ -220,7 +222,15 @@ def build_frame(question: Question) -> Frame:
         frame.extreme = Extreme.MAX if _matches(text, *_cue_set(table, "max")) else Extreme.MIN
     if kind == AskedKind.WHEN:
         frame.time_ask = _time_ask(text, kinds["when_ask"])
+    frame.asks_target = _matches(text, *_cue_set(cues()["value_status"], "target"))
     return frame
+
+
+def is_reported(clause: str) -> bool:
+    """A figure's clause reports it as achieved (累计下降, 比上年增长) and says nothing of a plan."""
+    table = cues()["value_status"]
+    return any(re.search(p, clause) for p in table["reported_patterns"]) and not any(
+        re.search(p, clause) for p in table["planned_patterns"])
 
 
 def _asked_kind(question: Question, text: str, kinds: dict) -> AskedKind:

@@ -27,6 +27,7 @@ class ReasonCode(StrEnum):
     NO_VALUE_SUBJECT = "no_value_subject"
     NO_VALUE_REGION = "no_value_region"
     NO_VALUE_MEASURE = "no_value_measure"
+    NO_VALUE_TARGET = "no_value_target"
     NO_TIME = "no_time"
     NO_ACTOR = "no_actor"
     NO_LIST = "no_list"
