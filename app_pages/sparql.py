@@ -39,6 +39,14 @@ def query_error(exc: QueryError) -> str:
     return tr("sparql_error", error=message)
 
 
+def query_description(name: str) -> str:
+    """A named query's description in the UI's language (the query file's own comment if the catalogue lacks it)."""
+    try:
+        return tr(f"query_{name}")
+    except KeyError:
+        return named_queries()[name].description
+
+
 def set_sparql_text() -> None:
     name = st.session_state.get("sparql_named")
     if name in named_queries():
@@ -55,7 +63,7 @@ def page(data: str) -> None:
     name = st.selectbox(tr("named_queries"), names, key="sparql_named", on_change=set_sparql_text)
     if name in queries:
         params = ", ".join(f"?{p.name} ({p.type})" for p in queries[name].parameters)
-        st.caption(queries[name].description + (f" — {params}" if params else ""))
+        st.caption(query_description(name) + (f" — {params}" if params else ""))
     text = st.text_area(tr("sparql_text"), key="sparql_text", height=260)
     st.caption(tr("sparql_caption", limit=SPARQL_LIMIT, timeout=SPARQL_TIMEOUT))
     if not st.button(tr("run"), type="primary", key="sparql_run"):

@@ -135,8 +135,8 @@ def show_list(data: str, result: dict, listed: list[Listed]) -> None:
                 continue
             if heading:
                 sources = list(dict.fromkeys(entry.inherited_from for entry in entries))
-                names = "、".join(concept_label(lexicon.concepts[s], language)
-                                 for s in sources if s in lexicon.concepts)
+                names = ("、" if language == "zh" else ", ").join(
+                    concept_label(lexicon.concepts[s], language) for s in sources if s in lexicon.concepts)
                 st.markdown(f"<div class='pkg-meta'><b>{html.escape(tr('list_inherited', group=names))}</b></div>",
                             unsafe_allow_html=True)
             elif inherited:

@@ -47,6 +47,14 @@ CSS = """
 .pkg-card { border: 1px solid #e3e6ea; border-radius: 0.5rem; padding: 0.6rem 0.9rem; margin: 0 0 0.5rem 0; }
 .pkg-card-text { font-size: 1.0rem; line-height: 1.65; margin-bottom: 0.25rem; }
 .pkg-cite { font-size: 0.85rem; color: #38414d; margin-top: 0.2rem; }
+[class*="st-key-listed_"] .pkg-card { border: none; padding: 0; margin: 0; }
+[class*="st-key-listed_"] pre, [class*="st-key-listed_"] pre code { font-size: 0.8rem; }
+.pkg-list-h { font-size: 1.2rem; margin: 0.8rem 0 0.2rem 0; }
+@media (max-width: 640px) {
+  h1 { font-size: 1.7rem !important; }
+  .pkg-answer { padding: 0.8rem 0.9rem 0.7rem 0.9rem; border-left-width: 5px; }
+  .pkg-answer-text { font-size: 1.1rem; line-height: 1.55; }
+}
 .pkg-mod { font-weight: 600; padding: 0 0.35em; border-radius: 0.25em; }
 .pkg-mod-obligation { background: #e3ecfa; color: #1c4b9c; }
 .pkg-mod-prohibition { background: #fbe4e4; color: #9c1c1c; }
