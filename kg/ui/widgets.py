@@ -83,12 +83,12 @@ def _names(labels: list[str], lexicon: Lexicon, language: str) -> str:
 
 
 def provisions_frame(data: str, items: list[ChecklistItem], lexicon: Lexicon) -> pd.DataFrame:
-    """One row per provision, the text first, then who, when and the citation."""
+    """One row per provision: the text first, its citation id beside it, then what, when, who and where."""
     from kg.ui.cache import formal_citation
 
     language = lang()
-    columns = ("col_text", "col_modality", "col_deadline", "col_bearers", "col_industries", "col_regions",
-               "col_label", "col_id", "col_citation")
+    columns = ("col_text", "col_id", "col_modality", "col_deadline", "col_bearers", "col_industries", "col_regions",
+               "col_label", "col_citation")
     return pd.DataFrame([{
         tr("col_text"): item.text,
         tr("col_modality"): modality_name(item.modality),
@@ -113,7 +113,9 @@ def show_provisions(data: str, items: list[ChecklistItem], lexicon: Lexicon, key
         return
     st.dataframe(provisions_frame(data, items, lexicon), hide_index=True, width="stretch", key=key, row_height=84,
                  column_config={tr("col_text"): st.column_config.TextColumn(width="large"),
-                                tr("col_id"): st.column_config.TextColumn(width=190),
+                                tr("col_id"): st.column_config.TextColumn(width=180),
+                                tr("col_modality"): st.column_config.TextColumn(width=80),
+                                tr("col_deadline"): st.column_config.TextColumn(width=100),
                                 tr("col_citation"): st.column_config.TextColumn(width="large")})
 
 
