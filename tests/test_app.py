@@ -1,5 +1,9 @@
 """The Streamlit app, driven in-process with AppTest: every page, both languages, errors shown not raised.
 
+The app is a multipage app (``app.py`` holds ``st.navigation``; each page is a file under
+``app_pages/``): these tests open the entry point and switch to a page, as a user does;
+tests/test_app_pages.py opens each page file on its own.
+
 The session fixture ``built_data`` builds corpus/ (the shipped library) into a temporary folder and points
 ``POLICYKG_DATA`` at it; AppTest runs the script in this process, so the app finds that build.
 The answerer is cached per process (``st.cache_resource``), so only the first question pays for
@@ -19,6 +23,13 @@ pytestmark = pytest.mark.slow
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
 
+def _switch(at, page: str):
+    """Go to ``page`` as the navigation does (the page's file under app_pages/)."""
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 @pytest.fixture
 def app(built_data: Path):
     """A fresh app session (its own widget state) on the Chinese UI."""
@@ -26,12 +37,11 @@ def app(built_data: Path):
 
     def open_page(page: str = "ask", **state: object) -> AppTest:
         at = AppTest.from_file(str(APP), default_timeout=120)
-        at.session_state["page"] = page
         for key, value in state.items():
             at.session_state[key] = value
         at.run()
         assert not at.exception, [e.value for e in at.exception]
-        return at
+        return _switch(at, page) if page != "ask" else at
 
     return open_page
 
@@ -44,6 +54,11 @@ def _answer_block(at) -> str:
     blocks = [str(m.value) for m in at.markdown if "<div class='pkg-answer'>" in str(m.value)]
     assert blocks, "no answer block rendered"
     return blocks[0]
+
+
+def _page_titles(at) -> list[str]:
+    """The navigation's page titles as the last run registered them."""
+    return [str(info.get("page_name")) for info in at._registered_pages.values()]
 
 
 def _ask(at, question: str):
@@ -107,10 +122,10 @@ def test_english_switch(app):
     at.sidebar.radio(key="lang").set_value("en").run()
     assert not at.exception
     assert at.text_input(key="question").label == "Your question"
-    assert "Browse" in at.sidebar.radio(key="page__en").options
+    assert "Browse" in _page_titles(at)
     _ask(at, "What applies to electrolytic aluminium by 2015?")
     assert "Answer" in _answer_block(at)
-    at.sidebar.radio(key="page__en").set_value("browse").run()
+    _switch(at, "browse")
     assert any(s.value == "Browse provisions" for s in at.subheader)
     assert "Deadline" in at.dataframe[0].value.columns
     at.sidebar.radio(key="lang").set_value("zh").run()  # back to Chinese: still on the same page
@@ -176,17 +191,25 @@ def test_checklist_filters_and_downloads(app):
     from kg.checklist import Filters, build_checklist
 
     at = app("checklist")
+    # The filters are a form: nothing changes until they are applied, then all at once.
     at.selectbox(key="check_industry").set_value("水泥").run()
+    assert len(at.dataframe[0].value) == len(build_checklist(Filters(include_open=True)))
+    at.selectbox(key="check_industry").set_value("水泥")
+    at.button(key="check_apply").click().run()
     preview = at.dataframe[0].value
-    expected = build_checklist(Filters(industry="水泥"))
+    expected = build_checklist(Filters(industry="水泥", include_open=True))
     assert list(preview["引用 ID"]) == [item.id for item in expected]  # each item by its citation id
     assert "guofa-2013-41/4.p3.s2" in set(preview["引用 ID"])  # the seed's 水泥 paragraph is among them
     labels = [b.label for b in at.get("download_button")]
-    assert labels == ["下载 CSV", "下载 Excel", "下载 Markdown"]
-    at.checkbox(key="check_open").check()
-    at.date_input(key="check_by").set_value(dt.date(2015, 12, 31)).run()
+    assert labels == ["下载 CSV", "下载 JSON", "下载 Excel", "下载 Markdown"]
+    assert at.checkbox(key="check_open").value  # undated standing provisions are included by default
+    at.date_input(key="check_by").set_value(dt.date(2015, 12, 31))
+    at.button(key="check_apply").click().run()
     assert len(at.dataframe[0].value) == len(build_checklist(Filters(industry="水泥", by="2015-12-31",
                                                                      include_open=True)))
+    at.checkbox(key="check_open").uncheck()
+    at.button(key="check_apply").click().run()
+    assert len(at.dataframe[0].value) == len(build_checklist(Filters(industry="水泥", by="2015-12-31")))
 
 
 # ---------------------------------------------------------------------- document
@@ -246,7 +269,7 @@ def test_language_switch_keeps_page_and_filters(app):
     rows = len(at.dataframe[0].value)
     at.sidebar.radio(key="lang").set_value("en").run()
     assert not at.exception
-    assert at.sidebar.radio(key="page__en").value == "browse"
+    assert any(s.value == "Browse provisions" for s in at.subheader)  # still on the same page
     assert at.selectbox(key="browse_industry__en").value == "水泥"
     assert at.selectbox(key="browse_modality__en").value == "prohibition"
     assert len(at.dataframe[0].value) == rows

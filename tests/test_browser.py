@@ -120,6 +120,10 @@ def _settled(page, timeout: float = 60_000) -> None:
 def test_ask_in_browser(page):
     box = page.get_by_label("输入问题")
     box.fill(QUESTION)
+    page.wait_for_timeout(300)
+    # Streamlit's own hint ("Press Enter to submit form") is English: hidden in the Chinese UI.
+    assert "Press Enter" not in page.locator("body").inner_text()
+    assert not page.locator("[data-testid='InputInstructions']").first.is_visible()
     page.get_by_role("button", name="提问", exact=True).click()
     answer = page.locator(".pkg-answer")
     answer.wait_for(timeout=120_000)

@@ -46,3 +46,56 @@ def test_every_reason_renders_in_both_languages(code: ReasonCode) -> None:
     assert rendered["code"] == code.value and rendered["text"] == rendered["text_en"]
     assert "{" not in rendered["text_zh"] + rendered["text_en"]
     assert text("text.not_found", "zh", reason=rendered["text_zh"]).startswith("未找到")
+
+
+def _app_sources() -> dict[Path, str]:
+    files = [PROJECT / "app.py", *sorted((PROJECT / "app_pages").glob("*.py")),
+             *sorted((PROJECT / "kg" / "ui").glob("*.py"))]
+    return {path: path.read_text("utf-8") for path in files}
+
+
+def test_every_ui_key_used_by_the_app_exists() -> None:
+    """tr("key") in app.py, app_pages/ and kg/ui/, the keys built from closed sets, and the tables of keys."""
+    from kg.checklist import ALL_MODALITIES
+    from kg.queries import named_queries
+    from kg.ui.answer import LIST_ORDER
+    from kg.ui.chrome import PAGES
+    from kg.ui.exports import FIELDS
+
+    used: set[str] = set()
+    for source in _app_sources().values():
+        used |= set(re.findall(r"""\btr\(\s*['"]([a-z_]+)['"]""", source))
+        used |= set(re.findall(r"""\btr\(\s*['"][a-z_]+['"] if \w+ else ['"]([a-z_]+)['"]""", source))
+        used |= set(re.findall(r"""\(\s*['"]\w+['"],\s*['"]((?:download|sparql)_[a-z_]+)['"]""", source))
+        used |= set(re.findall(r"""\),\s*['"](sparql_[a-z_]+)['"]\)""", source))
+    used |= {f"page_{p}" for p in PAGES} | {f"modality_{m}" for m in ALL_MODALITIES}
+    used |= {f"list_{m}" for m in (*LIST_ORDER, *ALL_MODALITIES)} | {f"col_{f}" for f in FIELDS}
+    used |= {f"view_{v}" for v in ("table", "cards")} | {f"query_{q}" for q in named_queries()}
+    used |= {f"kind_{k}" for k in ("industry", "agency", "provision", "deadline", "valid_from", "target", "figure")}
+    used |= {f"rel_{r}" for r in ("concerns", "bears", "bears_addressee", "narrower", "region", "uses", "quantity",
+                                  "in_section")}
+    assert {"sparql_refused", "sparql_syntax", "download_json", "list_summary", "col_citation"} <= used
+    missing = {f"ui.{key}" for key in used} - set(catalogue(Language.ZH))
+    assert not missing, missing
+    assert {f"ui.{key}" for key in used} <= set(catalogue(Language.EN))
+
+
+def test_the_app_has_no_string_table_of_its_own() -> None:
+    """UI words come from the catalogue: no STRINGS dict, no st.* label written as an English literal."""
+    for path, source in _app_sources().items():
+        assert "STRINGS" not in source, path
+        calls = r"st\.(?:subheader|caption|button|info|warning|error|text_input|selectbox|radio|checkbox|expander|"
+        calls += r"download_button|form_submit_button)"
+        literal = re.findall(calls + r'\(\s*"([A-Za-z][^"]*)"', source)
+        assert not literal, (path, literal)
+
+
+def test_chinese_ui_strings_have_no_english_words() -> None:
+    """Every zh UI string is Chinese, but for names that stay as they are (PolicyKG, SPARQL, formats, code)."""
+    allowed = {"PolicyKG", "Language", "SPARQL", "CSV", "JSON", "Excel", "Markdown", "ID", "ASK", "LOAD", "SERVICE",
+               "SELECT", "CONSTRUCT", "DESCRIBE", "policykg", "build", "guofa"}
+    for key, value in catalogue(Language.ZH).items():
+        if not key.startswith("ui."):
+            continue
+        words = set(re.findall(r"[A-Za-z]{2,}", re.sub(r"{[^}]*}|`[^`]*`", "", value)))
+        assert words <= allowed, (key, words - allowed)

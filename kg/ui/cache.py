@@ -1,0 +1,121 @@
+"""Cached resources of the app, in one place.
+
+Store, answerer and provisions are loaded once per process (``st.cache_resource``), keyed by the
+published generation's folder, so a new build is picked up without a restart; query results are
+cached per generation (``st.cache_data``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from kg import config
+from kg.answer.facts import list_targets
+from kg.checklist import ChecklistItem, cite, load_provisions
+from kg.documents import load_documents
+from kg.errors import PolicyKGError, StoreError
+from kg.extract.lexicon import Lexicon, default_lexicon
+from kg.graph.store import GraphStore, rows
+from kg.links import links_of
+from kg.queries import get
+from kg.viz import neighbourhood, question_terms, to_pyvis_html
+
+
+def data_key() -> str:
+    """The published generation's folder: a new build changes the key, so cached resources reload.
+
+    One ``readlink`` per script run; store and index are then opened from the same generation.
+    """
+    try:
+        folder = config.generation_dir()
+        return str(folder if folder is not None else config.data_dir())
+    except StoreError:
+        return str(Path(os.environ.get("POLICYKG_DATA", "var")))
+
+
+# At most two generations stay cached: the one being served and the one sessions may still show.
+@st.cache_resource(show_spinner=False, max_entries=2)
+def get_store(data: str) -> GraphStore:
+    return GraphStore(Path(data) / "store")
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def get_answerer(data: str):
+    from kg.answer.engine import Answerer
+    from kg.retrieval import SentenceIndex
+
+    return Answerer(store=get_store(data), index=SentenceIndex.load(Path(data) / "index"))
+
+
+@st.cache_resource(show_spinner=False)
+def get_lexicon() -> Lexicon:
+    return default_lexicon()
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def get_provisions(data: str) -> list[ChecklistItem]:
+    return load_provisions(get_store(data), get_lexicon())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def get_targets(data: str) -> list[dict]:
+    return list_targets(store=get_store(data))
+
+
+@st.cache_data(show_spinner=False)
+def get_sentences(data: str) -> list[dict]:
+    return rows(get_store(data).query(get("sentences").text))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def ask(data: str, question: str) -> dict:
+    return get_answerer(data).ask(question)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def get_cite(data: str, citation: str) -> dict:
+    return cite(citation, get_store(data))
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def get_documents(data: str) -> list[dict]:
+    return [vars(document) for document in load_documents(get_store(data))]
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def get_links(data: str, citation: str) -> dict:
+    return links_of(citation, get_store(data))
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def get_terms(question: str) -> list[str]:
+    try:
+        return question_terms(question, get_lexicon())
+    except PolicyKGError:
+        return []
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def graph_page_html(data: str, entity: str, language: str, relations: tuple[tuple[str, str], ...]
+                    ) -> tuple[str, int, int, bool]:
+    graph = neighbourhood(get_store(data), entity, get_lexicon(), lang=language, max_provisions=60)
+    page = to_pyvis_html(graph, height_px=640, relation_labels=dict(relations))
+    return page, graph.number_of_nodes(), graph.number_of_edges(), bool(graph.graph.get("truncated"))
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def get_citations(data: str) -> dict:
+    """Formal citations (``Citation`` with ``zh`` and ``en``) of every sentence, by citation id."""
+    from kg.citation import load_citations
+
+    return load_citations(get_store(data))
+
+
+def formal_citation(data: str, citation: str, language: str) -> str:
+    found = get_citations(data).get(citation)
+    if found is None:
+        return ""
+    return found.en if language == "en" else found.zh

@@ -1,0 +1,236 @@
+"""Each page of the app on its own (``AppTest.from_file("app_pages/….py")``), the list answer of the
+Ask page, the view in the URL, the checklist's form and exports, and the UI catalogue (issue 11).
+
+Uses the session build of corpus/ (``built_data``); the answerer is loaded once per process.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+PROJECT = Path(__file__).resolve().parent.parent
+PAGES = PROJECT / "app_pages"
+APP = PROJECT / "app.py"
+FLAGSHIP = {"zh": "电解铝2015年底前要做什么？", "en": "What applies to electrolytic aluminium by 2015?"}
+
+
+def _page(name: str, **query: str):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=180)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _markdown(at) -> str:
+    return "\n".join(str(m.value) for m in at.markdown)
+
+
+@pytest.mark.parametrize(("name", "header"), [("browse", "浏览条款"), ("graph", "图谱"), ("checklist", "清单导出"),
+                                              ("document", "原文（可引用编号）"), ("sparql", "SPARQL 只读控制台")])
+def test_each_page_renders_on_its_own(built_data: Path, name: str, header: str) -> None:
+    at = _page(name)
+    assert [s.value for s in at.subheader] == [header]
+    assert not at.error
+    assert "数据目录" in " ".join(str(c.value) for c in at.sidebar.caption)
+
+
+def test_ask_page_on_its_own(built_data: Path) -> None:
+    at = _page("ask")
+    assert at.text_input(key="question").label == "输入问题"
+    assert not at.markdown or "<div class='pkg-answer'>" not in _markdown(at)
+
+
+# ---------------------------------------------------------------------- the list answer
+def _cards(at) -> list[str]:
+    """The citation ids of the provisions listed on the page (one card each)."""
+    return re.findall(r"<div class='pkg-card'>.*?<code>([^<]+)</code>", _markdown(at), flags=re.S)
+
+
+def _headings(at) -> dict[str, str]:
+    """Each listed provision's id → the sub-heading it is listed under ("" when there is none)."""
+    under, current = {}, ""
+    for element in at.markdown:
+        value = str(element.value)
+        if "class='pkg-list-h'" in value:
+            current = ""
+        elif value.startswith("<div class='pkg-meta'><b>"):
+            current = value
+        for cid in re.findall(r"<div class='pkg-card'>.*?<code>([^<]+)</code>", value, flags=re.S):
+            under[cid] = current
+    return under
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_flagship_question_lists_cited_provisions(built_data: Path, language: str) -> None:
+    from kg.checklist import load_provisions
+    from kg.citation import load_citations
+    from kg.graph.store import GraphStore
+
+    at = _page("ask", lang=language, q=FLAGSHIP[language])
+    ids = _cards(at)
+    assert len(ids) >= 20 and len(set(ids)) == len(ids), ids
+    # Each provision shows its formal citation as a code block (with Streamlit's copy button).
+    store = GraphStore(built_data / "store")
+    citations = load_citations(store)
+    codes = {str(c.value) for c in at.code}
+    formal = {cid: (citations[cid].en if language == "en" else citations[cid].zh) for cid in ids}
+    assert all(formal[cid] in codes for cid in ids)
+    assert all(text.startswith("《") if language == "zh" else "Guo Fa" in text or "(" in text
+               for text in formal.values())
+    # Grouped by modality, and one of them inherited from 产能严重过剩行业 under a heading that says so.
+    must, inherited_from = ("必须做", "来自上位行业") if language == "zh" else ("Must", "Inherited from")
+    group = "产能严重过剩行业" if language == "zh" else "severe overcapacity"
+    assert f"{must} · " in _markdown(at)
+    under = _headings(at)
+    provisions = {item.id: item for item in load_provisions(store)}
+    inherited = [cid for cid in ids if "产能严重过剩行业" in provisions[cid].industries
+                 and not {"电解铝", "铝材", "铝液", "预焙槽"} & set(provisions[cid].industries)]
+    assert inherited, "no provision inherited from 产能严重过剩行业"
+    assert all(inherited_from in under[cid] and group in under[cid].lower() for cid in inherited), \
+        {cid: under[cid] for cid in inherited}
+    own = [cid for cid in ids if "电解铝" in provisions[cid].industries]
+    assert own and not any(inherited_from in under[cid] for cid in own)
+    # The answer block says how many and the sentence the 16万安培 duty comes from is among the cards.
+    assert "guofa-2013-41/4.p4.s2" in ids
+    assert str(len(ids)) in "".join(str(m.value) for m in at.markdown if "pkg-answer" in str(m.value))
+
+
+def test_list_answer_opens_as_checklist_with_the_same_filters(built_data: Path) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from kg.checklist import Filters, build_checklist
+
+    at = AppTest.from_file(str(APP), default_timeout=180)  # switching pages needs the navigation
+    at.query_params["q"] = FLAGSHIP["zh"]
+    at.run()
+    listed = set(_cards(at))
+    assert listed
+    at.button(key="open_checklist").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [s.value for s in at.subheader] == ["清单导出"]
+    assert at.selectbox(key="check_industry").value == "电解铝"
+    assert str(at.date_input(key="check_by").value) == "2015-12-31"
+    assert at.checkbox(key="check_open").value
+    shown = list(at.dataframe[0].value["引用 ID"])
+    assert shown == [i.id for i in build_checklist(Filters(industry="电解铝", by="2015-12-31", include_open=True))]
+    # Known difference: the applies_to query (the answer) also keeps group provisions of "specific" scope
+    # (引导国有资本从产能严重过剩行业…转移); the checklist keeps only the group's general ones.
+    provisions = {item.id: item for item in build_checklist(Filters())}
+    extra = listed - set(shown)
+    assert all(provisions[cid].scope == "specific" and "电解铝" not in provisions[cid].industries for cid in extra)
+    assert len(extra) <= 2, extra
+
+
+def test_value_answer_marks_the_value_in_its_sentence(built_data: Path) -> None:
+    at = _page("ask", q="2012年底水泥产能利用率是多少？")
+    block = next(str(m.value) for m in at.markdown if "<div class='pkg-answer'>" in str(m.value))
+    sentence = re.search(r"<div class='pkg-answer-sentence'>(.*?)</div>", block)
+    assert sentence and "<mark>73.7%</mark>" in sentence.group(1) and "水泥" in sentence.group(1)
+    assert "<mark>73.7%</mark>" in block.split("pkg-answer-text'>")[1].split("</div>")[0]
+
+
+# ---------------------------------------------------------------------- the view in the URL
+def test_the_url_reproduces_question_answer_and_language(built_data: Path) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP), default_timeout=180).run()
+    at.sidebar.radio(key="lang").set_value("en").run()
+    at.text_input(key="question").input(FLAGSHIP["en"])
+    at.button(key="ask_submit").click().run()
+    assert at.query_params.get("q") == FLAGSHIP["en"] and at.query_params.get("lang") == "en"
+    first = len(_cards(at))
+    # A reload (or the link, opened elsewhere) is a new session with the same URL.
+    again = AppTest.from_file(str(APP), default_timeout=180)
+    for key, value in at.query_params.items():
+        again.query_params[key] = value
+    again.run()
+    assert not again.exception
+    assert again.text_input(key="question").value == FLAGSHIP["en"]
+    assert again.text_input(key="question").label == "Your question"
+    assert len(_cards(again)) == first
+    assert "Answer" in _markdown(again)
+
+
+def test_the_url_carries_the_filters(built_data: Path) -> None:
+    from kg.checklist import Filters, build_checklist
+
+    at = _page("browse", industry="水泥", modality="prohibition", lang="en")
+    assert at.selectbox(key="browse_industry__en").value == "水泥"
+    assert set(at.dataframe[0].value["Modality"]) == {"prohibition"}
+    assert len(at.dataframe[0].value) == len(build_checklist(Filters(industry="水泥", modality="prohibition")))
+    at.selectbox(key="browse_region__en").set_value("京津冀").run()
+    assert at.query_params.get("region") == "京津冀" and at.query_params.get("industry") == "水泥"
+
+
+# ---------------------------------------------------------------------- checklist
+def test_checklist_counts_dated_and_undated(built_data: Path) -> None:
+    at = _page("checklist", industry="电解铝", by="2015-12-31")
+    items = at.dataframe[0].value
+    dated = int((items["期限"] != "").sum())
+    caption = " ".join(str(c.value) for c in at.caption)
+    assert f"共 {len(items)} 条：有期限 {dated} 条，无期限 {len(items) - dated} 条" in caption
+    assert 0 < dated < len(items)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_exports_are_in_the_ui_language(built_data: Path, language: str) -> None:
+    import datetime as dt
+
+    from kg.checklist import Filters, build_checklist
+    from kg.citation import load_citations
+    from kg.extract.lexicon import default_lexicon
+    from kg.graph.store import GraphStore
+    from kg.ui import exports
+
+    store = GraphStore(built_data / "store")
+    filters = Filters(industry="电解铝", by="2015-12-31", include_open=True)
+    items = build_checklist(filters, store)
+    citations = {cid: (c.en if language == "en" else c.zh) for cid, c in load_citations(store).items()}
+    lexicon = default_lexicon()
+    head = exports.header(filters, lexicon, language, "g1", today=dt.date(2024, 5, 6))
+    rows = exports.records(items, lexicon, language, citations)
+    table = list(csv.reader(io.StringIO(exports.to_csv(head, rows, language).decode("utf-8-sig"))))
+    document = json.loads(exports.to_json(head, rows, language))
+    if language == "zh":
+        assert table[0] == ["标题", "PolicyKG 政策条款清单"] and ["行业", "电解铝"] in table
+        assert ["生成日期", "2024-05-06"] in table and ["截止日期不晚于", "2015-12-31"] in table
+        columns = table[table.index([]) + 1]
+        assert columns[:3] == ["引用 ID", "正式引用", "原文"]
+        assert document["条款数"] == len(items) and document["筛选条件"]["行业"] == "电解铝"
+        assert document["条款"][0]["正式引用"].startswith("《")
+        assert {r["类型"] for r in document["条款"]} <= {"义务", "禁止", "许可", "鼓励支持", "法律责任"}
+    else:
+        assert table[0] == ["Title", "PolicyKG policy checklist"] and ["Industry", "electrolytic aluminium"] in table
+        assert ["Generated", "2024-05-06"] in table
+        columns = table[table.index([]) + 1]
+        assert columns[:3] == ["Citation id", "Formal citation", "Text"]
+        assert document["Number of items"] == len(items)
+    body = table[table.index([]) + 2:]
+    assert [r[0] for r in body] == [item.id for item in items]  # the same items, in the order shown
+    assert all(r[1] == citations[r[0]] for r in body)  # each with its formal citation
+
+
+# ---------------------------------------------------------------------- SPARQL errors
+@pytest.mark.parametrize(("language", "words"), [("zh", "只允许只读查询"), ("en", "Only read queries")])
+def test_sparql_errors_once_in_the_ui_language(built_data: Path, language: str, words: str) -> None:
+    at = _page("sparql", lang=language)
+    at.text_area(key="sparql_text").input('INSERT DATA { <http://example.org/a> <http://example.org/b> "c" }')
+    at.button(key="sparql_run").click().run()
+    assert len(at.error) == 1 and words in at.error[0].value and "INSERT" in at.error[0].value
+    at.text_area(key="sparql_text").input("SELECT ?s WHERE { ?s ?p }")
+    at.button(key="sparql_run").click().run()
+    assert len(at.error) == 1
+    assert ("语法错误" if language == "zh" else "syntax error") in at.error[0].value
+    assert "SPARQL error" not in at.error[0].value
