@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from kg.answer.composers import ExtremeComposer, ValueComposer, WhenComposer, clause_around
+from kg.answer.composers import ExtremeComposer, ValueComposer, WhenComposer, clause_around, fits_unit
 from kg.answer.frame import AskedKind, build_frame
 from kg.answer.model import ReasonCode
 from kg.answer.question import parse_question
@@ -191,6 +191,13 @@ def test_a_target_is_not_answered_by_a_figure_reported_as_achieved(monkeypatch) 
     assert not asked_target.answered and asked_target.reason.code == ReasonCode.NO_VALUE_TARGET
     asked_figure = value("单位国内生产总值能耗下降了多少？", "s8", words=words)
     assert asked_figure.answered and asked_figure.value.surface == "14.38%"
+
+
+@pytest.mark.parametrize(("asked", "unit"), [("几天", "日"), ("几个人", "名"), ("多少万吨", "吨")])
+def test_a_unit_is_answered_by_its_synonym(asked: str, unit: str) -> None:
+    # 拘留几天 is answered by 十五日以下; 派几个人 by 两名以上: the same unit written another way.
+    frame = build_frame(parse_question(f"最多{asked}？"))
+    assert fits_unit(frame, {"unit": unit})
 
 
 def test_clause_around_takes_neighbours_on_request() -> None:

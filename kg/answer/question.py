@@ -135,13 +135,18 @@ _EN_UNITS = {"ton": "吨", "tons": "吨", "tonnes": "吨", "tonne": "吨", "yuan
 _UNIT_PREFIXES = ("万亿", "亿", "万", "千", "百")
 
 
+#: Units that name the same thing (十五日 answers 几天; 两名 answers 几个人).
+_UNIT_SYNONYMS = {"天": "日", "名": "人"}
+
+
 def base_unit(unit: str) -> str:
-    """万吨 → 吨, 亿元 → 元, 个月 → 月: units that can answer each other."""
+    """万吨 → 吨, 亿元 → 元, 个月 → 月, 天 → 日: units that can answer each other."""
     unit = unit.removeprefix("个")
     for prefix in _UNIT_PREFIXES:
         if unit.startswith(prefix) and len(unit) > len(prefix):
-            return unit[len(prefix):]
-    return unit
+            unit = unit[len(prefix):]
+            break
+    return _UNIT_SYNONYMS.get(unit, unit)
 
 
 def _asked_unit(question: Question) -> str | None:
