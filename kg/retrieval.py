@@ -6,8 +6,9 @@ every sentence under it, so it is added to the sentence's tokens and to the
 text that is embedded — a question about 船舶 finds the 船舶 paragraph.
 
 The index is derived from the store (``queries/sentences.rq``) and written into the
-build's generation beside the store: ``passages.json`` (with the generation id) and
-``embeddings.npy``. Loading checks both files and the generation's manifest.
+build's generation beside the store: ``passages.json`` (with the generation id and the encoder
+backend that embedded it) and ``embeddings.npy``. Loading checks both files, the generation's
+manifest and that queries will be embedded by the same backend (POLICYKG_ENCODER).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from rank_bm25 import BM25Okapi
 from tqdm import tqdm
 
 from kg import config
+from kg.config import EncoderBackend
 from kg.errors import StoreError
 from kg.graph.build import citation_id
 from kg.graph.store import GraphStore, open_store, rows
@@ -111,7 +113,7 @@ def build_indexes(*, progress: bool = True, store: GraphStore | None = None, mod
 
     The build itself goes through :mod:`kg.cache`, which embeds only batches it has not embedded before.
     """
-    from kg.embedding import embed_passages, load_encoder
+    from kg.embedding import embed_passages, encoder_backend_of, load_encoder
 
     passages = load_passages(store)
     encoder = load_encoder(model_spec)
@@ -121,7 +123,8 @@ def build_indexes(*, progress: bool = True, store: GraphStore | None = None, mod
         vectors.update(zip(((doc, text) for text in batch), embed_passages(encoder, batch), strict=True))
     rows = [vectors[p.doc_id, p.context_text] for p in passages]
     matrix = np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 384), np.float32)
-    return write_index(passages, matrix, target, model_spec=model_spec, generation=generation)
+    return write_index(passages, matrix, target, model_spec=model_spec, generation=generation,
+                       encoder=encoder_backend_of(encoder))
 
 
 #: Batches are cut after a text whose hash is 0 modulo this (16 texts on average), or at BATCH_MOST texts.
@@ -161,14 +164,19 @@ def embedding_batches(texts: list[str]) -> list[list[str]]:
 
 
 def write_index(passages: list[Passage], matrix: np.ndarray, target: Path | None = None, *,
-                model_spec: str | None = None, generation: str | None = None) -> Path:
-    """Write passages.json and embeddings.npy into a fresh folder and swap it in as ``target``."""
+                model_spec: str | None = None, generation: str | None = None,
+                encoder: EncoderBackend | None = None) -> Path:
+    """Write passages.json and embeddings.npy into a fresh folder and swap it in as ``target``.
+
+    ``encoder`` is the backend that embedded ``matrix`` (default: the configured one).
+    """
     target = target or config.index_dir()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".index-new-", dir=target.parent))
     try:
         (staging / "passages.json").write_text(
             json.dumps({"model": model_spec or config.model_spec(), "generation": generation,
+                        "encoder": (encoder or config.encoder_backend()).value,
                         "passages": [asdict(p) for p in passages]}, ensure_ascii=False), encoding="utf-8")
         np.save(staging / "embeddings.npy", matrix)
         old = target.with_name(target.name + ".old")
@@ -191,14 +199,16 @@ def index_digest(passages: list[Passage], matrix: np.ndarray) -> str:
     return digest.hexdigest()
 
 
-def _read_index(directory: Path) -> tuple[list[Passage], np.ndarray, object]:
-    """Passages, embeddings and generation of an index folder; any damage is one StoreError naming the file."""
+def _read_index(directory: Path) -> tuple[list[Passage], np.ndarray, object, EncoderBackend]:
+    """Passages, embeddings, generation and encoder backend of an index folder (indexes written before
+    backends were recorded are torch's); any damage is one StoreError naming the file."""
     passages_file, embeddings_file = directory / "passages.json", directory / "embeddings.npy"
     if not passages_file.is_file() or not embeddings_file.is_file():
         raise StoreError(f"no retrieval index at {directory}: run `policykg build`")
     try:
         data = json.loads(passages_file.read_text(encoding="utf-8"))
         passages = [Passage(**p) for p in data["passages"]]
+        encoder = EncoderBackend(data.get("encoder", EncoderBackend.TORCH.value))
     except (OSError, ValueError, RecursionError, KeyError, TypeError) as exc:
         raise StoreError(f"{passages_file} is damaged ({type(exc).__name__}): run `policykg build`") from None
     try:
@@ -210,7 +220,7 @@ def _read_index(directory: Path) -> tuple[list[Passage], np.ndarray, object]:
                          "run `policykg build`")
     if len(embeddings) and not np.isfinite(embeddings).all():
         raise StoreError(f"{embeddings_file} holds non-numbers: run `policykg build`")
-    return passages, embeddings.astype(np.float32, copy=False), data.get("generation")
+    return passages, embeddings.astype(np.float32, copy=False), data.get("generation"), encoder
 
 
 class SentenceIndex:
@@ -225,14 +235,19 @@ class SentenceIndex:
         self.bm25 = BM25Okapi(corpus) if corpus else None
 
     @classmethod
-    def load(cls, directory: Path | None = None) -> SentenceIndex:
+    def load(cls, directory: Path | None = None, *, query_encoder: EncoderBackend | None = None) -> SentenceIndex:
+        """Load an index that queries of ``query_encoder`` (default: the configured backend) may search;
+        EncoderMismatchError if its passages were embedded by another backend."""
+        from kg.embedding import check_encoder
         from kg.library import verify_index
 
         directory = directory or config.index_dir()
-        passages, embeddings, generation = _read_index(directory)
+        passages, embeddings, generation, encoder = _read_index(directory)
         verify_index(directory, generation, len(passages))
+        check_encoder(encoder, query_encoder or config.encoder_backend(), directory)
         index = cls(passages, embeddings)
         index.generation = generation
+        index.encoder = encoder
         return index
 
     def bm25_scores(self, query_tokens: list[str]) -> np.ndarray:

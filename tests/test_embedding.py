@@ -184,3 +184,66 @@ def test_load_encoder_reports_missing_or_broken_folders(model_dir: Path, tmp_pat
         shutil.copy(model_dir / name, broken / name)
     with pytest.raises(emb.ModelError, match="cannot load"):
         emb.load_encoder(str(broken))
+
+
+# --------------------------------------------------------------------------------------------
+# ONNX backends: the same tokens, vectors within quantisation error of the float32 model
+# --------------------------------------------------------------------------------------------
+
+LONG = "、".join(CHINESE) * 6  # well past 512 tokens: truncation must cut where sentence-transformers cuts
+
+
+@pytest.fixture(scope="session")
+def onnx_folder(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The build's export when it is current (a build with an onnx backend wrote it), else one made here."""
+    folder = emb.onnx_dir(model_dir)
+    if emb._onnx_is_current(folder, model_dir):
+        return folder
+    return emb.export_onnx(model_dir, tmp_path_factory.mktemp("onnx") / folder.name, show_progress=False)
+
+
+@pytest.fixture(scope="session", params=[config.EncoderBackend.ONNX_INT8, config.EncoderBackend.ONNX_FP32])
+def onnx_model(onnx_folder: Path, request: pytest.FixtureRequest) -> emb.OnnxEncoder:
+    return emb.OnnxEncoder(onnx_folder, request.param)
+
+
+@pytest.mark.parametrize("prefix", ["passage: ", "query: "])
+def test_onnx_token_ids_identical_to_sentence_transformers(model, onnx_model, prefix: str) -> None:
+    for text in [*SENTENCES, *TRICKY, LONG]:
+        ours = onnx_model.tokenizer.encode(prefix + text).ids
+        theirs = model[0].preprocess([text], prompt=prefix)["input_ids"][0].tolist()
+        assert ours == theirs, text
+    assert len(onnx_model.tokenizer.encode(LONG).ids) == 512
+
+
+def test_onnx_vectors_close_to_float32(model, onnx_model) -> None:
+    floor = 0.98 if onnx_model.backend is config.EncoderBackend.ONNX_INT8 else 0.9999
+    texts = [*SENTENCES, *TRICKY, LONG]
+    for embed in (emb.embed_passages, emb.embed_queries):
+        reference, ours = embed(model, texts), embed(onnx_model, texts)
+        assert ours.dtype == np.float32 and ours.shape == reference.shape
+        np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+        cosine = (ours * reference).sum(axis=1)
+        assert cosine.min() >= floor, (embed.__name__, cosine)
+    assert emb.embed_queries(onnx_model, []).shape == (0, 384)
+    assert emb.encoder_backend_of(onnx_model) is onnx_model.backend
+    assert emb.encoder_backend_of(model) is config.EncoderBackend.TORCH
+
+
+def test_onnx_vectors_are_reproducible(onnx_model) -> None:
+    """The build cache reuses a batch's vectors: embedding the same batch again gives the same bytes."""
+    first = emb.embed_passages(onnx_model, CHINESE)
+    assert emb.embed_passages(onnx_model, CHINESE).tobytes() == first.tobytes()
+
+
+def test_load_encoder_needs_a_current_export(model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("POLICYKG_MODEL", raising=False)
+    monkeypatch.setenv("POLICYKG_MODELS", str(tmp_path))
+    shutil.copytree(model_dir, tmp_path / config.DEFAULT_MODEL_NAME)
+    with pytest.raises(emb.ModelError, match="no current ONNX export"):
+        emb.load_encoder(backend=config.EncoderBackend.ONNX_INT8)
+    (tmp_path / f"{config.DEFAULT_MODEL_NAME}-onnx").mkdir()  # a half-written export has no marker
+    with pytest.raises(emb.ModelError, match="no current ONNX export"):
+        emb.load_encoder(backend=config.EncoderBackend.ONNX_INT8)
+    with pytest.raises(emb.ModelError, match="converted default model only"):
+        emb.load_encoder(str(model_dir.parent / "elsewhere"), backend=config.EncoderBackend.ONNX_INT8)
