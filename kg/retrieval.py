@@ -74,7 +74,7 @@ def stopwords() -> frozenset[str]:
 
 
 def analyse_tokens(text: str) -> list[str]:
-    from kg.extract.pipeline import tokens
+    from kg.extract.tokens import tokens
 
     stop = stopwords()
     return [t.lower() for t in tokens(text) if t not in stop and not _PUNCT.match(t)]
