@@ -219,7 +219,7 @@ def build_indexes(*, progress: bool = True, store: GraphStore | None = None, mod
         vectors.update(zip(((doc, text) for text in batch), embed_passages(encoder, batch), strict=True))
     rows = [vectors[p.doc_id, p.context_text] for p in passages]
     matrix = np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 384), np.float32)
-    return write_index(passages, matrix, target, model_spec=model_spec, generation=generation)
+    return write_index(passages, matrix, target, model_spec=model_spec, generation=generation, store=store)
 
 
 #: Batches are cut after a text whose hash is 0 modulo this (16 texts on average), or at BATCH_MOST texts.
@@ -259,8 +259,11 @@ def embedding_batches(texts: list[str]) -> list[list[str]]:
 
 
 def write_index(passages: list[Passage], matrix: np.ndarray, target: Path | None = None, *,
-                model_spec: str | None = None, generation: str | None = None) -> Path:
-    """Write passages.json, embeddings.npy and bm25/ into a fresh folder and swap it in as ``target``."""
+                model_spec: str | None = None, generation: str | None = None, store: GraphStore | None = None,
+                ) -> Path:
+    """Write passages.json, embeddings.npy, bm25/ and features/ (what the answerer knows of each passage,
+    read from ``store``: :mod:`kg.answer.features`) into a fresh folder and swap it in as ``target``."""
+    from kg.answer.features import FEATURES_DIR, PassageFeatures
 
     target = target or config.index_dir()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -271,6 +274,7 @@ def write_index(passages: list[Passage], matrix: np.ndarray, target: Path | None
                         "passages": [asdict(p) for p in passages]}, ensure_ascii=False), encoding="utf-8")
         np.save(staging / "embeddings.npy", matrix)
         build_bm25([passage_tokens(p) for p in passages], staging / BM25_DIR)
+        PassageFeatures.compute(store or open_store(), passages).save(staging / FEATURES_DIR)
         old = target.with_name(target.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if target.exists():
@@ -321,6 +325,7 @@ class SentenceIndex:
         """``bm25`` is the saved index of these passages (:meth:`load`); without it, one is built in memory."""
         self.passages = passages
         self.embeddings = embeddings
+        self.directory: Path | None = None  # the folder it was loaded from, which holds the passage features
         if bm25 is None and passages:
             bm25 = Bm25Index.from_tokens([passage_tokens(p) for p in passages])
         self.bm25 = bm25
@@ -334,6 +339,7 @@ class SentenceIndex:
         verify_index(directory, generation, len(passages))
         index = cls(passages, embeddings, Bm25Index.load(directory / BM25_DIR, len(passages)))
         index.generation = generation
+        index.directory = directory
         return index
 
     def bm25_scores(self, query_tokens: list[str]) -> np.ndarray:

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from kg.answer.features import Sets
 from kg.errors import StoreError
 from kg.retrieval import BM25_FILES, Bm25Index, build_bm25, reciprocal_rank_fusion
 
@@ -118,3 +119,62 @@ def test_fusion_matches_the_rank_by_rank_sum() -> None:
         for rank, index in enumerate(ranking):
             expected[index] += weight / (60 + rank + 1)
     assert reciprocal_rank_fusion(rankings, 50, weights).tolist() == expected.tolist()
+
+
+def test_sets_count_members_per_passage() -> None:
+    sets = Sets.of([{"a", "b"}, set(), {"c"}, {"a", None}])
+    assert sets.count({"a", "c"}).tolist() == [1, 0, 1, 1]
+    assert sets.any(lambda v: v is None).tolist() == [False, False, False, True]
+    assert sets.any({"zzz"}).tolist() == [False] * 4
+    assert sets.lengths().tolist() == [2, 0, 1, 2] and sets.row(3) == {"a", None}
+
+
+def _features(passages: int = 3):
+    from kg.answer.features import PassageFeatures
+
+    sets = {name: Sets.of([{"x"} if i % 2 else set() for i in range(passages)])
+            for name in ("concepts", "expanded", "bearers", "deadline_years", "quantity_years", "units", "kinds")}
+    texts = ["国务院关于化解产能严重过剩矛盾的指导意见 三、（一）".encode(), b"", "第五条".encode()][:passages]
+    columns = {"top_industries": np.arange(passages, dtype=np.int32), "articles": np.zeros(passages, np.int32),
+               "documents": np.zeros(passages, np.int32), "modalities": np.zeros(passages, np.int32),
+               "citation_offsets": np.concatenate([[0], np.cumsum([len(t) for t in texts])]).astype(np.int64)}
+    summary = {"passages": passages, "documents": ["d"], "modalities": [""], "concept_counts": {"x": 1},
+               "mentioned_in": {"d": ["x"]}, "units": ["吨", None]}
+    return PassageFeatures(sets, columns, np.array(["2015-12-31", "", "2013-10-06"]), b"".join(texts), summary)
+
+
+def test_passage_features_round_trip(tmp_path: Path) -> None:
+    from kg.answer.features import PassageFeatures
+
+    loaded = PassageFeatures.load(_features().save(tmp_path / "features"), 3)
+    cited = [loaded.citation(i) for i in range(3)]
+    assert cited == ["国务院关于化解产能严重过剩矛盾的指导意见 三、（一）", None, "第五条"]
+    assert loaded.sets["concepts"].any({"x"}).tolist() == [False, True, False]
+    assert loaded.summary["units"] == ["吨", None] and loaded.min_deadline.tolist() == ["2015-12-31", "", "2013-10-06"]
+
+
+@pytest.mark.parametrize(("damage", "message"), [
+    (lambda f: (f / "features.json").unlink(), "no passage features"),
+    (lambda f: (f / "concepts.values.npy").unlink(), "damaged"),
+    (lambda f: (f / "features.json").write_text("{", encoding="utf-8"), "damaged"),
+    (lambda f: (f / "citations.bin").write_bytes(b"x"), "do not fit"),
+])
+def test_missing_or_damaged_features_are_refused(tmp_path: Path, damage, message: str) -> None:
+    from kg.answer.features import PassageFeatures
+
+    folder = _features().save(tmp_path / "features")
+    damage(folder)
+    with pytest.raises(StoreError, match=message):
+        PassageFeatures.load(folder, 3)
+    with pytest.raises(StoreError, match="do not fit"):
+        PassageFeatures.load(_features().save(tmp_path / "other"), 4)
+
+
+def test_top_k_is_the_head_of_a_stable_sort() -> None:
+    from kg.answer.engine import top_k
+
+    rng = np.random.default_rng(3)
+    for size in (1, 7, 300):
+        for k in (0, 1, 5, 30, size + 2):
+            scores = rng.integers(0, 4, size) / 7  # many ties
+            assert top_k(scores, k).tolist() == np.argsort(-scores, kind="stable")[:k].tolist()

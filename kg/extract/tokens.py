@@ -18,7 +18,11 @@ jieba.setLogLevel(logging.WARNING)
 
 @lru_cache(maxsize=1)
 def domain_dictionary() -> None:
-    """Add the lexicon's Chinese forms to jieba's dictionary, once per process."""
+    """Add the lexicon's Chinese forms to jieba's dictionary, once per process.
+
+    Once: ``jieba.add_word`` adds its frequency to jieba's total every time, so adding the same words
+    twice changes the cut of every text (产品出口 becomes one token). The pipeline calls this too.
+    """
     for form in default_lexicon().zh_forms:
         jieba.add_word(form, freq=2000)
 
