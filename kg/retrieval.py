@@ -362,6 +362,6 @@ def reciprocal_rank_fusion(rankings: list[np.ndarray], size: int, weights: list[
     """
     fused = np.zeros(size)
     for ranking, weight in zip(rankings, weights or [1.0] * len(rankings), strict=True):
-        ranking = np.asarray(ranking, dtype=np.intp)
-        np.add.at(fused, ranking, weight / (k + np.arange(1, len(ranking) + 1, dtype=np.float64)))
+        ranking = np.asarray(ranking, dtype=np.intp)  # each passage at most once in a ranking
+        fused[ranking] += weight / (k + np.arange(1, len(ranking) + 1, dtype=np.float64))
     return fused
