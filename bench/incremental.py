@@ -89,7 +89,7 @@ class Clock:
 def warm_up() -> None:
     """What a process loads once (lexicon, jieba's dictionary, the SHACL shapes): not part of any build."""
     from kg.extract.lexicon import default_lexicon
-    from kg.extract.pipeline import tokens
+    from kg.extract.tokens import tokens
     from kg.graph.shacl import _shapes
 
     default_lexicon()

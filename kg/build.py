@@ -245,7 +245,8 @@ def _build(data: Path, corpus: Path | None, with_index: bool, with_model: bool, 
 
             found = load_passages(store)
             matrix = _passage_vectors(found, keys, cache, progress, report)
-            write_index(found, matrix, staging / "index", generation=generation, encoder=config.encoder_backend())
+            write_index(found, matrix, staging / "index", generation=generation, store=store,
+                        encoder=config.encoder_backend())
             report.digests["index"] = index_digest(found, matrix)
             passages = len(found)
             report.seconds["index"] = time.perf_counter() - started

@@ -7,8 +7,10 @@ text that is embedded — a question about 船舶 finds the 船舶 paragraph.
 
 The index is derived from the store (``queries/sentences.rq``) and written into the
 build's generation beside the store: ``passages.json`` (with the generation id and the encoder
-backend that embedded it) and ``embeddings.npy``. Loading checks both files, the generation's
-manifest and that queries will be embedded by the same backend (POLICYKG_ENCODER).
+backend that embedded it), ``embeddings.npy`` and ``bm25/`` (a bm25s sparse score matrix over our own
+tokens, see :func:`build_bm25`). Loading checks the files, the generation's manifest and that queries will
+be embedded by the same backend (POLICYKG_ENCODER); the BM25 arrays are memory-mapped, so opening the index
+costs the same at 3 000 and at 350 000 sentences.
 """
 
 from __future__ import annotations
@@ -18,13 +20,13 @@ import json
 import re
 import shutil
 import tempfile
+import warnings
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
-from rank_bm25 import BM25Okapi
 from tqdm import tqdm
 
 from kg import config
@@ -74,10 +76,106 @@ def stopwords() -> frozenset[str]:
 
 
 def analyse_tokens(text: str) -> list[str]:
-    from kg.extract.pipeline import tokens
+    from kg.extract.tokens import tokens
 
     stop = stopwords()
     return [t.lower() for t in tokens(text) if t not in stop and not _PUNCT.match(t)]
+
+
+def passage_tokens(passage: Passage) -> list[str]:
+    """What BM25 indexes for a passage: its sentence, its paragraph's lead phrase and its heading."""
+    return analyse_tokens(passage.text) + analyse_tokens(passage.lead) + analyse_tokens(passage.heading)
+
+
+# ---------------------------------------------------------------------------------------------- BM25
+#: The folder of the BM25 index inside the index folder (bm25s's own file layout).
+BM25_DIR = "bm25"
+BM25_FILES = ("params.index.json", "vocab.index.json", "data.csc.index.npy", "indices.csc.index.npy",
+              "indptr.csc.index.npy")
+#: Okapi BM25 as rank_bm25's BM25Okapi scored it before: tf·(k1+1)/(tf + k1·(1−b+b·|d|/avgdl)) is bm25s's
+#: "atire" term-frequency part, log((N−df+0.5)/(df+0.5)) its "robertson" idf. One difference: a token in
+#: more than half of all passages scores 0 here, where BM25Okapi gave it 0.25 × the mean idf (no token of
+#: the library is that common; tests/test_retrieval.py holds both to the same ranking).
+BM25_PARAMS = {"k1": 1.5, "b": 0.75, "method": "atire", "idf_method": "robertson", "dtype": "float32"}
+
+
+def _bm25s_index(corpus: list[list[str]]):
+    """A bm25s retriever over ``corpus`` (one token list per passage), not saved.
+
+    Token ids are given in sorted token order so that the same passages always write the same files
+    (bm25s would number them in set order, which changes with the hash seed).
+    """
+    import bm25s
+    from bm25s.tokenization import Tokenized
+
+    vocab = {token: i for i, token in enumerate(sorted({t for doc in corpus for t in doc}))}
+    retriever = bm25s.BM25(**BM25_PARAMS)
+    with warnings.catch_warnings():
+        if not vocab:  # no passage has a token: bm25s's mean length is 0/0, and there is nothing to score
+            warnings.simplefilter("ignore", RuntimeWarning)
+        retriever.index(Tokenized(ids=[[vocab[t] for t in doc] for doc in corpus], vocab=vocab),
+                        create_empty_token=False, show_progress=False)
+    return retriever
+
+
+def build_bm25(corpus: list[list[str]], folder: Path) -> Path:
+    """Index ``corpus`` (one token list per passage) with bm25s and save it into ``folder``."""
+    _bm25s_index(corpus).save(folder, show_progress=False)
+    return folder
+
+
+class Bm25Index:
+    """A bm25s score matrix (passages × tokens, compressed by token): per question, one column sum per token.
+
+    bm25s builds and saves it; reading it back needs numpy alone (the sum is bm25s's own
+    ``_compute_relevance_from_scores``), so that asking does not import bm25s and scipy.
+    """
+
+    def __init__(self, vocab: dict[str, int], data: np.ndarray, indices: np.ndarray, indptr: np.ndarray,
+                 passages: int) -> None:
+        self.vocab = vocab
+        self.data, self.indices, self.indptr = data, indices, indptr
+        self.size = passages
+
+    @classmethod
+    def from_tokens(cls, corpus: list[list[str]]) -> Bm25Index:
+        """Index in memory (what a build saves, without the files)."""
+        retriever = _bm25s_index(corpus)
+        matrix = retriever.scores
+        return cls(retriever.vocab_dict, matrix["data"], matrix["indices"], matrix["indptr"], len(corpus))
+
+    @classmethod
+    def load(cls, folder: Path, passages: int) -> Bm25Index:
+        """The index saved in ``folder``, its arrays memory-mapped; refused (StoreError) if missing, damaged,
+        built with other parameters or for another number of passages."""
+        if not all((folder / name).is_file() for name in BM25_FILES):
+            raise StoreError(f"no BM25 index at {folder}: run `policykg build`")
+        try:
+            params = json.loads((folder / "params.index.json").read_text(encoding="utf-8"))
+            vocab = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
+            data, indices, indptr = (np.load(folder / name, mmap_mode="r", allow_pickle=False)
+                                     for name in BM25_FILES[2:])
+        except (OSError, ValueError, RecursionError, EOFError) as exc:
+            raise StoreError(f"the BM25 index at {folder} is damaged ({type(exc).__name__}): "
+                             "run `policykg build`") from None
+        if not isinstance(params, dict) or {k: params.get(k) for k in BM25_PARAMS} != BM25_PARAMS:
+            raise StoreError(f"the BM25 index at {folder} was built with other parameters: run `policykg build`")
+        if (not isinstance(vocab, dict) or params.get("num_docs") != passages or indptr.ndim != 1
+                or len(indptr) != len(vocab) + 1 or len(data) != len(indices) or int(indptr[-1]) != len(data)
+                or data.dtype != np.float32 or indices.dtype.kind != "i" or indptr.dtype.kind != "i"):
+            raise StoreError(f"the BM25 index at {folder} does not fit its {passages} passages: "
+                             "run `policykg build`")
+        return cls(vocab, data, indices, indptr, passages)
+
+    def scores(self, query_tokens: list[str]) -> np.ndarray:
+        """BM25 score of every passage; a token repeated in the query counts each time, unknown tokens 0."""
+        scores = np.zeros(self.size, dtype=np.float32)
+        for token in query_tokens:
+            column = self.vocab.get(token)
+            if column is not None:
+                start, end = int(self.indptr[column]), int(self.indptr[column + 1])
+                np.add.at(scores, self.indices[start:end], self.data[start:end])
+        return scores
 
 
 def load_passages(store: GraphStore | None = None) -> list[Passage]:
@@ -123,7 +221,7 @@ def build_indexes(*, progress: bool = True, store: GraphStore | None = None, mod
         vectors.update(zip(((doc, text) for text in batch), embed_passages(encoder, batch), strict=True))
     rows = [vectors[p.doc_id, p.context_text] for p in passages]
     matrix = np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 384), np.float32)
-    return write_index(passages, matrix, target, model_spec=model_spec, generation=generation,
+    return write_index(passages, matrix, target, model_spec=model_spec, generation=generation, store=store,
                        encoder=encoder_backend_of(encoder))
 
 
@@ -164,12 +262,15 @@ def embedding_batches(texts: list[str]) -> list[list[str]]:
 
 
 def write_index(passages: list[Passage], matrix: np.ndarray, target: Path | None = None, *,
-                model_spec: str | None = None, generation: str | None = None,
+                model_spec: str | None = None, generation: str | None = None, store: GraphStore | None = None,
                 encoder: EncoderBackend | None = None) -> Path:
-    """Write passages.json and embeddings.npy into a fresh folder and swap it in as ``target``.
+    """Write passages.json, embeddings.npy, bm25/ and features/ (what the answerer knows of each passage,
+    read from ``store``: :mod:`kg.answer.features`) into a fresh folder and swap it in as ``target``.
 
     ``encoder`` is the backend that embedded ``matrix`` (default: the configured one).
     """
+    from kg.answer.features import FEATURES_DIR, PassageFeatures
+
     target = target or config.index_dir()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".index-new-", dir=target.parent))
@@ -179,6 +280,8 @@ def write_index(passages: list[Passage], matrix: np.ndarray, target: Path | None
                         "encoder": (encoder or config.encoder_backend()).value,
                         "passages": [asdict(p) for p in passages]}, ensure_ascii=False), encoding="utf-8")
         np.save(staging / "embeddings.npy", matrix)
+        build_bm25([passage_tokens(p) for p in passages], staging / BM25_DIR)
+        PassageFeatures.compute(store or open_store(), passages).save(staging / FEATURES_DIR)
         old = target.with_name(target.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if target.exists():
@@ -226,13 +329,15 @@ def _read_index(directory: Path) -> tuple[list[Passage], np.ndarray, object, Enc
 class SentenceIndex:
     """BM25 and dense scores over the passages of one built index."""
 
-    def __init__(self, passages: list[Passage], embeddings: np.ndarray | None) -> None:
+    def __init__(self, passages: list[Passage], embeddings: np.ndarray | None, bm25: Bm25Index | None = None,
+                 ) -> None:
+        """``bm25`` is the saved index of these passages (:meth:`load`); without it, one is built in memory."""
         self.passages = passages
         self.embeddings = embeddings
-        self.position = {p.id: i for i, p in enumerate(passages)}
-        corpus = [analyse_tokens(p.text) + analyse_tokens(p.lead) + analyse_tokens(p.heading) for p in passages]
-        self.vocabulary = {t for doc in corpus for t in doc}
-        self.bm25 = BM25Okapi(corpus) if corpus else None
+        self.directory: Path | None = None  # the folder it was loaded from, which holds the passage features
+        if bm25 is None and passages:
+            bm25 = Bm25Index.from_tokens([passage_tokens(p) for p in passages])
+        self.bm25 = bm25
 
     @classmethod
     def load(cls, directory: Path | None = None, *, query_encoder: EncoderBackend | None = None) -> SentenceIndex:
@@ -245,15 +350,16 @@ class SentenceIndex:
         passages, embeddings, generation, encoder = _read_index(directory)
         verify_index(directory, generation, len(passages))
         check_encoder(encoder, query_encoder or config.encoder_backend(), directory)
-        index = cls(passages, embeddings)
+        index = cls(passages, embeddings, Bm25Index.load(directory / BM25_DIR, len(passages)))
         index.generation = generation
         index.encoder = encoder
+        index.directory = directory
         return index
 
     def bm25_scores(self, query_tokens: list[str]) -> np.ndarray:
         if self.bm25 is None or not query_tokens:
             return np.zeros(len(self.passages))
-        return np.asarray(self.bm25.get_scores(query_tokens))
+        return self.bm25.scores(query_tokens).astype(np.float64)
 
     def dense_scores(self, query_vector: np.ndarray) -> np.ndarray:
         if self.embeddings is None or not len(self.embeddings):
@@ -270,6 +376,6 @@ def reciprocal_rank_fusion(rankings: list[np.ndarray], size: int, weights: list[
     """
     fused = np.zeros(size)
     for ranking, weight in zip(rankings, weights or [1.0] * len(rankings), strict=True):
-        for rank, index in enumerate(ranking):
-            fused[index] += weight / (k + rank + 1)
+        ranking = np.asarray(ranking, dtype=np.intp)  # each passage at most once in a ranking
+        fused[ranking] += weight / (k + np.arange(1, len(ranking) + 1, dtype=np.float64))
     return fused

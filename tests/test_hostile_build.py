@@ -136,6 +136,15 @@ def _truncated_index(data: Path) -> None:
     path.write_bytes(path.read_bytes()[:100])
 
 
+def _truncated_bm25(data: Path) -> None:
+    path = data / "index" / "bm25" / "data.csc.index.npy"
+    path.write_bytes(path.read_bytes()[:100])
+
+
+def _deleted_features(data: Path) -> None:
+    (data / "index" / "features" / "features.json").unlink()
+
+
 def _delete_store_files(data: Path) -> None:
     for path in (data / "store").iterdir():
         if path.name != "POLICYKG_STORE":
@@ -164,6 +173,8 @@ DAMAGE = {
     "deeply nested passages.json": (_nest_passages, "passages.json"),
     "index of the wrong size": (_wrong_size_index, "embeddings.npy"),
     "truncated embeddings": (_truncated_index, "embeddings.npy"),
+    "truncated BM25 index": (_truncated_bm25, "bm25"),
+    "deleted passage features": (_deleted_features, "features"),
     "deleted store files": (_delete_store_files, "store"),
     "corrupted store files": (_corrupt_store_files, "store"),
     "deleted manifest": (_delete_manifest, "manifest.json"),

@@ -24,13 +24,14 @@ import re
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
 from kg.answer.checks import SUPPORT_CHECKS, Scores
 from kg.answer.composers import composer_for, fits_unit
 from kg.answer.facts import list_targets
+from kg.answer.features import FEATURES_DIR, PassageFeatures
 from kg.answer.frame import AskedKind, Frame, TimeAsk, build_frame
 from kg.answer.model import Answer, Reason, ReasonCode
 from kg.answer.question import Question, parse_question
@@ -40,7 +41,7 @@ from kg.checklist import load_provisions
 from kg.citation import load_citations
 from kg.errors import QuestionError
 from kg.extract.lexicon import default_lexicon
-from kg.graph.build import citation_id, node_iri
+from kg.graph.build import citation_id
 from kg.graph.store import GraphStore, rows
 from kg.i18n import text as i18n
 from kg.library import open_generation
@@ -54,22 +55,18 @@ RANKED_MODALITIES = {
 }
 
 
-@dataclass
-class SentenceInfo:
-    concepts: set[str] = field(default_factory=set)
-    deadlines: set[str] = field(default_factory=set)
-    bearers: set[str] = field(default_factory=set)
-    quantity_kinds: set[str] = field(default_factory=set)
-
-
 class Answerer:
-    """Loads store, index and encoder once; :meth:`ask` is then fast."""
+    """Loads store, index, passage features and encoder once; :meth:`ask` is then fast.
+
+    Nothing here runs a query over every sentence or builds a dict per sentence: the per-passage facts
+    ranking reads are arrays the build wrote (:mod:`kg.answer.features`); the quantities, citations and
+    provisions composers read are loaded on first use.
+    """
 
     def __init__(self, store: GraphStore | None = None, index: SentenceIndex | None = None,
                  encoder: object | None = None, mode: str = "hybrid",
-                 answer_settings: AnswerSettings | None = None) -> None:
-        from kg.embedding import load_encoder
-
+                 answer_settings: AnswerSettings | None = None, features: PassageFeatures | None = None) -> None:
+        """``features`` default to those saved with a loaded index, else they are computed from the store."""
         self.settings = answer_settings or settings()
         if store is None or index is None:
             # Store and index of one generation, resolved once: a build publishing in between cannot pair them.
@@ -78,42 +75,24 @@ class Answerer:
         self.store = store
         self.index = index
         self.mode = mode
-        self.encoder = encoder if encoder is not None or mode == "bm25" else load_encoder()
+        if encoder is None and mode != "bm25":
+            from kg.embedding import load_encoder
+
+            encoder = load_encoder()
+        self.encoder = encoder
         self.lexicon = default_lexicon()
-        self.info: dict[str, SentenceInfo] = defaultdict(SentenceInfo)
-        for row in rows(self.store.query(get("sentence_facts").text)):
-            item = self.info[str(row["sentence"])]
-            if row["concept"]:
-                item.concepts.add(str(row["concept"]))
-            if row["deadline"]:
-                item.deadlines.add(str(row["deadline"]))
-            if row["bearer"]:
-                item.bearers.add(str(row["bearer"]))
-            if row["kind"]:
-                item.quantity_kinds.add(str(row["kind"]))
-        self.quantities: dict[str, list[dict]] = defaultdict(list)
-        for record in list_targets(store=self.store):
-            self.quantities[record["sentence"]].append(record)
-        self.mentioned = {c for item in self.info.values() for c in item.concepts}
+        folder = getattr(index, "directory", None)
+        if features is None:
+            features = (PassageFeatures.load(folder / FEATURES_DIR, len(index.passages)) if folder is not None
+                        else PassageFeatures.compute(store, index.passages, self.lexicon))
+        self.features = features
+        summary = self.features.summary
         self.mentioned_in: dict[str, set[str]] = defaultdict(set)  # document id → concepts its sentences mention
-        for sentence, item in self.info.items():
-            self.mentioned_in[_document_of(sentence)].update(item.concepts)
-        self.quantity_unit_words = {q["unit"] for found in self.quantities.values() for q in found} | {"多少", "几"}
-        counts: dict[str, int] = defaultdict(int)
-        for item in self.info.values():
-            for concept in item.concepts:
-                counts[concept] += 1
-        self.concept_share = {c: n / max(1, len(self.index.passages)) for c, n in counts.items()}
-        self.expanded = {p.id: self._expand(p) for p in self.index.passages}
-        self.top_industries = {pid: {c for c in concepts if self.lexicon.is_top_industry(c)}
-                               for pid, concepts in self.expanded.items()}
+        self.mentioned_in.update({doc: set(found) for doc, found in summary["mentioned_in"].items()})
+        self.mentioned = set().union(*self.mentioned_in.values())
+        self.quantity_unit_words = set(summary["units"]) | {"多少", "几"}
+        self.concept_share = {c: n / max(1, len(self.index.passages)) for c, n in summary["concept_counts"].items()}
         self.document = rows(self.store.query(get("document_facts").text))
-        citations = load_citations(self.store)  # once for provisions and evidence, not per question
-        self.citations = {cid: found.zh for cid, found in citations.items()}
-        self.provisions = {item.id: item for item in load_provisions(self.store, self.lexicon, citations)}
-        self.signatures = [r for r in rows(self.store.query(get("sentences").text))
-                           if r["role"] in ("signature", "addressees")]
-        self.passages = {p.id: p for p in self.index.passages}
         self.compact_corpus = re.sub(r"\s+", "", "".join(p.text + p.lead + p.heading for p in self.index.passages))
         self.library = self._library()
         self.document_names = [name for doc in self.library for name in (*doc.names(), compact(doc.type))]
@@ -121,14 +100,52 @@ class Answerer:
         for passage in self.index.passages:
             by_document[passage.doc_id].append(passage.text + passage.lead + passage.heading)
         self.compact_documents = {doc: re.sub(r"\s+", "", "".join(texts)) for doc, texts in by_document.items()}
-        self.passage_documents = np.array([p.doc_id for p in self.index.passages], dtype=object)
-        statutes = {doc.id for doc in self.library if doc.structure == "statute"}
-        self.passage_articles = np.array([_article_number(p.local_id) if p.doc_id in statutes else 0
-                                          for p in self.index.passages])
+        self.passage_articles = np.asarray(self.features.columns["articles"])
         self.articles_of: dict[str, set[int]] = defaultdict(set)
-        for passage, number in zip(self.index.passages, self.passage_articles, strict=True):
-            if number:
-                self.articles_of[passage.doc_id].add(int(number))
+        codes = np.asarray(self.features.columns["documents"])
+        for code, number in {(int(c), int(a)) for c, a in zip(codes[self.passage_articles > 0],
+                                                               self.passage_articles[self.passage_articles > 0],
+                                                               strict=True)}:
+            self.articles_of[self.features.documents[code]].add(number)
+        ids = np.array([p.id for p in self.index.passages], dtype=str)
+        self._id_order = np.argsort(ids, kind="stable")
+        self._sorted_ids = ids[self._id_order]
+
+    @cached_property
+    def quantities(self) -> dict[str, list[dict]]:
+        """The figures of each sentence (by citation id), read from the store on first use."""
+        found: dict[str, list[dict]] = defaultdict(list)
+        for record in list_targets(store=self.store):
+            found[record["sentence"]].append(record)
+        return found
+
+    @cached_property
+    def citations(self) -> dict[str, str]:
+        """The formal citation of every sentence (signatures too), on first use; evidence reads the features."""
+        return {cid: found.zh for cid, found in self._citations.items()}
+
+    @cached_property
+    def _citations(self) -> dict:
+        return load_citations(self.store)
+
+    @cached_property
+    def provisions(self) -> dict:
+        return {item.id: item for item in load_provisions(self.store, self.lexicon, self._citations)}
+
+    @cached_property
+    def signatures(self) -> list[dict]:
+        return [r for r in rows(self.store.query(get("sentences").text)) if r["role"] in ("signature", "addressees")]
+
+    @cached_property
+    def passages(self) -> dict:
+        return {p.id: p for p in self.index.passages}
+
+    def position(self, citation: str) -> int | None:
+        """The index of a passage by its citation id, or None."""
+        at = int(np.searchsorted(self._sorted_ids, citation))
+        if at < len(self._sorted_ids) and self._sorted_ids[at] == citation:
+            return int(self._id_order[at])
+        return None
 
     def _library(self) -> list[LibraryDocument]:
         from kg.documents import load_documents
@@ -138,16 +155,6 @@ class Answerer:
             type_en=doc.type_en or "", short_titles=doc.short_titles, structure=doc.structure,
             in_force_from=doc.in_force_from, repealed_on=doc.repealed_on, replaced_by=doc.replaced_by)
             for doc in load_documents(self.store)]
-
-    def _expand(self, passage) -> set[str]:
-        """Concepts of a sentence plus everything broader (a 炼铁 target concerns 钢铁)."""
-        concepts = set(self.info[str(node_iri(passage.doc_id, passage.local_id))].concepts)
-        if passage.lead:
-            concepts.update(c.iri for _, _, c in self.lexicon.find(passage.lead))
-        expanded = set()
-        for concept in concepts:
-            expanded.update(self.lexicon.ancestors(concept))
-        return expanded
 
     # ------------------------------------------------------------------ what composers and checks read
     def present(self, term: str, documents: tuple[str, ...] = (), *, exact: bool = False) -> bool:
@@ -194,8 +201,11 @@ class Answerer:
 
     def context(self, citation: str) -> str:
         """A sentence with its lead phrase and heading: what a figure in it is about."""
-        passage = self.passages.get(citation)
-        return "" if passage is None else re.sub(r"\s+", "", passage.text + passage.lead + passage.heading)
+        at = self.position(citation)
+        if at is None:
+            return ""
+        passage = self.index.passages[at]
+        return re.sub(r"\s+", "", passage.text + passage.lead + passage.heading)
 
     def run_query(self, name: str, params: dict[str, str]) -> list[dict]:
         query = get(name)
@@ -213,7 +223,8 @@ class Answerer:
             dense = self.index.dense_scores(embed_queries(self.encoder, [question.text])[0])
         rankings, weights = [], []
         if self.mode in ("hybrid", "bm25"):
-            rankings.append(np.argsort(-bm25, kind="stable")[: int((bm25 > 0).sum())])
+            matched = np.flatnonzero(bm25 > 0)  # ranked among themselves: the same order as a sort of all
+            rankings.append(matched[np.argsort(-bm25[matched], kind="stable")])
             weights.append(1.0)
         if self.mode in ("hybrid", "dense"):
             rankings.append(np.argsort(-dense, kind="stable"))
@@ -242,32 +253,35 @@ class Answerer:
                                                           AskedKind.WHO)
         bearers = {c for a in question.agencies for c in self.lexicon.descendants(a)} if asks_duty else set()
         years = {str(y) for y in frame.time.years} if frame is not None and frame.time is not None else set()
-        for i, passage in enumerate(self.index.passages):
-            info = self.info[str(node_iri(passage.doc_id, passage.local_id))]
-            expanded = self.expanded[passage.id]
-            if wanted_industries & expanded:
-                # A sentence about this industry alone beats one that lists it among many.
-                named = len(self.top_industries[passage.id]) or 1
-                boosts[i] += knobs.boost_industry / named
-            boosts[i] += knobs.boost_entity * sum(1 for family in wanted if family & info.concepts)
-            if question.by_date and info.deadlines and min(info.deadlines) <= question.by_date.isoformat():
-                boosts[i] += knobs.boost_deadline
-            if years and (years & {d[:4] for d in info.deadlines}
-                          or years & {str(q.get("date") or "")[:4] for q in self.quantities.get(passage.id, ())}):
-                # A figure or deadline of the asked year (今年 in that year's report is dated so).
-                boosts[i] += knobs.boost_year
-            if numeric and info.quantity_kinds:
-                boosts[i] += knobs.boost_quantity
-                # A figure in the unit asked for (几年 → a duration) is likelier the answer than any figure.
-                if frame.unit_family is not None and any(
-                        fits_unit(frame, q) for q in self.quantities.get(passage.id, ())):
-                    boosts[i] += knobs.boost_quantity
-                if "figure" in question.intents and "figure" in info.quantity_kinds:
-                    boosts[i] += knobs.boost_quantity
-            if passage.modality in modalities:
-                boosts[i] += knobs.boost_modality
-            if bearers and info.bearers & bearers:
-                boosts[i] += knobs.boost_bearer
+        # Every rule below adds to every passage at once, in the order a per-passage loop added them.
+        facts = self.features.sets
+        if wanted_industries:
+            # A sentence about this industry alone beats one that lists it among many.
+            named = np.maximum(np.asarray(self.features.columns["top_industries"]), 1)
+            boosts += np.where(facts["expanded"].any(wanted_industries), knobs.boost_industry / named, 0.0)
+        if wanted:
+            boosts += knobs.boost_entity * sum(facts["concepts"].any(family).astype(np.int64) for family in wanted)
+        if question.by_date:
+            dated = np.asarray(self.features.min_deadline)
+            boosts += np.where((dated != "") & (dated <= question.by_date.isoformat()), knobs.boost_deadline, 0.0)
+        if years:
+            # A figure or deadline of the asked year (今年 in that year's report is dated so).
+            of_year = facts["deadline_years"].any(years) | facts["quantity_years"].any(years)
+            boosts += np.where(of_year, knobs.boost_year, 0.0)
+        if numeric:
+            with_figures = facts["kinds"].lengths() > 0
+            boosts += np.where(with_figures, knobs.boost_quantity, 0.0)
+            # A figure in the unit asked for (几年 → a duration) is likelier the answer than any figure.
+            if frame.unit_family is not None:
+                fitting = facts["units"].any(lambda unit: fits_unit(frame, {"unit": unit}))
+                boosts += np.where(with_figures & fitting, knobs.boost_quantity, 0.0)
+            if "figure" in question.intents:
+                boosts += np.where(with_figures & facts["kinds"].any({"figure"}), knobs.boost_quantity, 0.0)
+        if modalities:
+            codes = [i for i, modality in enumerate(self.features.modalities) if modality in modalities]
+            boosts += np.where(np.isin(self.features.columns["modalities"], codes), knobs.boost_modality, 0.0)
+        if bearers:
+            boosts += np.where(facts["bearers"].any(bearers), knobs.boost_bearer, 0.0)
         return boosts
 
     # ------------------------------------------------------------------ answers
@@ -296,7 +310,7 @@ class Answerer:
             outside = ~self._in_scope(scope)
             fused[outside], bm25[outside], dense[outside] = 0.0, 0.0, 0.0
         k = self.settings.evidence_k
-        order = np.argsort(-fused, kind="stable")[:k]
+        order = top_k(fused, k)
         top = float(fused[order[0]]) if len(order) else 0.0
         evidence = [self._evidence(int(i), fused, top) for i in order if fused[i] > 0]
         scores = Scores(fused, bm25, dense)
@@ -312,7 +326,7 @@ class Answerer:
         if reason is not None:
             answer = Answer.refuse(frame.kind, reason)
         else:
-            best = np.argsort(-fused, kind="stable")[: self.settings.candidate_k]
+            best = top_k(fused, self.settings.candidate_k)
             pool = [self._evidence(int(i), fused, top) for i in best if fused[i] > 0]
             if frame.kind == AskedKind.DOCUMENT:
                 pool = evidence
@@ -348,7 +362,8 @@ class Answerer:
     def _in_scope(self, scope: Scope) -> np.ndarray:
         mask = np.ones(len(self.index.passages), dtype=bool)
         if scope.documents:
-            mask &= np.isin(self.passage_documents, list(scope.documents))
+            codes = [i for i, doc in enumerate(self.features.documents) if doc in scope.documents]
+            mask &= np.isin(self.features.columns["documents"], codes)
         if scope.articles and scope.missing_article is None:
             in_article = np.isin(self.passage_articles, list(scope.articles))
             if (mask & in_article).any():
@@ -359,12 +374,11 @@ class Answerer:
         """The sentences that state the answer first, then the rest of the ranking, k in all."""
         if not support:
             return evidence
-        position = {p.id: i for i, p in enumerate(self.index.passages)}
         leading = []
         for citation in support:
             found = next((item for item in evidence if item["id"] == citation), None)
-            if found is None and citation in position:
-                found = self._evidence(position[citation], fused, top)
+            if found is None and (at := self.position(citation)) is not None:
+                found = self._evidence(at, fused, top)
             if found is not None:
                 leading.append(found)
         ids = {item["id"] for item in leading}
@@ -396,7 +410,7 @@ class Answerer:
             "text": passage.text,
             "score": round(float(fused[index]) / top, 4) if top > 0 else 0.0,
             "modality": passage.modality or None,
-            "citation_text": self.citations.get(passage.id),
+            "citation_text": self.features.citation(index),
             "document": passage.doc_id,
         }
 
@@ -406,16 +420,16 @@ class Answerer:
                 "modality": None, "citation_text": self.citations.get(cid)}
 
 
-_ARTICLE_ID = re.compile(r"^art(\d+)\.")
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """The first ``k`` of ``np.argsort(-scores, kind="stable")`` without sorting every passage.
 
-
-def _article_number(local_id: str) -> int:
-    """The article a statute's sentence belongs to (art59.p1.s1 → 59), else 0."""
-    match = _ARTICLE_ID.match(local_id)
-    return int(match.group(1)) if match else 0
-
-
-def _document_of(sentence_iri: str) -> str:
-    """The document id in a sentence's IRI (…/doc/guofa-2013-41/… → guofa-2013-41)."""
-    match = re.search(r"/doc/([^/]+)/", sentence_iri)
-    return match.group(1) if match else ""
+    >>> top_k(np.array([0.1, 0.3, 0.3, 0.2]), 2).tolist()
+    [1, 2]
+    """
+    if k <= 0 or not len(scores):
+        return np.zeros(0, dtype=np.intp)
+    if k >= len(scores):
+        return np.argsort(-scores, kind="stable")
+    floor = np.partition(scores, len(scores) - k)[len(scores) - k]  # the k-th largest score
+    candidates = np.flatnonzero(scores >= floor)
+    return candidates[np.argsort(-scores[candidates], kind="stable")][:k]

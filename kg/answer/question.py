@@ -222,10 +222,10 @@ def content_nouns(text: str) -> list[str]:
     """Nouns of a Chinese question (jieba POS tags), the words a corpus must contain to answer it."""
     import jieba.posseg
 
-    from kg.extract.pipeline import make_nlp
+    from kg.extract.tokens import domain_dictionary
     from kg.retrieval import stopwords
 
-    make_nlp()  # loads the domain dictionary into jieba
+    domain_dictionary()
     stop = stopwords()
     nouns = []
     for token in jieba.posseg.cut(text):

@@ -11,7 +11,6 @@ from kg.extract.bearers import BearerMention
 from kg.extract.citations import LegalCitation
 from kg.extract.lexicon import Lexicon, default_lexicon
 from kg.extract.modality import Modality
-from kg.extract.pipeline import analyse
 from kg.extract.quantities import Quantity
 from kg.extract.times import TimeExpression
 from kg.structure import ParsedDocument, Sentence
@@ -96,6 +95,8 @@ def _unique(items: list[str]) -> list[str]:
 
 def extract_document(parsed: ParsedDocument, lexicon: Lexicon | None = None,
                      addressee_iris: list[str] | None = None) -> list[SentenceFacts]:
+    from kg.extract.pipeline import analyse  # spaCy: loaded to extract, not to answer a question
+
     lexicon = lexicon or default_lexicon()
     issued = parsed.meta.date
     facts: list[SentenceFacts] = []

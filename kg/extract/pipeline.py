@@ -41,6 +41,7 @@ from kg.extract.lexicon import Lexicon, default_lexicon
 from kg.extract.modality import _first_substantive_clause, classify, find_condition
 from kg.extract.quantities import find_quantities
 from kg.extract.times import find_times
+from kg.extract.tokens import domain_dictionary
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -153,9 +154,7 @@ def citations_component(doc: Doc) -> Doc:
 @lru_cache(maxsize=1)
 def make_nlp() -> Language:
     """Blank Chinese pipeline with jieba, the domain terms added to jieba's dictionary."""
-    lexicon = default_lexicon()
-    for form in lexicon.zh_forms:
-        jieba.add_word(form, freq=2000)
+    domain_dictionary()
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     for component in ("policy_lexicon", "policy_times", "policy_quantities", "policy_modality", "policy_bearers",
                       "policy_citations"):
@@ -169,9 +168,3 @@ def analyse(text: str, *, issued: dt.date | None = None, lead_industry: str | No
     doc.user_data["issued"] = issued
     doc.user_data["lead_industry"] = lead_industry
     return nlp(doc)
-
-
-def tokens(text: str) -> list[str]:
-    """jieba tokens with the domain dictionary, for BM25 and question parsing."""
-    make_nlp()
-    return [t for t in jieba.lcut_for_search(text) if t.strip()]

@@ -57,8 +57,8 @@ def _number_pattern() -> re.Pattern[str]:
 
 #: Laws write their figures in Chinese numerals (二十日内, 三十五公顷, 处一万元以上十万元以下罚款). For these units
 #: a Chinese numeral is a measurement; for counters (一家, 两条, 三个) it is a word.
-_CHINESE_MEASURE_UNITS = frozenset({"年", "个月", "倍", "日", "天", "名", "公顷", "亩", "万亩", "平方公里", "公里", "米",
-                                    "元", "万元", "亿元", "万亿元"})
+_CHINESE_MEASURE_UNITS = frozenset({"年", "个月", "倍", "日", "天", "名", "公顷", "亩", "万亩", "平方公里", "公里",
+                                    "米", "元", "万元", "亿元", "万亿元"})
 _PERCENT_WORDS = re.compile(rf"百分之([{CN_NUMERAL}]{{1,4}})")
 _NOT_A_LENGTH_AFTER = ("", "，", "。", "；", "、", "来")
 #: 十二五/十三五 are plans, not fifteen of something.
