@@ -61,10 +61,19 @@ class FakeLibrary:
         return TEXTS.get(citation, "")
 
     def run_query(self, name: str, params: dict[str, str]) -> list[dict]:
+        if name == "entry_into_force":
+            return [row for row in FINAL_CLAUSES if row["docId"] == params["doc"]]
         assert name == "quantity_ranking"
         found = [q for qs in QUANTITIES.values() for q in qs if params["term"] in (q["measure"] or "")]
         return [{"sentence": node_iri("doc", q["sentence"]), "qorder": q["id"].rsplit("q", 1)[1]}
                 for q in sorted(found, key=lambda q: float(q["value"]))]
+
+
+FINAL_CLAUSES = [
+    {"docId": "epl", "cite": "art70.p1.s1", "text": "第七十条本法自2015年1月1日起施行。"},
+    {"docId": "alp", "cite": "art83.p2.s2", "text": "不符合本法规定的，自本法施行之日起停止执行。"},
+    {"docId": "alp", "cite": "art83.p1.s1", "text": "第八十三条本法自2004年7月1日起施行。"},
+]
 
 
 def evidence(*ids: str) -> list[dict]:
@@ -198,6 +207,16 @@ def test_a_unit_is_answered_by_its_synonym(asked: str, unit: str) -> None:
     # 拘留几天 is answered by 十五日以下; 派几个人 by 两名以上: the same unit written another way.
     frame = build_frame(parse_question(f"最多{asked}？"))
     assert fits_unit(frame, {"unit": unit})
+
+
+def test_entry_into_force_is_read_from_the_named_document_s_own_clause() -> None:
+    frame = build_frame(parse_question("From what date did the Administrative Licensing Law take effect?"))
+    frame.scope = ("alp",)
+    answer = WhenComposer().compose(frame, evidence("s3"), FakeLibrary(), 5)
+    assert answer.answered and answer.text == "2004年7月1日" and answer.support == ["alp/art83.p1.s1"]
+    # Two documents in scope with two dates: which one was meant is not proven.
+    frame.scope = ("alp", "epl")
+    assert WhenComposer().compose(frame, evidence("s3"), FakeLibrary(), 5).text not in ("2004年7月1日", "2015年1月1日")
 
 
 def test_clause_around_takes_neighbours_on_request() -> None:

@@ -68,6 +68,8 @@ def test_rate_nouns(question: str, nouns: list[str]) -> None:
     ("预焙槽什么时候淘汰？", TimeAsk.DATE),
     ("这项政策的执行期延长到了什么时候？", TimeAsk.UNTIL),
     ("Until when was the pilot extended?", TimeAsk.UNTIL),
+    ("环境保护法什么时候开始施行？", TimeAsk.IN_FORCE),
+    ("From what date did the law take effect?", TimeAsk.IN_FORCE),
 ])
 def test_time_ask(question: str, ask: TimeAsk) -> None:
     assert build_frame(parse_question(question)).time_ask == ask

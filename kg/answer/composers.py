@@ -379,6 +379,10 @@ class WhenComposer:
     kinds = (AskedKind.WHEN,)
 
     def compose(self, frame: Frame, evidence: Sequence[Evidence], library: Library, k: int) -> Answer:
+        if frame.time_ask == TimeAsk.IN_FORCE:
+            in_force = self._entry_into_force(frame, evidence, library)
+            if in_force is not None:
+                return in_force
         words = library.content_words(frame, with_names=True)
         # The time must be the one of the sentence that best answers the question, the top-ranked one: a
         # date of another sentence (2015年底前 for the 335 rebar, which has none) would be a confident error.
@@ -418,9 +422,36 @@ class WhenComposer:
         )
 
     @staticmethod
+    def _entry_into_force(frame: Frame, evidence: Sequence[Evidence], library: Library) -> Answer | None:
+        """The date a document applies from, read from its own clause (本法自2015年1月1日起施行): of the documents
+        the question names, else of the best sentence's document. Two documents with two dates prove nothing."""
+        documents = list(frame.scope) or [str(item["document"]) for item in evidence[:1] if item.get("document")]
+        found: list[ValueFact] = []
+        for document in documents:
+            for row in library.run_query("entry_into_force", {"doc": document}):
+                sentence = _compact(str(row["text"]))
+                for expr in find_times(sentence):
+                    day = expr.begin or expr.end
+                    if day is not None and re.match(r"起?(?:施行|生效)", sentence[expr.end_char: expr.end_char + 3]):
+                        surface = sentence[expr.start_char: expr.end_char].removeprefix("自").removesuffix("起")
+                        found.append(ValueFact(value=surface, unit=None, subject=None, measure=TimeAsk.IN_FORCE.value,
+                                               date=day.isoformat(),
+                                               citation=citation_id(str(row["docId"]), str(row["cite"])),
+                                               surface=surface))
+                        break
+                if found and found[-1].citation.startswith(f"{document}/"):
+                    break
+        if len({fact.date for fact in found}) != 1:
+            return None
+        fact = found[0]
+        return Answer(kind=frame.kind, answered=True, text=fact.surface, value=fact, values=[fact],
+                      support=[fact.citation], facts=[fact.as_dict()])
+
+    @staticmethod
     def _expressions(ask: TimeAsk | None, sentence: str) -> list[tuple[int, str, int, int, str | None]]:
         """(preference, surface, start, end, ISO date) of the expressions that answer this kind of when."""
-        ask = ask or TimeAsk.DATE
+        # Without a final clause that proves it, entry into force is asked like any date of the text.
+        ask = TimeAsk.DATE if ask in (None, TimeAsk.IN_FORCE) else ask
         found: list[tuple[int, str, int, int, str | None]] = []
         if ask == TimeAsk.UNTIL:
             for expr in find_times(sentence):

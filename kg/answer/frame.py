@@ -58,6 +58,7 @@ class TimeAsk(StrEnum):
     a manner (立即 / 逐步), or how far ahead of a plan (提前一年)."""
 
     DATE = "date"
+    IN_FORCE = "in_force"  # when a document applies from (本法自2015年1月1日起施行)
     UNTIL = "until"  # the end of a period: 延长到什么时候 (a date the text reaches with 到/至, or a deadline)
     REFERENCE = "reference"
     FREQUENCY = "frequency"
@@ -286,7 +287,8 @@ def _is_list(question: Question, text: str, kinds: dict) -> bool:
 
 
 def _time_ask(text: str, table: dict) -> TimeAsk:
-    for ask in (TimeAsk.ADVANCE, TimeAsk.REFERENCE, TimeAsk.FREQUENCY, TimeAsk.MANNER, TimeAsk.UNTIL):
+    for ask in (TimeAsk.IN_FORCE, TimeAsk.ADVANCE, TimeAsk.REFERENCE, TimeAsk.FREQUENCY, TimeAsk.MANNER,
+                TimeAsk.UNTIL):
         if _matches(text, *_cue_set(table, ask.value)):
             return ask
     return TimeAsk.DATE
