@@ -29,12 +29,15 @@ def test_the_library_s_own_number_names_its_document(question: str) -> None:
     ("国发〔2014〕43号对地方政府债务有什么要求？", "〔2014〕43号"),
     ("What does Guofa [2014] No. 43 require regarding local government debt?", "Guofa〔2014〕43号"),
     ("2015年政府工作报告提出的经济增长目标是多少？", "2015年政府工作报告"),
+    ("劳动合同法规定的试用期最长可以约定多久？", "劳动合同法"),
+    ("How long may a probation period last under the Labour Contract Law?", "Labour Contract Law"),
 ])
 def test_a_document_the_library_lacks_is_reported_missing(question: str, missing: str) -> None:
     # Answering from the nearest document of the library would cite a text the user did not ask about.
     assert resolve_scope([question], LIBRARY).missing == missing
 
 
-@pytest.mark.parametrize("question", ["2015年底前要淘汰多少落后产能？", "电解铝项目自2014年[起]不得新建吗？"])
+@pytest.mark.parametrize("question", ["2015年底前要淘汰多少落后产能？", "电解铝项目自2014年[起]不得新建吗？",
+                                      "违规项目要依法处理吗？", "要研究制定管理办法吗？"])
 def test_a_year_or_a_bracket_alone_names_no_document(question: str) -> None:
     assert resolve_scope([question], LIBRARY).missing is None

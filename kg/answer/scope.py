@@ -153,7 +153,40 @@ def named_documents(text: str, library: Sequence[LibraryDocument]) -> tuple[list
                 named.extend(fitting)
             elif missing is None:
                 missing = f"{year}年{next(d.type for d in library if key in (compact(d.type), compact(d.type_en)))}"
+    if missing is None:
+        missing = _unknown_statute(text, library)
     return list(dict.fromkeys(named)), missing, naming_years
+
+
+#: Words ending in 法 that name no statute (a way, a rule, lawful…).
+_NOT_A_STATUTE = ("办法", "方法", "做法", "说法", "看法", "想法", "用法", "手法", "司法", "执法", "立法", "违法",
+                  "合法", "依法", "非法", "守法", "算法", "语法", "疗法", "大法")
+_EN_STATUTE = re.compile(r"\b((?:[A-Z][a-z]+[ -]){1,6}Law)\b")
+
+
+def _unknown_statute(text: str, library: Sequence[LibraryDocument]) -> str | None:
+    """A statute the question names (劳动合同法, the Labour Contract Law) that no document of the library is: its
+    rules are not here, and the library's other laws must not answer for it."""
+    import jieba.posseg
+
+    names = [name for doc in library for name in doc.names()]
+    words = list(jieba.posseg.cut(text))
+    for index, word in enumerate(words):
+        if not word.word.endswith("法") or word.word.endswith(_NOT_A_STATUTE) or word.word == "本法":
+            continue
+        # 劳动 + 合同法: the cut may split a statute's name; only nouns in front belong to it (依照 本法 does not).
+        start = index
+        while start > 0 and words[start - 1].flag[:1] in ("n", "v") and words[start - 1].flag != "v" \
+                and re.fullmatch(r"[\u4e00-\u9fff]+", words[start - 1].word) and index - start < 3:
+            start -= 1
+        token = "".join(w.word for w in words[start: index + 1])
+        if len(token) >= 4 and not any(compact(token) in name or name in compact(token) for name in names):
+            return token
+    for match in _EN_STATUTE.finditer(text):
+        phrase = match.group(1)
+        if not any(compact(phrase) in name or name in compact(phrase) for name in names):
+            return phrase
+    return None
 
 
 def asked_articles(text: str) -> list[int]:
