@@ -12,6 +12,7 @@ from kg import config
 from kg.config import EncoderBackend
 from kg.embedding import EncoderMismatchError
 from kg.errors import PolicyKGError
+from kg.graph.store import GraphStore
 from kg.retrieval import Passage, SentenceIndex, write_index
 
 PASSAGE = Passage(id="doc/s1", doc_id="doc", local_id="s1", label="s1", text="严禁建设新增产能项目。", section="",
@@ -19,8 +20,9 @@ PASSAGE = Passage(id="doc/s1", doc_id="doc", local_id="s1", label="s1", text="�
 
 
 def tiny_index(folder: Path, encoder: EncoderBackend) -> Path:
+    # An empty in-memory store: the passage features need no facts here (the build's store would cost ~25 s).
     return write_index([PASSAGE], np.ones((1, 384), np.float32) / np.sqrt(384), folder / "index", model_spec="m",
-                       generation=None, encoder=encoder)
+                       generation=None, encoder=encoder, store=GraphStore())
 
 
 @pytest.mark.parametrize("backend", list(EncoderBackend))
