@@ -27,12 +27,17 @@ class ExportHeader:
     data: str  # the data generation it was made from
 
 
-def _names(labels: list[str], lexicon: Lexicon, language: str) -> str:
+def concept_names(labels: list[str], lexicon: Lexicon, language: str, *, en_separator: str = ", ") -> str:
+    """Labels shown as their concepts' names in ``language`` (a label no concept has stays as written)."""
     shown = []
     for label in labels:
         concept = lexicon.resolve(label)
         shown.append(concept_label(concept, language) if concept else label)
-    return ("、" if language == "zh" else "; ").join(shown)
+    return ("、" if language == "zh" else en_separator).join(shown)
+
+
+def _names(labels: list[str], lexicon: Lexicon, language: str) -> str:
+    return concept_names(labels, lexicon, language, en_separator="; ")  # a CSV cell: ", " would read as columns
 
 
 def header(filters: Filters, lexicon: Lexicon, language: str, data: str, today: dt.date | None = None

@@ -10,6 +10,7 @@ import streamlit as st
 
 from kg.checklist import MODALITIES, ChecklistItem, Filters
 from kg.extract.lexicon import Lexicon
+from kg.ui.exports import concept_names
 from kg.ui.state import ALL, formatter, lang, localized, modality_name, tr, widget_key
 from kg.viz import concept_label, concept_options
 
@@ -74,12 +75,6 @@ def remember_filters(prefix: str) -> None:
             st.session_state[f"{key}__value"] = st.session_state[widget]
 
 
-def _names(labels: list[str], lexicon: Lexicon, language: str) -> str:
-    shown = []
-    for label in labels:
-        concept = lexicon.resolve(label)
-        shown.append(concept_label(concept, language) if concept else label)
-    return ("、" if language == "zh" else ", ").join(shown)
 
 
 def provisions_frame(data: str, items: list[ChecklistItem], lexicon: Lexicon) -> pd.DataFrame:
@@ -93,9 +88,9 @@ def provisions_frame(data: str, items: list[ChecklistItem], lexicon: Lexicon) ->
         tr("col_text"): item.text,
         tr("col_modality"): modality_name(item.modality),
         tr("col_deadline"): item.deadline or "",
-        tr("col_bearers"): _names(item.bearers, lexicon, language),
-        tr("col_industries"): _names(item.industries, lexicon, language),
-        tr("col_regions"): _names(item.regions, lexicon, language),
+        tr("col_bearers"): concept_names(item.bearers, lexicon, language),
+        tr("col_industries"): concept_names(item.industries, lexicon, language),
+        tr("col_regions"): concept_names(item.regions, lexicon, language),
         tr("col_label"): item.label,
         tr("col_id"): item.id,
         tr("col_citation"): formal_citation(data, item.id, language) or item.citation_text,
@@ -127,7 +122,7 @@ def provision_card_html(item: ChecklistItem, lexicon: Lexicon, *, marks: list[st
     language = lang()
     body = highlight(item.text, marks) if marks else html.escape(item.text)
     bearers = "、".join(item.bearer_text) if language == "zh" and item.bearer_text else \
-        _names(item.bearers, lexicon, language)
+        concept_names(item.bearers, lexicon, language)
     meta = [f"<span class='pkg-mod pkg-mod-{item.modality}'>{html.escape(modality_name(item.modality))}</span>"]
     if bearers:
         meta.append(f"{tr('col_bearers')}{tr('colon')}{html.escape(bearers)}")
