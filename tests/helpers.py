@@ -6,8 +6,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -73,6 +75,20 @@ def start_cli(*args: str, data: Path | None = None, corpus: Path | None = None) 
     return subprocess.Popen([*policykg_command(), *args], cwd=PROJECT, env=cli_env(data, corpus),
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             encoding="utf-8")
+
+
+def kill_build_at(data: Path, corpus: Path, phase: str, delay: float, *options: str) -> int:
+    """Start ``policykg build OPTIONS``, SIGKILL it ``delay`` s after it announces ``phase``; its exit code."""
+    process = subprocess.Popen([*policykg_command(), "build", *options], cwd=PROJECT, env=cli_env(data, corpus),
+                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               text=True, encoding="utf-8")
+    for line in process.stderr:
+        if line.strip() == f"build: {phase}":
+            time.sleep(delay)
+            process.send_signal(signal.SIGKILL)
+            break
+    process.stderr.close()
+    return process.wait(timeout=300)
 
 
 def run_cli(*args: str, data: Path | None = None, corpus: Path | None = None, stdin: str | None = None,

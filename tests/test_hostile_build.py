@@ -13,12 +13,11 @@ import random
 import shutil
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import LIBRARY, PROJECT, cli_env, copy_seed, policykg_command, run_cli
+from helpers import LIBRARY, PROJECT, copy_seed, kill_build_at, run_cli
 
 from kg import config, library
 from kg.errors import StoreError
@@ -193,18 +192,9 @@ def test_damage_is_one_line_naming_the_file(case: str, built_data: Path, tmp_pat
 
 
 # ------------------------------------------------------------------ kill -9 during builds
-def kill_build_at(data: Path, corpus: Path, phase: str, delay: float) -> str:
+def build_killed_at(data: Path, corpus: Path, phase: str, delay: float) -> str:
     """Start a build, SIGKILL it ``delay`` s after it announces ``phase``; return what happened."""
-    process = subprocess.Popen([*policykg_command(), "build"], cwd=PROJECT, env=cli_env(data, corpus),
-                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               text=True, encoding="utf-8")
-    for line in process.stderr:
-        if line.strip() == f"build: {phase}":
-            time.sleep(delay)
-            process.send_signal(signal.SIGKILL)
-            break
-    process.stderr.close()
-    code = process.wait(timeout=300)
+    code = kill_build_at(data, corpus, phase, delay)
     return "killed" if code == -signal.SIGKILL else f"exited {code}"
 
 
@@ -239,7 +229,7 @@ def test_kill_9_at_each_phase_leaves_store_and_index_of_one_generation(built_dat
     outcomes = []
     for round_, phase in enumerate(("validate", "store", "index", "index")):
         add_document(corpus, f"r{round_}")  # a torn library would show as index ≠ store
-        outcomes.append((phase, kill_build_at(data, corpus, phase, rng.uniform(0, 0.5))))
+        outcomes.append((phase, build_killed_at(data, corpus, phase, rng.uniform(0, 0.5))))
         generation = assert_consistent(data, generation)
     assert any(outcome == "killed" for _, outcome in outcomes), outcomes
     # the next build cleans what the killed ones left and publishes

@@ -12,14 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import signal
 import subprocess
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import PROJECT, cli_env, policykg_command, run_cli
+from helpers import PROJECT, kill_build_at, run_cli
 
 from kg import embedding, library
 from kg.build import BuildReport, add_document, build, remove_document
@@ -253,26 +251,13 @@ def test_a_record_without_its_graph_file_is_not_trusted(tmp_path: Path, corpus: 
     assert not list((data / "cache" / "docs").glob(".tmp-*"))
 
 
-def kill_at(phase: str, delay: float, data: Path, corpus: Path) -> int:
-    process = subprocess.Popen([*policykg_command(), "build", "--no-model", "--no-index"], cwd=PROJECT,
-                               env=cli_env(data, corpus), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True, encoding="utf-8")
-    for line in process.stderr:
-        if line.strip() == f"build: {phase}":
-            time.sleep(delay)
-            process.send_signal(signal.SIGKILL)
-            break
-    process.stderr.close()
-    return process.wait(timeout=300)
-
-
 @pytest.mark.slow
 def test_builds_killed_while_writing_the_cache_leave_it_usable(tmp_path: Path, corpus: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     data = use_data(monkeypatch, tmp_path / "data")
     for number, delay in enumerate((0.3, 0.8, 1.5, 2.5)):
         write_document(corpus, f"notice-k{number}", 20)
-        kill_at("validate", delay, data, corpus)
+        kill_build_at(data, corpus, "validate", delay, "--no-model", "--no-index")
     report = build(corpus, **quick(with_index=False))
     assert report.rejected == [] and report.documents == 6
     assert not [p for p in (data / "cache").rglob("*") if p.name.startswith(".tmp-")]
