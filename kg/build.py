@@ -18,11 +18,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
+import multiprocessing
+import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,7 +47,7 @@ from kg.cache import (
 from kg.corpus import SourceDocument, discover, load, read_meta, read_text
 from kg.errors import CorpusError, PolicyKGError, ValidationError
 from kg.graph.build import ONTOLOGY_GRAPH, ontology_graph
-from kg.graph.shacl import validate
+from kg.graph.shacl import validate, validate_ontology
 from kg.graph.store import GraphStore, canonical_ntriples, write_store_ntriples
 from kg.links import LINKS_GRAPH, resolve_links
 
@@ -51,6 +55,7 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
     from kg.extract import SentenceFacts
+    from kg.extract.lexicon import Lexicon
     from kg.retrieval import Passage
     from kg.structure import ParsedDocument
 
@@ -104,37 +109,73 @@ def validate_documents(documents: list[tuple[ParsedDocument, list[SentenceFacts]
 
 def build(corpus: Path | None = None, *, with_index: bool = True, with_model: bool = True,
           progress: bool = True, on_phase: Callable[[str], None] | None = None,
-          use_cache: bool = True) -> BuildReport:
+          use_cache: bool = True, workers: int | None = None) -> BuildReport:
     """Build a new generation and publish it; ``on_phase`` hears each phase's name as it starts.
 
     ``use_cache=False`` recomputes every document and vector (and refreshes the cache with them).
+    ``workers`` extraction processes (default: one per core).
     """
     with library.build_lock() as data:
         library.clean_leftovers(data)
-        return _build(data, corpus, with_index, with_model, progress, on_phase or _quiet, use_cache)
+        return _build(data, corpus, with_index, with_model, progress, on_phase or _quiet, use_cache, workers)
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _extract(sources: list[SourceDocument], progress: bool) -> list[tuple[SourceDocument, Graph, dict[str, int]]]:
-    """Extraction of the documents the cache does not have (the NLP stack is imported only then)."""
-    from kg.extract import extract_document
+def default_workers() -> int:
+    """Extraction processes when none are asked for: the cores this process may use."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+@lru_cache(maxsize=1)
+def _extraction_resources() -> tuple[Lexicon, Graph]:
+    """The lexicon and the ontology, made once per process (in each worker, once)."""
     from kg.extract.lexicon import default_lexicon
+
+    return default_lexicon(), ontology_graph()
+
+
+def extract_entry(job: tuple[SourceDocument, str]) -> DocumentEntry:
+    """One document parsed, extracted, turned into RDF and validated: its cache entry (``job`` is the
+    source and its cache key). Runs in a worker process; what it returns is small but the graph."""
+    from kg.extract import extract_document
     from kg.graph.build import addressee_agencies, document_triples
+    from kg.links import link_context
     from kg.structure import parse
 
-    lexicon = default_lexicon()
-    results = []
-    for source in tqdm(sources, desc="extract", unit="doc", disable=not progress):
-        parsed = parse(source)
-        facts = extract_document(parsed, lexicon, addressee_agencies(parsed, lexicon))
-        graph = document_triples(parsed, facts, lexicon)
-        counts = {"sentences": len(facts), "provisions": sum(f.is_provision for f in facts),
-                  "quantities": sum(len(f.quantities) for f in facts), "triples": len(graph)}
-        results.append((source, graph, counts))
-    return results
+    source, key = job
+    lexicon, ontology = _extraction_resources()
+    parsed = parse(source)
+    facts = extract_document(parsed, lexicon, addressee_agencies(parsed, lexicon))
+    graph = document_triples(parsed, facts, lexicon)
+    result = validate(graph, ontology)
+    counts = {"sentences": len(facts), "provisions": sum(f.is_provision for f in facts),
+              "quantities": sum(len(f.quantities) for f in facts), "triples": len(graph)}
+    return DocumentEntry(key=key, doc_id=source.meta.id, graph=str(graph.identifier),
+                         ntriples=canonical_ntriples(graph), conforms=result.conforms,
+                         shacl_summary="" if result.conforms else result.summary(), counts=counts,
+                         context=canonical_ntriples(link_context(graph)))
+
+
+#: Below this many documents to extract, worker processes cost more to start than they save.
+_POOL_FROM = 4
+
+
+def _extracted(jobs: list[tuple[SourceDocument, str]], workers: int) -> Iterator[DocumentEntry]:
+    """Entries as the documents finish, from ``workers`` processes (in this one for a few documents).
+
+    Workers come from a fork server, not from this process: they hold none of its open files (the
+    build lock among them) and start with the NLP stack already imported once.
+    """
+    if workers <= 1 or len(jobs) < _POOL_FROM:
+        yield from map(extract_entry, jobs)
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["kg.build", "kg.extract", "kg.graph.shacl", "kg.links", "kg.structure"])
+    with context.Pool(min(workers, len(jobs))) as pool:
+        yield from pool.imap_unordered(extract_entry, jobs)
 
 
 def _passage_vectors(passages: list[Passage], keys: dict[str, str], cache: BuildCache, progress: bool,
@@ -168,7 +209,7 @@ def _passage_vectors(passages: list[Passage], keys: dict[str, str], cache: Build
 
 
 def _build(data: Path, corpus: Path | None, with_index: bool, with_model: bool, progress: bool,
-           on_phase: Callable[[str], None], use_cache: bool = True) -> BuildReport:
+           on_phase: Callable[[str], None], use_cache: bool = True, workers: int | None = None) -> BuildReport:
     report = BuildReport()
     cache = BuildCache(data / CACHE, read=use_cache)
     fingerprint = code_fingerprint()
@@ -177,44 +218,47 @@ def _build(data: Path, corpus: Path | None, with_index: bool, with_model: bool, 
     sources = load(corpus or config.corpus_dir())  # every file is read and checked, cached or not
     keys = {s.meta.id: document_key(_sha256(s.meta.meta_path), _sha256(s.meta.text_path), fingerprint)
             for s in sources}
-    entries: dict[str, DocumentEntry] = {}
+    entries: dict[str, DocumentEntry] = {}  # slim: a build never holds the documents' graphs together
     for source in sources:
         entry = cache.document(keys[source.meta.id])
         if entry is not None and entry.doc_id == source.meta.id:
-            entries[source.meta.id] = entry
+            entries[source.meta.id] = entry.slim()
             report.reused.append(source.meta.id)
-    missing = [source for source in sources if source.meta.id not in entries]
-    extracted = _extract(missing, progress) if missing else []
-    report.extracted = [source.meta.id for source, _, _ in extracted]
+    jobs = [(source, keys[source.meta.id]) for source in sources if source.meta.id not in entries]
+
+    ontology_nt = cache.ontology(fingerprint)
+    if ontology_nt is None:  # the ontology changed (or the cache is new): check it on its own, once
+        ontology = ontology_graph()
+        checked = validate_ontology(ontology)
+        if not checked.conforms:
+            raise ValidationError(f"the ontology ({config.ONTOLOGY_DIR}) does not conform to the SHACL shapes, "
+                                  f"{checked.summary()}; the store was not changed")
+        ontology_nt = canonical_ntriples(ontology)
+
+    # Each document is extracted and validated in a worker; its entry goes to the cache as it comes
+    # (a failing SHACL result too: the next build repeats it at once without extracting again).
+    for entry in tqdm(_extracted(jobs, workers or default_workers()), total=len(jobs), desc="extract",
+                      unit="doc", disable=not progress):
+        cache.put_document(entry)
+        entries[entry.doc_id] = entry.slim()
+        report.extracted.append(entry.doc_id)
+    report.extracted.sort(key=[source.meta.id for source in sources].index)
     report.seconds["extract"] = time.perf_counter() - started
 
     on_phase("validate")
     started = time.perf_counter()
-    ontology: Graph | None = None
-    ontology_nt = cache.ontology(fingerprint)
-    if extracted or ontology_nt is None:
-        ontology = ontology_graph()
-        if ontology_nt is None:
-            ontology_nt = canonical_ntriples(ontology)
-            cache.put_ontology(fingerprint, ontology_nt)
-    for source, graph, counts in tqdm(extracted, desc="validate", unit="doc", disable=not progress):
-        result = validate(graph, ontology)  # only documents extracted now: the others' results are cached
-        entry = DocumentEntry(key=keys[source.meta.id], doc_id=source.meta.id, graph=str(graph.identifier),
-                              ntriples=canonical_ntriples(graph), conforms=result.conforms,
-                              shacl_summary="" if result.conforms else result.summary(), counts=counts)
-        cache.put_document(entry)  # a failing result is kept too: the next build repeats it at once
-        entries[source.meta.id] = entry
+    cache.put_ontology(fingerprint, ontology_nt)
     ordered = [entries[source.meta.id] for source in sources]
     for source, entry in zip(sources, ordered, strict=True):
         if not entry.conforms:
             meta = source.meta
             raise ValidationError(f"{meta.meta_path}: document {meta.id} ({meta.text_path.name}) does not conform "
                                   f"to the SHACL shapes, {entry.shacl_summary}; the store was not changed")
-    # Links cross documents: re-derived from every document's graph on each build (a changed document may gain
-    # or lose a citation, an added one may be cited), so they are always those of the library as built.
-    fresh = {source.meta.id: graph for source, graph, _ in extracted}
-    graphs = [fresh.get(entry.doc_id) or _graph_of(entry) for entry in ordered]
-    links_nt = canonical_ntriples(resolve_links(graphs, [source.meta for source in sources], check=True))
+    # Links cross documents: re-derived on each build from every document's link context (a changed document
+    # may gain or lose a citation, an added one may be cited), so they are always those of the library as built.
+    contexts = [_context_of(entry) for entry in ordered]
+    links_nt = canonical_ntriples(resolve_links(contexts, [source.meta for source in sources], check=True))
+    del contexts
     report.seconds["validate"] = time.perf_counter() - started
 
     if with_model:
@@ -231,8 +275,11 @@ def _build(data: Path, corpus: Path | None, with_index: bool, with_model: bool, 
     try:
         on_phase("store")
         started = time.perf_counter()
-        write_store_ntriples([(str(ONTOLOGY_GRAPH), ontology_nt), *((e.graph, e.ntriples) for e in ordered),
-                              (str(LINKS_GRAPH), links_nt)], staging / "store", generation=generation)
+        # Each document's graph is read from the cache as the store takes it: one at a time in memory.
+        graphs = itertools.chain([(str(ONTOLOGY_GRAPH), ontology_nt)],
+                                 ((entry.graph, cache.graph_ntriples(entry)) for entry in ordered),
+                                 [(str(LINKS_GRAPH), links_nt)])
+        write_store_ntriples(graphs, staging / "store", generation=generation)
         store = GraphStore(staging / "store")
         report.digests["store"] = store.digest()
         report.seconds["store"] = time.perf_counter() - started
@@ -288,7 +335,7 @@ def _build(data: Path, corpus: Path | None, with_index: bool, with_model: bool, 
 
 def add_document(text: Path, sidecar: Path, corpus: Path | None = None, *, with_index: bool = True,
                  with_model: bool = True, progress: bool = True, on_phase: Callable[[str], None] | None = None,
-                 use_cache: bool = True) -> tuple[list[Path], BuildReport]:
+                 use_cache: bool = True, workers: int | None = None) -> tuple[list[Path], BuildReport]:
     """Copy a text and its sidecar into the corpus folder and build; returns the files written and the report.
 
     Refused (CorpusError, nothing written) when the sidecar is invalid, the text unreadable, or the
@@ -322,7 +369,8 @@ def add_document(text: Path, sidecar: Path, corpus: Path | None = None, *, with_
                 atomic_write(target, source.read_bytes())
                 written.append(target)
             library.clean_leftovers(data)
-            report = _build(data, corpus, with_index, with_model, progress, on_phase or _quiet, use_cache)
+            report = _build(data, corpus, with_index, with_model, progress, on_phase or _quiet, use_cache,
+                            workers)
         except BaseException as exc:
             for path in reversed(written):
                 path.unlink(missing_ok=True)
@@ -333,7 +381,7 @@ def add_document(text: Path, sidecar: Path, corpus: Path | None = None, *, with_
 
 def remove_document(doc_id: str, corpus: Path | None = None, *, with_index: bool = True, with_model: bool = True,
                     progress: bool = True, on_phase: Callable[[str], None] | None = None,
-                    use_cache: bool = True) -> tuple[list[Path], BuildReport]:
+                    use_cache: bool = True, workers: int | None = None) -> tuple[list[Path], BuildReport]:
     """Delete a document's sidecar and text from the corpus folder and build; returns the files removed
     and the report. If the build fails, the files are put back."""
     corpus = Path(corpus or config.corpus_dir())
@@ -356,7 +404,8 @@ def remove_document(doc_id: str, corpus: Path | None = None, *, with_index: bool
                 path.unlink()
                 removed.append(path)
             library.clean_leftovers(data)
-            report = _build(data, corpus, with_index, with_model, progress, on_phase or _quiet, use_cache)
+            report = _build(data, corpus, with_index, with_model, progress, on_phase or _quiet, use_cache,
+                            workers)
         except BaseException as exc:
             for path in reversed(removed):
                 atomic_write(path, saved[path])
@@ -380,8 +429,8 @@ def _sidecar_field(sidecar: Path, name: str) -> object:
     return json.loads(sidecar.read_bytes().decode("utf-8-sig")).get(name)
 
 
-def _graph_of(entry: DocumentEntry) -> Graph:
-    """A cached document's graph, read back from its canonical N-Triples (links need every document's)."""
+def _context_of(entry: DocumentEntry) -> Graph:
+    """A document's link context, read back from its canonical N-Triples."""
     from rdflib import Graph, URIRef
 
-    return Graph(identifier=URIRef(entry.graph)).parse(data=entry.ntriples, format="nt")
+    return Graph(identifier=URIRef(entry.graph)).parse(data=entry.context, format="nt")

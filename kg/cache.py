@@ -31,7 +31,7 @@ import secrets
 import sys
 import zipfile
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -40,9 +40,10 @@ import numpy as np
 
 from kg import config
 from kg.config import EncoderBackend
+from kg.errors import StoreError
 from kg.library import remove_paths
 
-FORMAT = 1
+FORMAT = 2  # 2: a document's link context is kept beside its graph
 CACHE = "cache"
 _TMP = ".tmp-"
 
@@ -146,6 +147,11 @@ class DocumentEntry:
     conforms: bool
     shacl_summary: str = ""  # one line, when it does not conform
     counts: dict[str, int] = field(default_factory=dict)  # sentences, provisions, quantities, triples
+    context: bytes = b""  # canonical N-Triples of what links are resolved from (kg.links.link_context)
+
+    def slim(self) -> DocumentEntry:
+        """The entry without its graph (read back with :meth:`BuildCache.graph_ntriples` when needed)."""
+        return replace(self, ntriples=b"")
 
 
 class BuildCache:
@@ -176,7 +182,8 @@ class BuildCache:
             return DocumentEntry(key=key, doc_id=str(record["doc_id"]), graph=str(record["graph"]),
                                  ntriples=ntriples, conforms=bool(record["conforms"]),
                                  shacl_summary=str(record.get("shacl_summary", "")),
-                                 counts={k: int(v) for k, v in record["counts"].items()})
+                                 counts={k: int(v) for k, v in record["counts"].items()},
+                                 context=str(record["context"]).encode("utf-8"))
         except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
             self.rejected.append(record_path)
             return None
@@ -186,8 +193,19 @@ class BuildCache:
         atomic_write(graph_path, entry.ntriples)
         record = {"format": FORMAT, **asdict(entry), "ntriples_sha256": hashlib.sha256(entry.ntriples).hexdigest()}
         del record["ntriples"]
+        record["context"] = entry.context.decode("utf-8")
         # The record goes last: it is what makes the entry exist, and it names the graph file's checksum.
         atomic_write(record_path, json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+
+    def graph_ntriples(self, entry: DocumentEntry) -> bytes:
+        """A document's canonical N-Triples, read again from the cache (checked against its record)."""
+        _, graph_path = self._doc_paths(entry.key)
+        record = json.loads(self._doc_paths(entry.key)[0].read_text(encoding="utf-8"))
+        ntriples = graph_path.read_bytes()
+        if hashlib.sha256(ntriples).hexdigest() != record["ntriples_sha256"]:
+            raise StoreError(f"{graph_path}: changed during the build (another process wrote the cache?); "
+                             "the store was not changed")
+        return ntriples
 
     # ---------------------------------------------------------------- the ontology graph
     def _ontology_path(self, fingerprint: str) -> Path:

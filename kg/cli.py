@@ -57,7 +57,8 @@ def _print_report(report: BuildReport) -> None:
 
 def _build_options(args: argparse.Namespace) -> dict:
     return {"with_index": not args.no_index, "with_model": not args.no_model, "progress": not args.quiet,
-            "on_phase": _phase_printer(args), "use_cache": not getattr(args, "no_cache", False)}
+            "on_phase": _phase_printer(args), "use_cache": not getattr(args, "no_cache", False),
+            "workers": args.workers}
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -372,6 +373,19 @@ def _build_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-index", action="store_true", help="skip the retrieval indexes")
     parser.add_argument("--no-model", action="store_true", help="skip converting the embedding model")
     parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--workers", type=_positive_count, default=None, metavar="N",
+                        help="extraction processes (default: one per core)")
+
+
+def _positive_count(text: str) -> int:
+    """argparse type of a count of processes: a whole number from 1 to 256."""
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= count <= 256:
+        raise argparse.ArgumentTypeError(f"{count} is not between 1 and 256")
+    return count
 
 
 def build_parser() -> argparse.ArgumentParser:

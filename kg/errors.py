@@ -19,6 +19,10 @@ class CorpusError(PolicyKGError):
         self.problem = problem
         super().__init__(f"{self.path}: {problem}")
 
+    def __reduce__(self) -> tuple:
+        # Raised in a build worker process, it is pickled back to the parent by its two fields.
+        return type(self), (self.path, self.problem)
+
 
 class StoreError(PolicyKGError):
     """The store is missing, locked or inconsistent."""
@@ -43,4 +47,8 @@ class OutputError(PolicyKGError):
 
     def __init__(self, path: Path | str, problem: str) -> None:
         self.path = Path(path)
+        self.problem = problem
         super().__init__(f"{self.path}: {problem}")
+
+    def __reduce__(self) -> tuple:
+        return type(self), (self.path, self.problem)

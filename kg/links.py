@@ -94,6 +94,26 @@ def resolve_links(graphs: Iterable[Graph], metas: Iterable[DocumentMeta], *, che
     return links
 
 
+def link_context(graph: Graph) -> Graph:
+    """The part of a document's graph that :func:`resolve_links` reads: the document node, its article
+    sections, its citation mentions and the membership of the sentences they come from.
+
+    A build keeps this small graph per document instead of every whole graph, so links over a large
+    library are resolved without the union in memory; the links it yields are the same.
+    """
+    context = Graph(identifier=graph.identifier)
+    subjects = set(graph.subjects(RDF.type, PKG.Document)) | set(graph.subjects(RDF.type, PKG.CitationMention))
+    subjects |= {section for section, kind in graph.subject_objects(PKG.sectionKind) if str(kind) == "article"}
+    for subject in subjects:
+        for triple in graph.triples((subject, None, None)):
+            context.add(triple)
+    for mention in graph.subjects(RDF.type, PKG.CitationMention):
+        sentence = graph.value(mention, PROV.wasDerivedFrom)
+        for triple in graph.triples((sentence, ELI.is_member_of, None)):
+            context.add(triple)
+    return context
+
+
 def _articles(graph: Graph) -> dict[str, dict[int, URIRef]]:
     """Article nodes of a document's graph by number (statute sections ``art59``)."""
     found: dict[str, dict[int, URIRef]] = {}

@@ -16,7 +16,7 @@ from kg.build import extract_corpus
 from kg.corpus import discover
 from kg.graph.build import node_iri, ontology_graph
 from kg.graph.export import export, to_networkx
-from kg.graph.shacl import validate
+from kg.graph.shacl import validate, validate_ontology, validate_with_rdfs
 from kg.graph.store import GraphStore, rows, write_store
 from kg.vocab import PKG, PROV
 
@@ -73,6 +73,40 @@ def test_broken_graph_does_not_conform(extracted, ontology) -> None:
     assert report.violations == 3
     for node in (sentence, provision, quantity):
         assert f"<{node}>" in report.text or str(node) in report.text, node
+
+
+def test_validate_agrees_with_pyshacls_own_rdfs_closure(extracted, ontology) -> None:
+    """The entailments computed from the ontology once give pySHACL's verdict on the same defects: a
+    missing property, a value outside its list, an unknown agency as bearer, a literal as bearer."""
+    document = next(graph for parsed, _, graph in extracted if parsed.meta.id == "gwr-2010")
+    sentence = node_iri("gwr-2010", "2.8.6.p1.s1")
+    provision = next(document.subjects(RDF.type, PKG.Provision))
+    defects = [
+        lambda g: g.remove((sentence, URIRef("http://data.europa.eu/eli/ontology#is_part_of"), None)),
+        lambda g: g.set((provision, PKG.modality, Literal("forbidden"))),
+        lambda g: g.add((provision, PKG.bearer, URIRef("https://w3id.org/policykg/agency/no-such-agency"))),
+        lambda g: g.add((provision, PKG.bearer, Literal("x"))),
+    ]
+    for defect in [None, *defects]:
+        graph = Graph()
+        graph += document
+        if defect is not None:
+            defect(graph)
+        fast, reference = validate(graph, ontology), validate_with_rdfs(graph, ontology)
+        assert fast.conforms == reference.conforms == (defect is None)
+        # pySHACL's closure also types the literal "x" an Organization and reports it a second time.
+        assert set(fast.examples) <= set(reference.examples)
+        assert fast.examples or defect is None
+
+
+def test_the_ontology_conforms_on_its_own(ontology) -> None:
+    assert validate_ontology(ontology).conforms
+    broken = Graph()
+    broken += ontology
+    concept = next(broken.subjects(RDF.type, PKG.Industry))
+    broken.remove((concept, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"), None))
+    report = validate_ontology(broken)
+    assert not report.conforms and "prefLabel" in report.summary()
 
 
 # ------------------------------------------------------------------ provenance in the store

@@ -169,7 +169,7 @@ def test_a_rebuild_with_nothing_changed_extracts_and_embeds_nothing(
     def no_extraction(*args: object) -> None:
         raise AssertionError("nothing should be extracted")
 
-    monkeypatch.setattr(kg.build, "_extract", no_extraction)
+    monkeypatch.setattr(kg.build, "extract_entry", no_extraction)
     monkeypatch.setattr(kg.build, "validate", no_extraction)
     again = build(corpus, **quick())
     assert again.extracted == [] and sorted(again.reused) == ["notice-a", "notice-b"]
