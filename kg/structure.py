@@ -255,11 +255,14 @@ def parse(source: SourceDocument) -> ParsedDocument:
             if parent is None and annex is not None:
                 parent = annex  # a part inside an annex: 附件1 › 一、…
             parent_id = parent.id if parent else None
+            if not _continues(level, match, counters, parent_id, depth):
+                heading = None  # numbering restarts inside a section: 三、… then 一、二、… is a list, not parts
+        if heading is not None:
             number = _heading_number(level, match, counters, parent_id, depth)
             marker = match.group(0)
             title, body_start = _heading_title(para.text, match.end(), level.kind)
             section = Section(
-                id=level.make_id(parent_id, number),
+                id=_unique_id(level.make_id(parent_id, number), level.kind, sections),
                 kind=level.kind,
                 level=depth + 1,
                 number=number,
@@ -302,6 +305,34 @@ def _match_heading(levels: list[Level], text: str) -> tuple[int, Level, re.Match
         if match:
             return depth, level, match
     return None
+
+
+def _unique_id(candidate: str, kind: str, sections: list[Section]) -> str:
+    """The id a section's numbering gives it, unless a section of another level took it first: an item
+    （一） before any part 一、 is ``1`` too. The later one is then named by its kind: ``part1``."""
+    taken = {section.id for section in sections}
+    if candidate not in taken:
+        return candidate
+    named = f"{kind}{candidate}"
+    suffix = 2
+    while named in taken:
+        named, suffix = f"{kind}{candidate}-{suffix}", suffix + 1
+    return named
+
+
+def _continues(level: Level, match: re.Match[str], counters: dict, parent_id: str | None, depth: int) -> bool:
+    """Whether a numbered heading goes on with its level's numbering under its parent (a gap is allowed).
+
+    A number at or below the last one seen there does not: a reader takes 一、二、… inside part 三 as an
+    enumeration in that part. As a heading it would repeat the ids of parts 一 and 二.
+    """
+    if not match.group(1):
+        return True
+    try:
+        number = cn_to_int(match.group(1))
+    except ValueError:
+        return True
+    return number > counters.get((parent_id, depth), 0)
 
 
 def _heading_number(level: Level, match: re.Match[str], counters: dict, parent_id: str | None, depth: int) -> int:

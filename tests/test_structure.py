@@ -231,3 +231,30 @@ def test_statute_profile_keeps_the_other_laws_whole(doc_id: str) -> None:
     ids = [s.id for s in law.sentences()]
     assert len(ids) == len(set(ids))
     assert squash("".join(s.text for s in law.sentences())) == squash(law.source.raw)
+
+
+def _numbered(tmp_path: Path, text: str):
+    path = tmp_path / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    meta = DocumentMeta(id="report", title="t", number="-", issuer="国务院", date=dt.date(2020, 1, 1), type="t",
+                        structure="numbered", text_path=path, meta_path=tmp_path / "report.meta.json")
+    return parse(SourceDocument(meta, path.read_text(encoding="utf-8")))
+
+
+def test_numbering_that_restarts_inside_a_part_is_a_list_of_that_part(tmp_path: Path) -> None:
+    parsed = _numbered(tmp_path, "一、总任务\n\n第一段。\n\n二、若干问题\n\n一、提高设计工作。\n\n二、加强施工。\n\n"
+                                 "三、保证质量\n\n第三段。\n")
+    assert [(s.id, s.title) for s in parsed.sections if s.kind == "part"] == [
+        ("1", "一、总任务"), ("2", "二、若干问题"), ("3", "三、保证质量")]
+    listed = [s for s in parsed.sentences() if "设计工作" in s.text or "加强施工" in s.text]
+    assert [s.id.split(".")[0] for s in listed] == ["2", "2"]  # paragraphs of part 二, not parts of their own
+    ids = [s.id for s in parsed.sentences()]
+    assert len(ids) == len(set(ids))
+
+
+def test_an_item_before_any_part_does_not_take_the_parts_id(tmp_path: Path) -> None:
+    parsed = _numbered(tmp_path, "（一）引言\n\n说明。\n\n一、第一部分\n\n正文。\n\n二、第二部分\n\n正文。\n")
+    ids = [s.id for s in parsed.sections]
+    assert len(ids) == len(set(ids))
+    assert {s.kind for s in parsed.sections if s.id == "1"} == {"item"}
+    assert [s.id for s in parsed.sections if s.kind == "part"] == ["part1", "2"]
