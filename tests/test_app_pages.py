@@ -234,3 +234,58 @@ def test_sparql_errors_once_in_the_ui_language(built_data: Path, language: str, 
     assert len(at.error) == 1
     assert ("语法错误" if language == "zh" else "syntax error") in at.error[0].value
     assert "SPARQL error" not in at.error[0].value
+
+
+# ---------------------------------------------------------------------- SPARQL parameters and results
+def test_named_query_parameters_are_inputs_bound_as_terms(built_data: Path) -> None:
+    from kg.graph.store import GraphStore, rows
+    from kg.queries import get
+
+    at = _page("sparql")
+    at.selectbox(key="sparql_named").set_value("applies_to").run()
+    # One input per parameter, starting from the query's own defaults, with its description.
+    assert at.text_input(key="sparql_param_applies_to_industry").value == "电解铝"
+    assert str(at.date_input(key="sparql_param_applies_to_by").value) == "2015-12-31"
+    assert any("期限不晚于该日" in str(c.value) for c in at.caption)
+    at.button(key="sparql_run").click().run()
+    assert not at.error
+    frame = at.dataframe[0].value
+    query = get("applies_to")
+    expected = rows(GraphStore(built_data / "store").query(query.text, query.bind(
+        {"industry": "电解铝", "by": "2015-12-31"})))
+    assert len(frame) == len(expected) > 10
+    # Prefixed names, not full IRIs; sentences and provisions link to the Document page.
+    assert set(frame["industry"]) == {"ind:electrolytic-aluminium"}
+    assert not any("https://w3id.org" in str(v).split("#")[0] for v in frame.to_numpy().ravel() if v)
+    assert "document?doc=guofa-2013-41&s=4.p4.s2&lang=zh#guofa-2013-41/4.p4.s2" in set(frame["sentence"])
+    assert all(str(v).endswith("/provision") for v in frame["provision"])
+    config = json.loads(at.dataframe[0].proto.columns)
+    assert config["sentence"]["type_config"]["type"] == "link"
+    # A narrower date binds as a date: fewer rows, and the text itself is unchanged.
+    text = at.text_area(key="sparql_text").value
+    at.date_input(key="sparql_param_applies_to_by").set_value("2013-12-31")
+    at.button(key="sparql_run").click().run()
+    assert 0 < len(at.dataframe[0].value) < len(frame)
+    assert at.text_area(key="sparql_text").value == text == query.text
+
+
+@pytest.mark.parametrize(("language", "words"), [("zh", "既不是已知概念"), ("en", "is neither a known concept")])
+def test_a_bad_parameter_is_one_error_in_the_ui_language(built_data: Path, language: str, words: str) -> None:
+    at = _page("sparql", lang=language)
+    at.selectbox(key="sparql_named").set_value("obligations_of").run()
+    at.text_input(key="sparql_param_obligations_of_agency").input("没有这个机构").run()
+    at.button(key="sparql_run").click().run()
+    assert len(at.error) == 1 and words in at.error[0].value and "?agency" in at.error[0].value
+    assert "parameter agency" not in at.error[0].value  # the UI's words, not the library's
+
+
+def test_a_parameter_is_never_pasted_into_the_query(built_data: Path) -> None:
+    at = _page("sparql")
+    at.selectbox(key="sparql_named").set_value("entry_into_force").run()
+    at.button(key="sparql_run").click().run()
+    assert "art70.p1.s1" in set(at.dataframe[0].value["cite"])
+    hostile = 'epl-2014") } } SELECT * WHERE { ?s ?p ?o } #'
+    at.text_input(key="sparql_param_entry_into_force_doc").input(hostile).run()
+    at.button(key="sparql_run").click().run()
+    assert not at.error  # a literal that matches no document, not a changed query
+    assert len(at.dataframe[0].value) == 0
