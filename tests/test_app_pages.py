@@ -289,3 +289,62 @@ def test_a_parameter_is_never_pasted_into_the_query(built_data: Path) -> None:
     at.button(key="sparql_run").click().run()
     assert not at.error  # a literal that matches no document, not a changed query
     assert len(at.dataframe[0].value) == 0
+
+
+# ---------------------------------------------------------------------- the document as a reader sees it
+def _text_blocks(at) -> str:
+    return "\n".join(str(m.value) for m in at.markdown if str(m.value).startswith("<div class='pkg-doc'>"))
+
+
+@pytest.mark.parametrize("name", ["epl-2014", "环保法", "主席令第九号", "中华人民共和国环境保护法 · epl-2014",
+                                  "environmental protection law of the people's republic of china"])
+def test_a_link_opens_the_document_at_its_sentence(built_data: Path, name: str) -> None:
+    at = _page("document", doc=name, s="art70.p1.s1")
+    assert not at.warning and not at.error
+    assert at.selectbox(key="doc_document").value == "epl-2014"
+    head = next(str(m.value) for m in at.markdown if "class='pkg-dochead'" in str(m.value))
+    # Title, number, issuer and date at the top.
+    assert all(word in head for word in ("中华人民共和国环境保护法", "主席令第九号", "全国人民代表大会常务委员会",
+                                         "2014-04-24"))
+    text = _text_blocks(at)
+    # The sentence is anchored by its citation id and marked; the page scrolls to it.
+    assert "<span class='pkg-s pkg-target' id='epl-2014/art70.p1.s1'" in text
+    assert text.count("pkg-target") == 1
+    assert "epl-2014/art70.p1.s1" in str(at.get("html")[0].proto.body)
+    assert at.query_params.get("doc") == "epl-2014" and at.query_params.get("s") == "art70.p1.s1"
+
+
+def test_the_text_reads_as_paragraphs(built_data: Path) -> None:
+    from kg.graph.store import GraphStore, rows
+    from kg.queries import get
+
+    at = _page("document", doc="guofa-2013-41")
+    text = _text_blocks(at)
+    sentences = [r for r in rows(GraphStore(built_data / "store").query(get("sentences").text))
+                 if r["docId"] == "guofa-2013-41"]
+    paragraphs = {r["paragraph"] for r in sentences}
+    # One block per paragraph (not per sentence), every sentence an anchor inside it.
+    assert text.count("<p class='pkg-p'>") + text.count("<h4 class='pkg-h'>") == len(paragraphs) < len(sentences)
+    assert all(f"id='guofa-2013-41/{r['cite']}'" in text for r in sentences)
+    paragraph = re.search(r"<p class='pkg-p'>((?:(?!</p>).)*id='guofa-2013-41/4\.p4\.s2'.*?)</p>", text).group(1)
+    assert "id='guofa-2013-41/4.p4.s1'" in paragraph and "id='guofa-2013-41/4.p4.s3'" in paragraph
+    assert "pkg-target" not in text
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_full_text_search_marks_and_lists_matches(built_data: Path, language: str) -> None:
+    at = _page("document", doc="guofa-2013-41", lang=language)
+    at.text_input(key="doc_search").input("预焙槽").run()
+    listed = next(str(m.value) for m in at.markdown if str(m.value).startswith("<ul class='pkg-matches'>"))
+    ids = re.findall(r"<a href='#([^']+)'>", listed)
+    assert "guofa-2013-41/4.p4.s2" in ids and all(i.startswith("guofa-2013-41/") for i in ids)
+    assert listed.count("<mark>预焙槽</mark>") >= len(ids)
+    text = _text_blocks(at)
+    assert text.count("<mark>预焙槽</mark>") == listed.count("<mark>预焙槽</mark>")
+    count = f"共 {len(ids)} 句" if language == "zh" else f"holding these words: {len(ids)}"
+    assert any(count in str(c.value) for c in at.caption)
+
+
+def test_an_unknown_document_is_a_warning(built_data: Path) -> None:
+    at = _page("document", doc="no-such-doc", lang="en")
+    assert len(at.warning) == 1 and "no-such-doc" in at.warning[0].value and not at.exception

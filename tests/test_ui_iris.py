@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from rdflib import Literal, URIRef
 
@@ -56,3 +58,52 @@ def test_library_ids_bind_as_iris_and_typos_stay_errors() -> None:
     assert to_term('x") } #', ParamType.STRING) == Literal('x") } #')
     with pytest.raises(QueryError, match="neither a known concept label"):
         to_term("stel", ParamType.IRI)
+
+
+# ---------------------------------------------------------------------- the Document page's reading view
+DOCUMENTS = [{"id": "epl-2014", "number": "主席令第九号", "title": "中华人民共和国环境保护法",
+              "title_en": "Environmental Protection Law", "short_titles": ("环保法", "环境保护法")}]
+SENTENCES = [
+    {"docId": "d-1", "cite": "1.h.s1", "label": "一题 s1", "text": "## 一、总体要求", "role": "heading",
+     "paragraph": "p0"},
+    {"docId": "d-1", "cite": "1.p1.s1", "label": "一¶1 s1", "text": "淘汰落后产能。", "role": "body",
+     "paragraph": "p1"},
+    {"docId": "d-1", "cite": "1.p1.s2", "label": "一¶1 s2", "text": "严禁<新增>产能。", "role": "body",
+     "paragraph": "p1"},
+]
+
+
+@pytest.mark.parametrize("name", ["epl-2014", " EPL-2014 ", "主席令第九号", "环保法", "中华人民共和国环境保护法",
+                                  "中华人民共和国环境保护法 · epl-2014", "environmental protection law"])
+def test_a_document_is_found_by_any_of_its_names(name: str) -> None:
+    from kg.ui.reader import resolve_document
+
+    assert resolve_document(name, DOCUMENTS) == "epl-2014"
+
+
+def test_sentence_targets() -> None:
+    from kg.ui.reader import sentence_target
+
+    assert sentence_target("epl-2014", "art70.p1.s1") == "epl-2014/art70.p1.s1"
+    assert sentence_target(None, "epl-2014/art70.p1.s1/provision") == "epl-2014/art70.p1.s1"
+    assert sentence_target(None, "art70.p1.s1") is None and sentence_target("epl-2014", "") is None
+
+
+def test_paragraphs_join_their_sentences_and_anchor_each() -> None:
+    from kg.ui.reader import paragraphs_html, search
+
+    page = paragraphs_html(SENTENCES, terms=["产能"], target="d-1/1.p1.s2")
+    assert page.count("<p class='pkg-p'>") == 1 and page.count("<h4 class='pkg-h'>") == 1
+    assert "##" not in page and "&lt;新增&gt;" in page  # heading marks dropped, text escaped
+    assert "<span class='pkg-s' id='d-1/1.p1.s1'" in page and "<span class='pkg-s pkg-target' id='d-1/1.p1.s2'" in page
+    assert page.count("<mark>产能</mark>") == 2
+    assert [m.id for m in search(SENTENCES, ["严禁", "总体"])] == ["d-1/1.h.s1", "d-1/1.p1.s2"]
+
+
+def test_the_scroll_script_survives_the_sanitiser() -> None:
+    """Streamlit's DOMPurify drops a script whose text has ``<`` before a word character (found in a browser)."""
+    from kg.ui.reader import scroll_script
+
+    script = scroll_script("d-1/1.p1.s2</script><b>")
+    body = script.removeprefix("<script>").removesuffix("</script>")
+    assert not re.search(r"<[/\w!]", body) and "d-1/1.p1.s2" in body
