@@ -222,6 +222,93 @@ def test_exports_are_in_the_ui_language(built_data: Path, language: str) -> None
     assert all(r[1] == citations[r[0]] for r in body)  # each with its formal citation
 
 
+def _documents(built_data: Path) -> list[dict]:
+    from kg.documents import load_documents
+    from kg.graph.store import GraphStore
+
+    return [vars(d) for d in load_documents(GraphStore(built_data / "store"))]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_excel_and_markdown_exports_are_in_the_ui_language(built_data: Path, language: str) -> None:
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    from kg.checklist import Filters, build_checklist
+    from kg.citation import load_citations
+    from kg.extract.lexicon import default_lexicon
+    from kg.graph.store import GraphStore
+    from kg.ui import exports
+
+    store = GraphStore(built_data / "store")
+    filters = Filters(industry="电解铝", by="2015-12-31", include_open=True)
+    items = build_checklist(filters, store)
+    citations = {cid: (c.en if language == "en" else c.zh) for cid, c in load_citations(store).items()}
+    lexicon = default_lexicon()
+    head = exports.header(filters, lexicon, language, "g1", today=dt.date(2024, 5, 6),
+                          documents=exports.document_names(items, _documents(built_data), language))
+    rows = exports.records(items, lexicon, language, citations)
+    sheet = load_workbook(io.BytesIO(exports.to_xlsx(head, rows, language))).active
+    cells = list(sheet.iter_rows(values_only=True))
+    pairs = {row[0]: row[1] for row in cells if row[0] and row[1]}
+    markdown = exports.to_markdown(head, rows, language).decode("utf-8")
+    if language == "zh":
+        assert sheet.title == "条款清单" and cells[0][:2] == ("标题", "PolicyKG 政策条款清单")
+        assert pairs["行业"] == "电解铝" and pairs["生成日期"] == "2024-05-06"
+        assert pairs["截止日期不晚于"] == "2015-12-31"
+        assert "《国务院关于化解产能严重过剩矛盾的指导意见》（国发〔2013〕41号）" in pairs["文件"]
+        columns = ("完成", "引用 ID", "正式引用", "原文")
+        assert markdown.startswith("# PolicyKG 政策条款清单\n") and "- **行业**：电解铝" in markdown
+        assert "- **文件**：《国务院关于化解产能严重过剩矛盾的指导意见》（国发〔2013〕41号）" in markdown
+        assert "- [ ] **义务** · " in markdown and "- [ ] **obligation**" not in markdown
+    else:
+        assert sheet.title == "Checklist" and cells[0][:2] == ("Title", "PolicyKG policy checklist")
+        assert pairs["Industry"] == "electrolytic aluminium" and pairs["Generated"] == "2024-05-06"
+        assert "(国发〔2013〕41号)" in pairs["Documents"] and "Overcapacity" in pairs["Documents"]
+        columns = ("Done", "Citation id", "Formal citation", "Text")
+        assert "- **Industry**: electrolytic aluminium" in markdown and "- [ ] **obligation** · " in markdown
+    top = next(i for i, row in enumerate(cells) if row[:4] == columns)
+    body = cells[top + 1:]
+    assert [r[1] for r in body] == [item.id for item in items] and all(r[0] == "☐" for r in body)
+    assert all(r[2] == citations[r[1]] for r in body)  # each with its formal citation
+    assert sheet.freeze_panes == f"A{top + 2}"
+    assert markdown.count("- [ ] ") == len(items)
+    shown = markdown.replace("\\", "")  # Markdown's escapes (a citation's [ or *) read as the characters
+    assert all(f"`{item.id}`" in markdown and citations[item.id] in shown for item in items)
+
+
+def _downloads(at_factory, monkeypatch) -> dict[str, bytes]:
+    """Capture what the page's download buttons serve (AppTest keeps media only during a run)."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    served: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def keep(self, path_or_data, mimetype, kind, filename=None):
+        file_id = original(self, path_or_data, mimetype, kind, filename)
+        served[file_id] = path_or_data if isinstance(path_or_data, bytes) else b""
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    at = at_factory()
+    return {button.proto.id.rsplit("-", 1)[-1]: served[button.proto.url.rsplit("/", 1)[-1].split(".")[0]]
+            for button in at.get("download_button")}
+
+
+def test_checklist_page_serves_every_format_in_the_ui_language(built_data: Path, monkeypatch) -> None:
+    from openpyxl import load_workbook
+
+    files = _downloads(lambda: _page("checklist", industry="电解铝", by="2015-12-31", lang="en"), monkeypatch)
+    assert set(files) == {"dl_csv", "dl_json", "dl_xlsx", "dl_md"}
+    assert files["dl_md"].decode("utf-8").startswith("# PolicyKG policy checklist\n")
+    assert "- **Industry**: electrolytic aluminium" in files["dl_md"].decode("utf-8")
+    sheet = load_workbook(io.BytesIO(files["dl_xlsx"])).active
+    assert sheet.title == "Checklist" and sheet["A1"].value == "Title"
+    assert json.loads(files["dl_json"])["Title"] == "PolicyKG policy checklist"
+    assert files["dl_csv"].decode("utf-8-sig").startswith("Title,PolicyKG policy checklist")
+
+
 # ---------------------------------------------------------------------- SPARQL errors
 @pytest.mark.parametrize(("language", "words"), [("zh", "只允许只读查询"), ("en", "Only read queries")])
 def test_sparql_errors_once_in_the_ui_language(built_data: Path, language: str, words: str) -> None:
