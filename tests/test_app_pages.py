@@ -168,8 +168,8 @@ def test_the_url_carries_the_filters(built_data: Path) -> None:
 
     at = _page("browse", industry="水泥", modality="prohibition", lang="en")
     assert at.selectbox(key="browse_industry__en").value == "水泥"
-    assert set(at.dataframe[0].value["Modality"]) == {"prohibition"}
-    assert len(at.dataframe[0].value) == len(build_checklist(Filters(industry="水泥", modality="prohibition")))
+    assert set(at.dataframe[-1].value["Modality"]) == {"prohibition"}
+    assert len(at.dataframe[-1].value) == len(build_checklist(Filters(industry="水泥", modality="prohibition")))
     at.selectbox(key="browse_region__en").set_value("京津冀").run()
     assert at.query_params.get("region") == "京津冀" and at.query_params.get("industry") == "水泥"
 
@@ -435,3 +435,30 @@ def test_full_text_search_marks_and_lists_matches(built_data: Path, language: st
 def test_an_unknown_document_is_a_warning(built_data: Path) -> None:
     at = _page("document", doc="no-such-doc", lang="en")
     assert len(at.warning) == 1 and "no-such-doc" in at.warning[0].value and not at.exception
+
+
+# ---------------------------------------------------------------------- the timeline as a sorted list
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_browse_lists_what_is_due_by_date(built_data: Path, language: str) -> None:
+    from kg.answer.facts import list_targets
+    from kg.graph.store import GraphStore
+
+    at = _page("browse", industry="电解铝", lang=language)
+    due = at.dataframe[0].value
+    date, kind, what, who, cid = (("日期", "类别", "内容", "责任主体", "引用 ID") if language == "zh"
+                                  else ("Date", "Kind", "What", "Who", "Citation id"))
+    assert list(due[date]) == sorted(due[date]) and len(due) >= 3
+    first = due.iloc[0]
+    assert first[cid].startswith("document?doc=guofa-2013-41&s=") and first[who]
+    assert f"lang={language}#guofa-2013-41/4.p4.s2" in " ".join(due[cid])
+    assert ("《国务院关于化解产能严重过剩矛盾的指导意见》" if language == "zh" else "Guo Fa") in " ".join(
+        due["正式引用" if language == "zh" else "Formal citation"])
+    # The 16万安培 bound says which pots are meant: a threshold, not a target to reach.
+    thresholds = [t for t in list_targets(store=GraphStore(built_data / "store"))
+                  if t["role"] == "threshold" and t["date"]]
+    assert any("16万安培" in t["surface"] for t in thresholds)
+    assert not any("16万安培以下" in str(w) for w, k in zip(due[what], due[kind], strict=True)
+                   if k == ("目标" if language == "zh" else "Target"))
+    assert set(due[kind]) <= ({"条款期限", "目标"} if language == "zh" else {"Deadline", "Target"})
+    # The provisions table is still the page's last table.
+    assert ("期限" if language == "zh" else "Deadline") in at.dataframe[-1].value.columns

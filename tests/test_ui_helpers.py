@@ -1,4 +1,5 @@
-"""IRIs as the app shows them (kg.ui.iris) and named-query parameters read from the files (kg.queries)."""
+"""The app's helpers without Streamlit: IRIs as shown (kg.ui.iris), named-query parameters (kg.queries), the
+Document page's reading view (kg.ui.reader) and the list of what is due (kg.ui.timeline)."""
 
 from __future__ import annotations
 
@@ -107,3 +108,28 @@ def test_the_scroll_script_survives_the_sanitiser() -> None:
     script = scroll_script("d-1/1.p1.s2</script><b>")
     body = script.removeprefix("<script>").removesuffix("</script>")
     assert not re.search(r"<[/\w!]", body) and "d-1/1.p1.s2" in body
+
+
+# ---------------------------------------------------------------------- the timeline as a list of what is due
+def test_due_list_is_sorted_and_counts_only_targets() -> None:
+    from kg.checklist import ChecklistItem
+    from kg.extract.lexicon import default_lexicon
+    from kg.ui.timeline import DueKind, due_list
+
+    def item(cid: str, deadline: str | None) -> ChecklistItem:
+        return ChecklistItem(id=cid, section="", label="", text=f"text {cid}", modality="obligation", bearers=[],
+                             industries=[], regions=[], deadline=deadline, scope="specific", action=f"do {cid}",
+                             bearer_text=["地方政府"])
+
+    items = [item("d-1/1.p1.s1", "2015-12-31"), item("d-1/2.p1.s1", "2020-12-31"), item("d-1/3.p1.s1", None)]
+    quantity = {"date": "2015-12-31", "kind": "target", "sentence": "d-1/2.p1.s1", "measure": "淘汰炼铁"}
+    targets = [{**quantity, "role": "target", "surface": "1500万吨"},
+               {**quantity, "role": "threshold", "surface": "16万安培以下"},
+               {**quantity, "kind": "figure", "role": "figure", "surface": "72%"},
+               {**quantity, "role": "target", "surface": "10%", "date": None}]
+    due = due_list(items, targets, default_lexicon(), "zh", lambda cid: f"《文》{cid}")
+    assert [(d.date, d.kind, d.id) for d in due] == [("2015-12-31", DueKind.DEADLINE, "d-1/1.p1.s1"),
+                                                     ("2015-12-31", DueKind.TARGET, "d-1/2.p1.s1"),
+                                                     ("2020-12-31", DueKind.DEADLINE, "d-1/2.p1.s1")]
+    assert due[1].what == "淘汰炼铁 1500万吨" and due[1].who == "地方政府" and due[1].citation == "《文》d-1/2.p1.s1"
+    assert due[0].what == "do d-1/1.p1.s1"
