@@ -73,16 +73,16 @@ def parameter_input(query: NamedQuery, parameter: Parameter) -> str | None:
     about = parameter_description(query.name, parameter)
     if parameter.type is ParamType.DATE:
         day = st.date_input(label, value=dt.date.fromisoformat(parameter.default) if parameter.default else None,
-                            min_value=MIN_DATE, max_value=MAX_DATE, format="YYYY-MM-DD", key=key, help=about)
+                            min_value=MIN_DATE, max_value=MAX_DATE, format="YYYY-MM-DD", key=key)
         value = day.isoformat() if isinstance(day, dt.date) else None
     elif parameter.type is ParamType.INTEGER:
         number = st.number_input(label, value=int(parameter.default) if parameter.default else None, step=1,
-                                 key=key, help=about)
+                                 key=key)
         value = str(int(number)) if number is not None else None
     else:
-        value = st.text_input(label, value=parameter.default or "", key=key, help=about,
+        value = st.text_input(label, value=parameter.default or "", key=key,
                               placeholder=tr("param_unbound")).strip() or None
-    st.caption(about)
+    st.caption(about)  # under the input, always visible (not behind a help icon)
     return value
 
 

@@ -462,3 +462,16 @@ def test_browse_lists_what_is_due_by_date(built_data: Path, language: str) -> No
     assert set(due[kind]) <= ({"条款期限", "目标"} if language == "zh" else {"Deadline", "Target"})
     # The provisions table is still the page's last table.
     assert ("期限" if language == "zh" else "Deadline") in at.dataframe[-1].value.columns
+
+
+def test_a_link_may_name_its_page_as_a_parameter(built_data: Path) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP), default_timeout=180)
+    for key, value in {"page": "document", "doc": "epl-2014", "s": "art70.p1.s1"}.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [s.value for s in at.subheader] == ["原文（可引用编号）"]
+    assert "<span class='pkg-s pkg-target' id='epl-2014/art70.p1.s1'" in _text_blocks(at)
+    assert "page" not in at.query_params and at.query_params.get("doc") == "epl-2014"
