@@ -7,7 +7,9 @@ citable ids, query the store with read-only SPARQL). Shared widgets, caches and 
 ``kg/ui/``; UI strings in the language catalogue (``kg/resources/i18n/*.toml``, section ``ui``).
 
 The data folder is ``POLICYKG_DATA`` (default ``var/``). The URL holds the view (``/browse?lang=en&
-industry=水泥``): a link reproduces it, a reload keeps it (:mod:`kg.ui.urlstate`).
+industry=水泥``): a link reproduces it, a reload keeps it (:mod:`kg.ui.urlstate`). A link may also name
+the page as a parameter (``/?page=document&doc=epl-2014&s=art70.p1.s1``): it opens that page with
+the other parameters.
 """
 
 from __future__ import annotations
@@ -25,4 +27,9 @@ with st.sidebar:
              format_func=lambda code: {"zh": "中文", "en": "English"}[code])
 navigation = st.navigation([st.Page(f"app_pages/{name}.py", title=tr(f"page_{name}"), icon=PAGE_ICONS[name],
                                     url_path=name, default=name == PAGES[0]) for name in PAGES])
+requested = st.query_params.get("page")
+if requested in PAGES:
+    # A link that names its page as a parameter is sent to the page's own path, keeping the rest.
+    kept = {key: value for key, value in st.query_params.to_dict().items() if key != "page"}
+    st.switch_page(f"app_pages/{requested}.py", query_params=kept)
 navigation.run()

@@ -46,6 +46,15 @@ class QuantityKind(StrEnum):
     FIGURE = "figure"
 
 
+class QuantityRole(StrEnum):
+    """What a quantity is in its sentence (kg.extract.quantities): only a target is something to reach."""
+
+    TARGET = "target"  # 再淘汰炼铁1500万吨
+    THRESHOLD = "threshold"  # a bound that says what is meant: 16万安培以下预焙槽
+    FIGURE = "figure"  # a reported value: 产能利用率为72%
+    PERIOD = "period"  # a number in a span of time: 通过5年努力
+
+
 class TimeKind(StrEnum):
     DEADLINE = "deadline"
     FROM = "from"

@@ -1,9 +1,11 @@
 """Named, parameterised SPARQL queries from ``queries/*.rq``.
 
 Each file starts with comment lines: a description, then one
-``# param: NAME TYPE  description`` per parameter (TYPE is ``iri``,
-``string``, ``date`` or ``integer``). Parameters are bound as RDF terms through
-the engine's substitutions — user text is never pasted into a query string.
+``# param: NAME TYPE [= DEFAULT]  description`` per parameter (TYPE is ``iri``,
+``string``, ``date`` or ``integer``; DEFAULT, one word, is what the app's input starts
+with — the CLI binds only what ``--param`` gives, so an unbound parameter keeps its
+"all" meaning there). Parameters are bound as RDF terms through the engine's
+substitutions — user text is never pasted into a query string.
 
 Free SPARQL (the ``sparql`` command, the app's console) goes through
 :func:`check_read_only`: updates, LOAD and SERVICE are refused.
@@ -15,6 +17,7 @@ import datetime as dt
 import re
 import threading
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,15 +28,31 @@ from rdflib.term import Identifier
 from kg.config import QUERIES_DIR
 from kg.errors import QueryError
 from kg.extract.lexicon import default_lexicon
+from kg.vocab import BASE
 
-_PARAM = re.compile(r"^#\s*param:\s*(\w+)\s+(iri|string|date|integer)\s*(.*)$")
+
+class ParamType(StrEnum):
+    """What a parameter's text is read as (:func:`to_term`)."""
+
+    IRI = "iri"
+    STRING = "string"
+    DATE = "date"
+    INTEGER = "integer"
+
+
+_PARAM = re.compile(r"^#\s*param:\s*(\w+)\s+(" + "|".join(ParamType) + r")(?:\s*=\s*(\S+))?\s*(.*)$")
+#: A library id: a document (guofa-2013-41) or a part of one (guofa-2013-41/4.p4.s2, …/provision).
+#: The hyphen sets it apart from a misspelt concept label, which must stay an error.
+LIBRARY_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+(?:/[A-Za-z0-9.]+)*$")
+DOC_BASE = f"{BASE}doc/"
 
 
 @dataclass(frozen=True)
 class Parameter:
     name: str
-    type: str
+    type: ParamType
     description: str
+    default: str | None = None  # what the app's input starts with; never bound unless given
 
 
 @dataclass(frozen=True)
@@ -54,14 +73,18 @@ class NamedQuery:
         return bindings
 
 
-def to_term(raw: str, kind: str, name: str = "value") -> Identifier:
+def to_term(raw: str, kind: ParamType | str, name: str = "value") -> Identifier:
+    """``raw`` as the RDF term a parameter of ``kind`` binds (a QueryError names what is wrong)."""
     if kind == "iri":
         concept = default_lexicon().resolve(raw)
         if concept is not None:
             return URIRef(concept.iri)
         if re.match(r"^https?://\S+$", raw):
             return URIRef(raw)
-        raise QueryError(f"parameter {name}: {raw!r} is neither a known concept label nor an http(s) IRI")
+        if LIBRARY_ID.match(raw):
+            return URIRef(DOC_BASE + raw)
+        raise QueryError(f"parameter {name}: {raw!r} is neither a known concept label, a library id "
+                         "(guofa-2013-41/4.p4.s2) nor an http(s) IRI")
     if kind == "date":
         try:
             return Literal(dt.date.fromisoformat(raw).isoformat(), datatype=XSD.date)
@@ -82,7 +105,8 @@ def _parse(path: Path) -> NamedQuery:
             break
         match = _PARAM.match(line)
         if match:
-            params.append(Parameter(*match.groups()))
+            name, kind, default, about = match.groups()
+            params.append(Parameter(name, ParamType(kind), about, default))
         else:
             description.append(line.lstrip("# ").strip())
     return NamedQuery(path.stem, " ".join(d for d in description if d), text, tuple(params))

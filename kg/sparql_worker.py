@@ -1,10 +1,12 @@
 """Runs one read-only SPARQL query in its own process, so that a timeout can really stop it.
 
-``python -m kg.sparql_worker`` reads ``{"store", "query", "limit", "prefixes", "max_bytes"}`` as
-JSON on stdin and writes one JSON object on stdout: ``{"boolean"}``, ``{"head", "results",
-"truncated"}`` (SPARQL 1.1 JSON results, rows capped) or ``{"triples", "truncated"}``, or
-``{"error"}``. It imports only pyoxigraph so that it starts in a fraction of a second; the caller
-has already checked the query (read-only, no SERVICE) and kills this process on timeout.
+``python -m kg.sparql_worker`` reads ``{"store", "query", "limit", "prefixes", "max_bytes",
+"bindings"}`` as JSON on stdin (``bindings``: variable → term in the SPARQL JSON results form,
+substituted by the engine, never pasted into the text) and writes one JSON object on stdout:
+``{"boolean"}``, ``{"head", "results", "truncated"}`` (SPARQL 1.1 JSON results, rows capped) or
+``{"triples", "truncated"}``, or ``{"error"}``. It imports only pyoxigraph so that it starts in a
+fraction of a second; the caller has already checked the query (read-only, no SERVICE) and kills
+this process on timeout.
 """
 
 from __future__ import annotations
@@ -36,13 +38,26 @@ def _term(term: object) -> dict:
     return {"type": "literal", "value": str(term)}  # quoted triples: shown as text
 
 
+def _from_json(term: dict):
+    import pyoxigraph as ox
+
+    if term["type"] == "uri":
+        return ox.NamedNode(term["value"])
+    if "xml:lang" in term:
+        return ox.Literal(term["value"], language=term["xml:lang"])
+    if "datatype" in term:
+        return ox.Literal(term["value"], datatype=ox.NamedNode(term["datatype"]))
+    return ox.Literal(term["value"])
+
+
 def run(request: dict) -> dict:
     import pyoxigraph as ox
 
     limit, max_bytes = int(request["limit"]), int(request.get("max_bytes", 50_000_000))
     store = ox.Store.read_only(request["store"])
+    substitutions = {ox.Variable(name): _from_json(term) for name, term in (request.get("bindings") or {}).items()}
     result = store.query(request["query"], prefixes=request.get("prefixes") or {},
-                         use_default_graph_as_union=True)
+                         use_default_graph_as_union=True, substitutions=substitutions or None)
     if isinstance(result, ox.QueryBoolean):
         return {"boolean": bool(result)}
     size, truncated = 0, False

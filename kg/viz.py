@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from kg.enums import QuantityKind, QuantityRole
 from kg.errors import QueryError
 from kg.extract.lexicon import Concept, Lexicon, default_lexicon
 from kg.graph.build import citation_id
@@ -450,6 +451,17 @@ def _top_labels(lexicon: Lexicon, iris: Iterable[str], lang: str) -> list[str]:
     return labels
 
 
+def plotted_quantity(quantity: Mapping[str, Any]) -> bool:
+    """Whether a dated quantity is a point of the timeline: a target to reach or a reported figure.
+
+    A threshold (16万安培以下: which pots are meant) and a period (通过5年努力) are kind ``target`` in
+    the graph but are not targets, so they are not counted as such. A record without a role is taken
+    at its kind's word.
+    """
+    kind = str(quantity.get("kind") or QuantityKind.TARGET)
+    return str(quantity.get("role") or kind) == kind and kind in (QuantityRole.TARGET, QuantityRole.FIGURE)
+
+
 def timeline_records(items: Iterable[ChecklistItem], targets: Iterable[Mapping[str, Any]],
                      lexicon: Lexicon | None = None, *, lang: str = "zh",
                      kind_labels: Mapping[str, str] | None = None, general: str = "通用") -> list[dict[str, Any]]:
@@ -471,7 +483,7 @@ def timeline_records(items: Iterable[ChecklistItem], targets: Iterable[Mapping[s
                                 "industry": industry, "what": item.action or item.text, "label": item.label,
                                 "id": item.id, "text": item.text})
     for target in targets:
-        if not target.get("date"):
+        if not target.get("date") or not plotted_quantity(target):
             continue
         concept = lexicon.resolve(str(target["industry"]), "industry") if target.get("industry") else None
         industry = _top_labels(lexicon, [concept.iri], lang)[0] if concept else general

@@ -127,7 +127,7 @@ def test_english_switch(app):
     assert "Answer" in _answer_block(at)
     _switch(at, "browse")
     assert any(s.value == "Browse provisions" for s in at.subheader)
-    assert "Deadline" in at.dataframe[0].value.columns
+    assert "Deadline" in at.dataframe[-1].value.columns
     at.sidebar.radio(key="lang").set_value("zh").run()  # back to Chinese: still on the same page
     assert any(s.value == "浏览条款" for s in at.subheader)
 
@@ -136,26 +136,27 @@ def test_english_switch(app):
 def test_browse_renders_timeline_and_filters(app):
     from kg.checklist import Filters, build_checklist
 
+    # The page's tables: the timeline's list of what is due, then the provisions (the last one).
     at = app("browse")
     assert at.get("vega_lite_chart"), "the timeline chart is missing"
-    total = len(at.dataframe[0].value)
+    total = len(at.dataframe[-1].value)
     assert total == len(build_checklist(Filters()))
 
     at.selectbox(key="browse_industry").set_value("水泥").run()
-    cement = at.dataframe[0].value
+    cement = at.dataframe[-1].value
     assert 0 < len(cement) < total
     assert len(cement) == len(build_checklist(Filters(industry="水泥")))
     assert at.get("vega_lite_chart")
 
     at.date_input(key="browse_by").set_value(dt.date(2015, 12, 31)).run()
-    dated = at.dataframe[0].value
+    dated = at.dataframe[-1].value
     assert 0 < len(dated) < len(cement)
     assert all(d and d <= "2015-12-31" for d in dated["期限"])
 
     at.selectbox(key="browse_industry").set_value("")
     at.date_input(key="browse_by").set_value(None)
     at.selectbox(key="browse_modality").set_value("prohibition").run()
-    assert set(at.dataframe[0].value["类型"]) == {"禁止"}
+    assert set(at.dataframe[-1].value["类型"]) == {"禁止"}
 
     at.selectbox(key="browse_modality").set_value("")
     at.selectbox(key="browse_region").set_value("京津冀").run()
@@ -266,15 +267,15 @@ def test_language_switch_keeps_page_and_filters(app):
     at = app("browse")
     at.selectbox(key="browse_industry").set_value("水泥").run()
     at.selectbox(key="browse_modality").set_value("prohibition").run()
-    rows = len(at.dataframe[0].value)
+    rows = len(at.dataframe[-1].value)
     at.sidebar.radio(key="lang").set_value("en").run()
     assert not at.exception
     assert any(s.value == "Browse provisions" for s in at.subheader)  # still on the same page
     assert at.selectbox(key="browse_industry__en").value == "水泥"
     assert at.selectbox(key="browse_modality__en").value == "prohibition"
-    assert len(at.dataframe[0].value) == rows
-    assert set(at.dataframe[0].value["Modality"]) == {"prohibition"}
+    assert len(at.dataframe[-1].value) == rows
+    assert set(at.dataframe[-1].value["Modality"]) == {"prohibition"}
     at.sidebar.radio(key="lang").set_value("zh").run()
     assert at.selectbox(key="browse_industry").value == "水泥"
-    assert len(at.dataframe[0].value) == rows
+    assert len(at.dataframe[-1].value) == rows
     assert not at.warning  # no "value set via Session State API" warnings

@@ -168,8 +168,8 @@ def test_the_url_carries_the_filters(built_data: Path) -> None:
 
     at = _page("browse", industry="水泥", modality="prohibition", lang="en")
     assert at.selectbox(key="browse_industry__en").value == "水泥"
-    assert set(at.dataframe[0].value["Modality"]) == {"prohibition"}
-    assert len(at.dataframe[0].value) == len(build_checklist(Filters(industry="水泥", modality="prohibition")))
+    assert set(at.dataframe[-1].value["Modality"]) == {"prohibition"}
+    assert len(at.dataframe[-1].value) == len(build_checklist(Filters(industry="水泥", modality="prohibition")))
     at.selectbox(key="browse_region__en").set_value("京津冀").run()
     assert at.query_params.get("region") == "京津冀" and at.query_params.get("industry") == "水泥"
 
@@ -222,6 +222,93 @@ def test_exports_are_in_the_ui_language(built_data: Path, language: str) -> None
     assert all(r[1] == citations[r[0]] for r in body)  # each with its formal citation
 
 
+def _documents(built_data: Path) -> list[dict]:
+    from kg.documents import load_documents
+    from kg.graph.store import GraphStore
+
+    return [vars(d) for d in load_documents(GraphStore(built_data / "store"))]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_excel_and_markdown_exports_are_in_the_ui_language(built_data: Path, language: str) -> None:
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    from kg.checklist import Filters, build_checklist
+    from kg.citation import load_citations
+    from kg.extract.lexicon import default_lexicon
+    from kg.graph.store import GraphStore
+    from kg.ui import exports
+
+    store = GraphStore(built_data / "store")
+    filters = Filters(industry="电解铝", by="2015-12-31", include_open=True)
+    items = build_checklist(filters, store)
+    citations = {cid: (c.en if language == "en" else c.zh) for cid, c in load_citations(store).items()}
+    lexicon = default_lexicon()
+    head = exports.header(filters, lexicon, language, "g1", today=dt.date(2024, 5, 6),
+                          documents=exports.document_names(items, _documents(built_data), language))
+    rows = exports.records(items, lexicon, language, citations)
+    sheet = load_workbook(io.BytesIO(exports.to_xlsx(head, rows, language))).active
+    cells = list(sheet.iter_rows(values_only=True))
+    pairs = {row[0]: row[1] for row in cells if row[0] and row[1]}
+    markdown = exports.to_markdown(head, rows, language).decode("utf-8")
+    if language == "zh":
+        assert sheet.title == "条款清单" and cells[0][:2] == ("标题", "PolicyKG 政策条款清单")
+        assert pairs["行业"] == "电解铝" and pairs["生成日期"] == "2024-05-06"
+        assert pairs["截止日期不晚于"] == "2015-12-31"
+        assert "《国务院关于化解产能严重过剩矛盾的指导意见》（国发〔2013〕41号）" in pairs["文件"]
+        columns = ("完成", "引用 ID", "正式引用", "原文")
+        assert markdown.startswith("# PolicyKG 政策条款清单\n") and "- **行业**：电解铝" in markdown
+        assert "- **文件**：《国务院关于化解产能严重过剩矛盾的指导意见》（国发〔2013〕41号）" in markdown
+        assert "- [ ] **义务** · " in markdown and "- [ ] **obligation**" not in markdown
+    else:
+        assert sheet.title == "Checklist" and cells[0][:2] == ("Title", "PolicyKG policy checklist")
+        assert pairs["Industry"] == "electrolytic aluminium" and pairs["Generated"] == "2024-05-06"
+        assert "(国发〔2013〕41号)" in pairs["Documents"] and "Overcapacity" in pairs["Documents"]
+        columns = ("Done", "Citation id", "Formal citation", "Text")
+        assert "- **Industry**: electrolytic aluminium" in markdown and "- [ ] **obligation** · " in markdown
+    top = next(i for i, row in enumerate(cells) if row[:4] == columns)
+    body = cells[top + 1:]
+    assert [r[1] for r in body] == [item.id for item in items] and all(r[0] == "☐" for r in body)
+    assert all(r[2] == citations[r[1]] for r in body)  # each with its formal citation
+    assert sheet.freeze_panes == f"A{top + 2}"
+    assert markdown.count("- [ ] ") == len(items)
+    shown = markdown.replace("\\", "")  # Markdown's escapes (a citation's [ or *) read as the characters
+    assert all(f"`{item.id}`" in markdown and citations[item.id] in shown for item in items)
+
+
+def _downloads(at_factory, monkeypatch) -> dict[str, bytes]:
+    """Capture what the page's download buttons serve (AppTest keeps media only during a run)."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    served: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def keep(self, path_or_data, mimetype, kind, filename=None):
+        file_id = original(self, path_or_data, mimetype, kind, filename)
+        served[file_id] = path_or_data if isinstance(path_or_data, bytes) else b""
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    at = at_factory()
+    return {button.proto.id.rsplit("-", 1)[-1]: served[button.proto.url.rsplit("/", 1)[-1].split(".")[0]]
+            for button in at.get("download_button")}
+
+
+def test_checklist_page_serves_every_format_in_the_ui_language(built_data: Path, monkeypatch) -> None:
+    from openpyxl import load_workbook
+
+    files = _downloads(lambda: _page("checklist", industry="电解铝", by="2015-12-31", lang="en"), monkeypatch)
+    assert set(files) == {"dl_csv", "dl_json", "dl_xlsx", "dl_md"}
+    assert files["dl_md"].decode("utf-8").startswith("# PolicyKG policy checklist\n")
+    assert "- **Industry**: electrolytic aluminium" in files["dl_md"].decode("utf-8")
+    sheet = load_workbook(io.BytesIO(files["dl_xlsx"])).active
+    assert sheet.title == "Checklist" and sheet["A1"].value == "Title"
+    assert json.loads(files["dl_json"])["Title"] == "PolicyKG policy checklist"
+    assert files["dl_csv"].decode("utf-8-sig").startswith("Title,PolicyKG policy checklist")
+
+
 # ---------------------------------------------------------------------- SPARQL errors
 @pytest.mark.parametrize(("language", "words"), [("zh", "只允许只读查询"), ("en", "Only read queries")])
 def test_sparql_errors_once_in_the_ui_language(built_data: Path, language: str, words: str) -> None:
@@ -234,3 +321,157 @@ def test_sparql_errors_once_in_the_ui_language(built_data: Path, language: str, 
     assert len(at.error) == 1
     assert ("语法错误" if language == "zh" else "syntax error") in at.error[0].value
     assert "SPARQL error" not in at.error[0].value
+
+
+# ---------------------------------------------------------------------- SPARQL parameters and results
+def test_named_query_parameters_are_inputs_bound_as_terms(built_data: Path) -> None:
+    from kg.graph.store import GraphStore, rows
+    from kg.queries import get
+
+    at = _page("sparql")
+    at.selectbox(key="sparql_named").set_value("applies_to").run()
+    # One input per parameter, starting from the query's own defaults, with its description.
+    assert at.text_input(key="sparql_param_applies_to_industry").value == "电解铝"
+    assert str(at.date_input(key="sparql_param_applies_to_by").value) == "2015-12-31"
+    assert any("期限不晚于该日" in str(c.value) for c in at.caption)
+    at.button(key="sparql_run").click().run()
+    assert not at.error
+    frame = at.dataframe[0].value
+    query = get("applies_to")
+    expected = rows(GraphStore(built_data / "store").query(query.text, query.bind(
+        {"industry": "电解铝", "by": "2015-12-31"})))
+    assert len(frame) == len(expected) > 10
+    # Prefixed names, not full IRIs; sentences and provisions link to the Document page.
+    assert set(frame["industry"]) == {"ind:electrolytic-aluminium"}
+    assert not any("https://w3id.org" in str(v).split("#")[0] for v in frame.to_numpy().ravel() if v)
+    assert "document?doc=guofa-2013-41&s=4.p4.s2&lang=zh#guofa-2013-41/4.p4.s2" in set(frame["sentence"])
+    assert all(str(v).endswith("/provision") for v in frame["provision"])
+    config = json.loads(at.dataframe[0].proto.columns)
+    assert config["sentence"]["type_config"]["type"] == "link"
+    # A narrower date binds as a date: fewer rows, and the text itself is unchanged.
+    text = at.text_area(key="sparql_text").value
+    at.date_input(key="sparql_param_applies_to_by").set_value("2013-12-31")
+    at.button(key="sparql_run").click().run()
+    assert 0 < len(at.dataframe[0].value) < len(frame)
+    assert at.text_area(key="sparql_text").value == text == query.text
+
+
+@pytest.mark.parametrize(("language", "words"), [("zh", "既不是已知概念"), ("en", "is neither a known concept")])
+def test_a_bad_parameter_is_one_error_in_the_ui_language(built_data: Path, language: str, words: str) -> None:
+    at = _page("sparql", lang=language)
+    at.selectbox(key="sparql_named").set_value("obligations_of").run()
+    at.text_input(key="sparql_param_obligations_of_agency").input("没有这个机构").run()
+    at.button(key="sparql_run").click().run()
+    assert len(at.error) == 1 and words in at.error[0].value and "?agency" in at.error[0].value
+    assert "parameter agency" not in at.error[0].value  # the UI's words, not the library's
+
+
+def test_a_parameter_is_never_pasted_into_the_query(built_data: Path) -> None:
+    at = _page("sparql")
+    at.selectbox(key="sparql_named").set_value("entry_into_force").run()
+    at.button(key="sparql_run").click().run()
+    assert "art70.p1.s1" in set(at.dataframe[0].value["cite"])
+    hostile = 'epl-2014") } } SELECT * WHERE { ?s ?p ?o } #'
+    at.text_input(key="sparql_param_entry_into_force_doc").input(hostile).run()
+    at.button(key="sparql_run").click().run()
+    assert not at.error  # a literal that matches no document, not a changed query
+    assert len(at.dataframe[0].value) == 0
+
+
+# ---------------------------------------------------------------------- the document as a reader sees it
+def _text_blocks(at) -> str:
+    return "\n".join(str(m.value) for m in at.markdown if str(m.value).startswith("<div class='pkg-doc'>"))
+
+
+@pytest.mark.parametrize("name", ["epl-2014", "环保法", "主席令第九号", "中华人民共和国环境保护法 · epl-2014",
+                                  "environmental protection law of the people's republic of china"])
+def test_a_link_opens_the_document_at_its_sentence(built_data: Path, name: str) -> None:
+    at = _page("document", doc=name, s="art70.p1.s1")
+    assert not at.warning and not at.error
+    assert at.selectbox(key="doc_document").value == "epl-2014"
+    head = next(str(m.value) for m in at.markdown if "class='pkg-dochead'" in str(m.value))
+    # Title, number, issuer and date at the top.
+    assert all(word in head for word in ("中华人民共和国环境保护法", "主席令第九号", "全国人民代表大会常务委员会",
+                                         "2014-04-24"))
+    text = _text_blocks(at)
+    # The sentence is anchored by its citation id and marked; the page scrolls to it.
+    assert "<span class='pkg-s pkg-target' id='epl-2014/art70.p1.s1'" in text
+    assert text.count("pkg-target") == 1
+    assert "epl-2014/art70.p1.s1" in str(at.get("html")[0].proto.body)
+    assert at.query_params.get("doc") == "epl-2014" and at.query_params.get("s") == "art70.p1.s1"
+
+
+def test_the_text_reads_as_paragraphs(built_data: Path) -> None:
+    from kg.graph.store import GraphStore, rows
+    from kg.queries import get
+
+    at = _page("document", doc="guofa-2013-41")
+    text = _text_blocks(at)
+    sentences = [r for r in rows(GraphStore(built_data / "store").query(get("sentences").text))
+                 if r["docId"] == "guofa-2013-41"]
+    paragraphs = {r["paragraph"] for r in sentences}
+    # One block per paragraph (not per sentence), every sentence an anchor inside it.
+    assert text.count("<p class='pkg-p'>") + text.count("<h4 class='pkg-h'>") == len(paragraphs) < len(sentences)
+    assert all(f"id='guofa-2013-41/{r['cite']}'" in text for r in sentences)
+    paragraph = re.search(r"<p class='pkg-p'>((?:(?!</p>).)*id='guofa-2013-41/4\.p4\.s2'.*?)</p>", text).group(1)
+    assert "id='guofa-2013-41/4.p4.s1'" in paragraph and "id='guofa-2013-41/4.p4.s3'" in paragraph
+    assert "pkg-target" not in text
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_full_text_search_marks_and_lists_matches(built_data: Path, language: str) -> None:
+    at = _page("document", doc="guofa-2013-41", lang=language)
+    at.text_input(key="doc_search").input("预焙槽").run()
+    listed = next(str(m.value) for m in at.markdown if str(m.value).startswith("<ul class='pkg-matches'>"))
+    ids = re.findall(r"<a href='#([^']+)'>", listed)
+    assert "guofa-2013-41/4.p4.s2" in ids and all(i.startswith("guofa-2013-41/") for i in ids)
+    assert listed.count("<mark>预焙槽</mark>") >= len(ids)
+    text = _text_blocks(at)
+    assert text.count("<mark>预焙槽</mark>") == listed.count("<mark>预焙槽</mark>")
+    count = f"共 {len(ids)} 句" if language == "zh" else f"holding these words: {len(ids)}"
+    assert any(count in str(c.value) for c in at.caption)
+
+
+def test_an_unknown_document_is_a_warning(built_data: Path) -> None:
+    at = _page("document", doc="no-such-doc", lang="en")
+    assert len(at.warning) == 1 and "no-such-doc" in at.warning[0].value and not at.exception
+
+
+# ---------------------------------------------------------------------- the timeline as a sorted list
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_browse_lists_what_is_due_by_date(built_data: Path, language: str) -> None:
+    from kg.answer.facts import list_targets
+    from kg.graph.store import GraphStore
+
+    at = _page("browse", industry="电解铝", lang=language)
+    due = at.dataframe[0].value
+    date, kind, what, who, cid = (("日期", "类别", "内容", "责任主体", "引用 ID") if language == "zh"
+                                  else ("Date", "Kind", "What", "Who", "Citation id"))
+    assert list(due[date]) == sorted(due[date]) and len(due) >= 3
+    first = due.iloc[0]
+    assert first[cid].startswith("document?doc=guofa-2013-41&s=") and first[who]
+    assert f"lang={language}#guofa-2013-41/4.p4.s2" in " ".join(due[cid])
+    assert ("《国务院关于化解产能严重过剩矛盾的指导意见》" if language == "zh" else "Guo Fa") in " ".join(
+        due["正式引用" if language == "zh" else "Formal citation"])
+    # The 16万安培 bound says which pots are meant: a threshold, not a target to reach.
+    thresholds = [t for t in list_targets(store=GraphStore(built_data / "store"))
+                  if t["role"] == "threshold" and t["date"]]
+    assert any("16万安培" in t["surface"] for t in thresholds)
+    assert not any("16万安培以下" in str(w) for w, k in zip(due[what], due[kind], strict=True)
+                   if k == ("目标" if language == "zh" else "Target"))
+    assert set(due[kind]) <= ({"条款期限", "目标"} if language == "zh" else {"Deadline", "Target"})
+    # The provisions table is still the page's last table.
+    assert ("期限" if language == "zh" else "Deadline") in at.dataframe[-1].value.columns
+
+
+def test_a_link_may_name_its_page_as_a_parameter(built_data: Path) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP), default_timeout=180)
+    for key, value in {"page": "document", "doc": "epl-2014", "s": "art70.p1.s1"}.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [s.value for s in at.subheader] == ["原文（可引用编号）"]
+    assert "<span class='pkg-s pkg-target' id='epl-2014/art70.p1.s1'" in _text_blocks(at)
+    assert "page" not in at.query_params and at.query_params.get("doc") == "epl-2014"

@@ -57,7 +57,7 @@ def _app_sources() -> dict[Path, str]:
 def test_every_ui_key_used_by_the_app_exists() -> None:
     """tr("key") in app.py, app_pages/ and kg/ui/, the keys built from closed sets, and the tables of keys."""
     from kg.checklist import ALL_MODALITIES
-    from kg.queries import named_queries
+    from kg.queries import ParamType, named_queries
     from kg.ui.answer import LIST_ORDER
     from kg.ui.chrome import PAGES
     from kg.ui.exports import FIELDS
@@ -71,6 +71,9 @@ def test_every_ui_key_used_by_the_app_exists() -> None:
     used |= {f"page_{p}" for p in PAGES} | {f"modality_{m}" for m in ALL_MODALITIES}
     used |= {f"list_{m}" for m in (*LIST_ORDER, *ALL_MODALITIES)} | {f"col_{f}" for f in FIELDS}
     used |= {f"view_{v}" for v in ("table", "cards")} | {f"query_{q}" for q in named_queries()}
+    # Every parameter of every named query has its input's type and description in both languages.
+    used |= {f"param_type_{t.value}" for t in ParamType}
+    used |= {f"qparam_{q.name}_{p.name}" for q in named_queries().values() for p in q.parameters}
     used |= {f"kind_{k}" for k in ("industry", "agency", "provision", "deadline", "valid_from", "target", "figure")}
     used |= {f"rel_{r}" for r in ("concerns", "bears", "bears_addressee", "narrower", "region", "uses", "quantity",
                                   "in_section")}

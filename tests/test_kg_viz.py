@@ -150,6 +150,15 @@ def test_timeline_records_from_deadlines_and_dated_targets():
     assert english[0]["industry"] == "electrolytic aluminium"
 
 
+def test_thresholds_and_periods_are_not_targets_on_the_timeline():
+    quantity = {"date": "2015-12-31", "kind": "target", "industry": "电解铝", "sentence": f"{DOC}/4.p4.s2", "text": "…"}
+    targets = [{**quantity, "role": "threshold", "surface": "16万安培以下"},
+               {**quantity, "role": "period", "surface": "5年"},
+               {**quantity, "role": "target", "surface": "1500万吨"},
+               {**quantity, "kind": "figure", "role": "figure", "surface": "72%"}]
+    assert sorted(r["what"] for r in timeline_records([], targets)) == ["1500万吨", "72%"]
+
+
 def test_timeline_chart_is_a_dated_point_chart_with_tooltips():
     records = timeline_records([_item("4.p4.s2", industries=[IND + "steel"], deadline="2015-12-31")], [])
     spec = timeline_chart(records, titles={"date": "日期"}).to_dict()

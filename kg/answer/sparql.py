@@ -16,7 +16,11 @@ import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Mapping
 from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.term import Identifier
 
 from kg.errors import QueryError, StoreError
 from kg.graph.store import PREFIXES, GraphStore, RemoteGraphStore, open_store, rows
@@ -43,18 +47,37 @@ def check_bounds(limit: object, timeout: object) -> tuple[int, float]:
 
 
 def run_read_only(sparql: str, *, store: GraphStore | RemoteGraphStore | None = None, limit: int = 1000,
-                  timeout: float = 10.0) -> dict:
-    """Check, then run a read query; ``{"rows"|"triples", "truncated"}`` or ``{"boolean"}``."""
+                  timeout: float = 10.0, bindings: Mapping[str, Identifier] | None = None) -> dict:
+    """Check, then run a read query; ``{"rows"|"triples", "truncated"}`` or ``{"boolean"}``.
+
+    ``bindings`` (a named query's parameters, :meth:`kg.queries.NamedQuery.bind`) are substituted
+    by the engine, as terms: the checked text is the text that runs.
+    """
     limit, timeout = check_bounds(limit, timeout)
     check_read_only(sparql)
     store = store or open_store()
     if isinstance(store, RemoteGraphStore):
-        return _run_remote(store, sparql, limit, timeout)
-    return _run_in_process(Path(getattr(store, "location", store.path)), sparql, limit, timeout)
+        return _run_remote(store, sparql, limit, timeout, bindings or {})
+    return _run_in_process(Path(getattr(store, "location", store.path)), sparql, limit, timeout, bindings or {})
 
 
-def _run_remote(store: RemoteGraphStore, sparql: str, limit: int, timeout: float) -> dict:
-    result = store.query(sparql, timeout=timeout)
+def _json_term(term: Identifier) -> dict[str, str]:
+    """A bound term in the SPARQL JSON results form, for the worker to rebuild (only IRIs and literals bind)."""
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, Literal):
+        out = {"type": "literal", "value": str(term)}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype is not None:
+            out["datatype"] = str(term.datatype)
+        return out
+    raise QueryError(f"a parameter can be bound to an IRI or a literal, not {type(term).__name__}")
+
+
+def _run_remote(store: RemoteGraphStore, sparql: str, limit: int, timeout: float,
+                bindings: Mapping[str, Identifier]) -> dict:
+    result = store.query(sparql, bindings, timeout=timeout)
     if result.type == "ASK":
         return {"boolean": bool(result.askAnswer)}
     if result.type in ("CONSTRUCT", "DESCRIBE"):
@@ -64,9 +87,11 @@ def _run_remote(store: RemoteGraphStore, sparql: str, limit: int, timeout: float
     return {"rows": records[:limit], "truncated": len(records) > limit}
 
 
-def _run_in_process(path: Path, sparql: str, limit: int, timeout: float) -> dict:
+def _run_in_process(path: Path, sparql: str, limit: int, timeout: float,
+                    bindings: Mapping[str, Identifier]) -> dict:
     request = json.dumps({"store": str(path), "query": sparql, "limit": limit, "prefixes": PREFIXES,
-                          "max_bytes": MAX_RESULT_BYTES})
+                          "max_bytes": MAX_RESULT_BYTES,
+                          "bindings": {name: _json_term(term) for name, term in bindings.items()}})
     try:
         child = subprocess.Popen([sys.executable, "-m", "kg.sparql_worker"], cwd=PROJECT_ROOT,
                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -119,3 +119,12 @@ def formal_citation(data: str, citation: str, language: str) -> str:
     if found is None:
         return ""
     return found.en if language == "en" else found.zh
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def get_issuers(data: str) -> dict[str, str]:
+    """Each document's issuer as the graph names it in Chinese (国务院), by document id."""
+    from kg.queries import DOC_BASE
+
+    return {str(row["document"]).removeprefix(DOC_BASE): str(row["issuerLabel"])
+            for row in rows(get_store(data).query(get("document_facts").text)) if row.get("issuerLabel")}

@@ -64,6 +64,15 @@ CSS = """
 .pkg-doc .pkg-h { font-weight: 700; font-size: 1.05rem; margin-top: 0.9rem; }
 .pkg-doc .pkg-lbl { color: #5f6b7a; font-size: 0.8rem; margin-right: 0.35rem; }
 .pkg-doc code { font-size: 0.75rem; color: #6b4fa0; margin-right: 0.35rem; }
+.pkg-doc .pkg-p { margin: 0 0 0.7rem 0; line-height: 1.85; font-size: 1.02rem; }
+.pkg-doc h4.pkg-h { margin: 1.0rem 0 0.4rem 0; padding: 0; }
+.pkg-doc .pkg-s { scroll-margin-top: 5rem; border-radius: 0.2em; }
+.pkg-doc .pkg-s:target, .pkg-doc .pkg-target { background: #ffe08a; box-shadow: 0 0 0 2px #ffe08a; }
+.pkg-doc .pkg-sid { color: #8a94a3; font-size: 0.62rem; margin: 0 0.15rem 0 0.05rem; }
+.pkg-dochead { border-bottom: 1px solid #e3e6ea; padding: 0.2rem 0 0.5rem 0; margin: 0.6rem 0 0.8rem 0; }
+.pkg-doctitle { font-size: 1.45rem; font-weight: 700; line-height: 1.4; }
+.pkg-doctitle-en { font-size: 1.0rem; color: #38414d; margin-top: 0.1rem; }
+.pkg-matches { font-size: 0.95rem; line-height: 1.6; max-height: 22rem; overflow-y: auto; }
 .pkg-para { line-height: 1.8; }
 .pkg-legend span.dot { display: inline-block; width: 0.8rem; height: 0.8rem; border-radius: 50%;
                        margin: 0 0.25rem 0 0.8rem; vertical-align: middle; }
