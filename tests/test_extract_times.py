@@ -146,3 +146,16 @@ def test_a_comparison_base_is_no_time(text: str) -> None:
 
 def test_relative_years_need_the_document_date() -> None:
     assert find_times("今年要淘汰钢铁2700万吨", None) == []
+
+
+@pytest.mark.parametrize("text", ["可以延长十五日，并应当将延长期限的理由告知申请人", "处十日以上十五日以下拘留",
+                                  "不得超过四十五日", "年产十五万吨", "连续工作十五小时"])
+def test_a_count_of_days_or_tonnes_is_no_five_year_plan(text: str) -> None:
+    assert find_times(text, dt.date(2019, 4, 23)) == []
+
+
+@pytest.mark.parametrize(("text", "end"), [("“十五”时期", dt.date(2005, 12, 31)), ("十五计划期间", dt.date(2005, 12, 31)),
+                                           ("“十二五”期间", dt.date(2015, 12, 31))])
+def test_the_tenth_plan_is_still_a_plan(text: str, end: dt.date) -> None:
+    (found,) = find_times(text)
+    assert found.kind == "period" and found.end == end and found.surface == text

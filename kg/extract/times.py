@@ -50,7 +50,11 @@ class TimeExpression:
 
 
 _YEAR = r"((?:19|20)\d{2})\s*年"
-_PLAN = re.compile(rf"[“\"]?(十[{CN_NUMERAL}]?)五[”\"]?(?:规划)?(期间|时期|末|末期)?")
+# A plan is 十X五 standing alone: not the tail of a larger numeral (四十五) nor a count of something
+# (十五日内, 十五万吨, 十五年) — laws and reports count days and tonnes with the same characters.
+_PLAN = re.compile(rf"(?<![{CN_NUMERAL}\d])[“\"]?(十[{CN_NUMERAL}]?)五[”\"]?"
+                   rf"(?![{CN_NUMERAL}\d日天个月年周小分秒万亿千百元%％岁名人户家项条次倍米吨度])"
+                   r"(?:规划|计划)?(期间|时期|末|末期)?")
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("instant", re.compile(rf"{_YEAR}\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日")),
     ("deadline", re.compile(rf"(?:到|至|在)?{_YEAR}(?:年?底|年?末)?(?:以)?前")),
