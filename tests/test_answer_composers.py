@@ -23,6 +23,11 @@ FIGURES = "2012年底，我国钢铁、水泥、电解铝产能利用率分别�
 LOAN = "对整合过剩产能的企业，积极稳妥开展并购贷款业务，合理确定并购贷款利率，贷款期限可延长至7年。"
 LIST = "定期发布淘汰落后产能企业名单，逐步降低32.5复合水泥使用比重，对隐瞒不报项目，一经查实，立即停建。"
 REGION = "加快河北、山东等重点产区结构调整，压缩钢铁产能总量8000万吨以上。"
+DEFICIT = "今年拟安排财政赤字2.18万亿元，比去年增加5600亿元。"
+SPLIT_DEFICIT = "其中中央财政赤字1.4万亿元，地方财政赤字7800亿元。"
+GROWTH = "“十三五”时期经济年均增长保持在6.5%以上。"
+# The library writes 能耗 and 出口: figures are checked for them.
+ENERGY = "单位国内生产总值能耗下降3.4%以上，进出口保持稳定。"
 
 
 def _q(sentence: str, order: int, surface: str, value: str, unit: str, industry: str | None, product: str | None,
@@ -32,7 +37,9 @@ def _q(sentence: str, order: int, surface: str, value: str, unit: str, industry:
             "kind": "target"}
 
 
-TEXTS = {"s1": ENUMERATION, "s2": FIGURES, "s3": LOAN, "s4": LIST, "s5": REGION}
+HEADINGS = {"s1": "坚决淘汰落后产能"}  # the heading a list of tonnages stands under
+TEXTS = {"s1": ENUMERATION, "s2": FIGURES, "s3": LOAN, "s4": LIST, "s5": REGION, "s6": DEFICIT, "s7": SPLIT_DEFICIT,
+         "s8": GROWTH, "s9": ENERGY}
 QUANTITIES = {
     "s1": [_q("s1", 1, "1500万吨", "1500", "万吨", "钢铁", "炼铁", "2015-12-31", "再淘汰炼铁"),
            _q("s1", 2, "1500万吨", "1500", "万吨", "钢铁", "炼钢", "2015-12-31", "炼钢"),
@@ -42,6 +49,11 @@ QUANTITIES = {
            _q("s2", 3, "71.9%", "71.9", "%", "电解铝", None, "2012-12-31", "产能利用率")],
     "s3": [_q("s3", 1, "7年", "7", "年", None, None, None, "贷款期限")],
     "s5": [_q("s5", 1, "8000万吨以上", "8000", "万吨", "钢铁", None, None, "压缩钢铁产能总量")],
+    "s6": [_q("s6", 1, "2.18万亿元", "2.18", "万亿元", None, None, None, "今年拟安排财政赤字"),
+           _q("s6", 2, "5600亿元", "5600", "亿元", None, None, None, "比去年增加")],
+    "s7": [_q("s7", 1, "1.4万亿元", "1.4", "万亿元", None, None, None, "其中中央财政赤字"),
+           _q("s7", 2, "7800亿元", "7800", "亿元", None, None, None, "地方财政赤字")],
+    "s8": [_q("s8", 1, "6.5%以上", "6.5", "%", None, None, "2020-12-31", "“十三五”时期经济年均增长保持")],
 }
 
 
@@ -58,7 +70,10 @@ class FakeLibrary:
         return self.words
 
     def context(self, citation: str) -> str:
-        return TEXTS.get(citation, "")
+        return TEXTS.get(citation, "") + HEADINGS.get(citation, "")
+
+    def names(self, phrase: str) -> bool:
+        return bool(phrase) and phrase in "".join(TEXTS.values())
 
     def run_query(self, name: str, params: dict[str, str]) -> list[dict]:
         if name == "entry_into_force":
@@ -243,3 +258,30 @@ def test_when_never_takes_another_sentences_date() -> None:
     frame = build_frame(parse_question("并购贷款业务什么时候开展？"))
     answer = WhenComposer().compose(frame, evidence("s3", "s2"), FakeLibrary(words={"并购", "贷款", "开展"}), 5)
     assert not answer.answered and answer.reason.code == ReasonCode.NO_TIME
+
+
+def test_a_figure_of_another_measure_is_not_the_asked_one() -> None:
+    """The asked noun phrase (地方财政赤字, 能耗) must be stated in the figure's own clause: the total deficit does
+    not answer the local one, economic growth not energy use, whichever sentence ranks first."""
+    words = {"地方", "财政赤字", "财政", "赤字", "安排"}
+    answer = value("拟安排的地方财政赤字是多少？", "s6", "s7", words=words)
+    assert answer.answered and answer.text == "7800亿元"
+    refused = value("拟安排的地方财政赤字是多少？", "s6", words=words)
+    assert not refused.answered and refused.reason.code == ReasonCode.NO_VALUE_MEASURE
+    assert "地方财政赤字" in refused.reason.render("zh")  # the reason names the measure the documents lack
+    refused = value("“十三五”时期单位国内生产总值能耗要下降多少？", "s8", words={"单位", "生产总值", "能耗", "下降"})
+    assert not refused.answered and refused.reason.code == ReasonCode.NO_VALUE_MEASURE
+    assert value("“十三五”时期经济年均增长要保持在多少？", "s8", words={"经济", "增长"}).text == "6.5%以上"
+
+
+def test_an_english_measure_phrase_is_checked_through_its_renderings() -> None:
+    frame = build_frame(parse_question("What growth target for total imports and exports did the report set?"))
+    assert [forms for forms in frame.measure_terms if "出口" in forms]  # the head word, exports
+    assert all("目标" not in forms for forms in frame.measure_terms)  # 'target' asks for a figure, measures nothing
+    assert not value("What growth target for total imports and exports did the report set?", "s8").answered
+
+
+def test_a_measure_word_the_library_never_writes_is_not_required() -> None:
+    """起码 (colloquial, tagged a noun) cannot be checked against any figure: it constrains nothing."""
+    answer = value("“十三五”时期经济年均增长起码得有多少？", "s8", words={"经济", "增长", "起码"})
+    assert answer.answered and answer.text == "6.5%以上"

@@ -154,7 +154,8 @@ def test_a_count_of_days_or_tonnes_is_no_five_year_plan(text: str) -> None:
     assert find_times(text, dt.date(2019, 4, 23)) == []
 
 
-@pytest.mark.parametrize(("text", "end"), [("“十五”时期", dt.date(2005, 12, 31)), ("十五计划期间", dt.date(2005, 12, 31)),
+@pytest.mark.parametrize(("text", "end"), [("“十五”时期", dt.date(2005, 12, 31)),
+                                           ("十五计划期间", dt.date(2005, 12, 31)),
                                            ("“十二五”期间", dt.date(2015, 12, 31))])
 def test_the_tenth_plan_is_still_a_plan(text: str, end: dt.date) -> None:
     (found,) = find_times(text)

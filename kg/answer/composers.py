@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from kg.answer.frame import AskedKind, Frame, TimeAsk, is_reported, unit_family
+from kg.answer.frame import AskedKind, Frame, TimeAsk, UnitFamily, is_reported, unit_family
 from kg.answer.model import Answer, Localized, Reason, ReasonCode, ValueFact
 from kg.answer.question import base_unit
 from kg.extract.lexicon import Lexicon
@@ -41,6 +41,7 @@ class Library(Protocol):
 
     def content_words(self, frame: Frame, *, with_names: bool = False) -> set[str]: ...
     def context(self, citation: str) -> str: ...
+    def names(self, phrase: str) -> bool: ...
     def run_query(self, name: str, params: dict[str, str]) -> list[dict]: ...
 
 
@@ -128,6 +129,9 @@ def _family_param(frame: Frame) -> Localized:
 def _measure_param(frame: Frame) -> Localized:
     if frame.rate_nouns:
         return Localized("、".join(frame.rate_nouns), "/".join(frame.rate_nouns))
+    if frame.measure_terms:  # the asked measure as the question writes it (地方财政赤字), English as rendered
+        named = "".join(forms[0] for forms in frame.measure_terms)
+        return Localized(named, named)
     if frame.unit_family:
         return _family_param(frame)
     return Localized("", "such")
@@ -164,6 +168,7 @@ class ValueComposer:
             (ReasonCode.NO_VALUE_TIME, lambda q: fits_time(frame, q)),
             (ReasonCode.NO_VALUE_REGION, lambda q: fits_region(frame, q, library)),
             (ReasonCode.NO_VALUE_MEASURE, lambda q: fits_rate_noun(frame, q)),
+            (ReasonCode.NO_VALUE_MEASURE, lambda q: fits_measure(frame, q, words, library)),
             (ReasonCode.NO_VALUE_TARGET, lambda q: not frame.asks_target or not is_reported(_quantity_clause(q))),
             (ReasonCode.NO_VALUE, lambda q: not words or _overlap(words, library.context(q["sentence"])) > 0),
         ]
@@ -274,6 +279,37 @@ def fits_rate_noun(frame: Frame, quantity: dict) -> bool:
         return True
     clause = _compact(_quantity_clause(quantity)) + (quantity.get("measure") or "")
     return any(noun in clause for noun in frame.rate_nouns)
+
+
+def fits_measure(frame: Frame, quantity: dict, words: set[str], library: Library) -> bool:
+    """The figure's own clause (or its recorded measure) states the asked measure: its head noun (能耗 is
+    not answered by 经济年均增长6.5%, PM2.5浓度 by 能源消耗强度下降3.7%), and the nouns modifying it
+    when the library names that compound (地方财政赤字 is a measure of its own; 全国财政赤字 is just the
+    deficit). Chinese nouns count only when they are content words of the question (a library document's
+    name says where, not what)."""
+    # A word the library never writes (起码, a paraphrase) cannot be checked against any figure.
+    terms = [kept for forms in frame.measure_terms if (kept := tuple(f for f in forms if library.names(f)))]
+    if frame.language != "en":
+        terms = [forms for forms in terms if forms[0] in words]
+        # The longest end of the noun run the library itself writes: what the figure must state.
+        terms = next((terms[start:] for start in range(len(terms))
+                      if library.names("".join(forms[0] for forms in terms[start:]))), terms[-1:])
+    if not terms or frame.unit_family == UnitFamily.DURATION:
+        return True  # a period measures what is done (被拘留几天), not the noun before it
+    stated = _up_to_clause(quantity, library)
+    return all(any(form in stated for form in forms) for forms in terms)
+
+
+def _up_to_clause(quantity: dict, library: Library) -> str:
+    """What states a figure's measure: its sentence up to the end of its clause (the clause and the topic it
+    comments on: 土地有偿使用费，百分之三十上缴…; never a later clause, another item's), its recorded measure,
+    and the lead phrase and heading the sentence stands under (淘汰落后产能 over a list of tonnages)."""
+    sentence = _compact(quantity["text"])
+    surface = _compact(quantity["surface"])
+    at = sentence.find(surface)
+    upto = sentence[:_clause_end(sentence, at + len(surface))] if at >= 0 else sentence
+    above = library.context(quantity["sentence"]).replace(sentence, "", 1)
+    return upto + (quantity.get("measure") or "") + above
 
 
 # ---------------------------------------------------------------------------------------------- extremes

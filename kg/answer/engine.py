@@ -207,6 +207,10 @@ class Answerer:
         passage = self.index.passages[at]
         return re.sub(r"\s+", "", passage.text + passage.lead + passage.heading)
 
+    def names(self, phrase: str) -> bool:
+        """Whether the library's text writes this phrase (white space aside)."""
+        return bool(phrase) and compact(phrase) in self.compact_corpus
+
     def run_query(self, name: str, params: dict[str, str]) -> list[dict]:
         query = get(name)
         return rows(self.store.query(query.text, query.bind(params)))

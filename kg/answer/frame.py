@@ -164,6 +164,9 @@ class Frame:
     time_ask: TimeAsk | None = None
     extreme: Extreme | None = None
     asks_target: bool = False  # 目标/计划: only a planned figure answers (see is_reported)
+    # The nouns of the asked noun phrase (地方财政赤字 of 2016年拟安排的地方财政赤字是多少), each as the forms that
+    # state it (an English word's renderings): a figure whose clause states them not measures something else.
+    measure_terms: list[tuple[str, ...]] = field(default_factory=list)
     scope: tuple[str, ...] = ()  # the documents it may be answered from (empty: all)
 
     @property
@@ -188,6 +191,7 @@ class Frame:
             "time_ask": self.time_ask.value if self.time_ask else None,
             "extreme": self.extreme.value if self.extreme else None,
             "asks_target": self.asks_target,
+            "measure_terms": [list(forms) for forms in self.measure_terms],
         }
 
 
@@ -218,6 +222,7 @@ def build_frame(question: Question) -> Frame:
     if kind in (AskedKind.VALUE, AskedKind.SUPERLATIVE, AskedKind.AGGREGATE):
         frame.unit_family = _asked_family(question, frame.focus.lower())
         frame.rate_nouns = _rate_nouns(question)
+        frame.measure_terms = measure_terms(question, frame.focus)
     if kind == AskedKind.SUPERLATIVE:
         table = kinds["superlative"]
         frame.extreme = Extreme.MAX if _matches(text, *_cue_set(table, "max")) else Extreme.MIN
@@ -225,6 +230,84 @@ def build_frame(question: Question) -> Frame:
         frame.time_ask = _time_ask(text, kinds["when_ask"])
     frame.asks_target = _matches(text, *_cue_set(cues()["value_status"], "target"))
     return frame
+
+
+_EN_ASKED_PHRASE = re.compile(
+    r"\b(?:how (?:much|many)|what|which)\s+(?!(?:did|does|do|is|are|was|were|will)\b)"
+    r"(?P<phrase>[a-z0-9 .,'&-]+?)\s+"
+    r"(?:did|does|do|is|are|was|were|will|would|must|should|has|have|had|can|may|shall|before|after|in|under|by|"
+    r"to|that|when|if)\b")
+#: Parts of speech (jieba) of the words that name what a figure measures: nouns, verbal nouns, Latin words.
+_MEASURE_TAGS = ("n", "vn", "eng")
+
+
+def measure_terms(question: Question, focus: str) -> list[tuple[str, ...]]:
+    """The measure a value question asks for: the head noun of its asked noun phrase, with the nouns
+    that modify it, head last; each term is the forms that state it.
+
+    Chinese: the nouns right after the question word (要压缩多少万吨产能), else the words before it: of their
+    parts split at 的, the last that has a noun other than a generic one (目标, 规模: see ``frame.toml``);
+    there, the run of nouns that ends in the last such noun. Time expressions (“十三五”时期) and industry
+    names (checked as the figure's subject) are left out. English: the last word before the verb (What
+    GDP growth target did …) that has Chinese renderings and is not generic; its term is those renderings.
+    Which modifiers count is decided against the library (:func:`kg.answer.composers.fits_measure`).
+    """
+    table = cues()["measure_phrase"]
+    if question.language == "en":
+        match = _EN_ASKED_PHRASE.search(question.text.lower())
+        if match is None:
+            return []
+        phrase = match.group("phrase")
+        generic = set(table["generic_en"]) | set(table["generic_zh"])
+        found = [(m.start(), forms) for term, renderings in question.english_terms.items()
+                 if term not in generic and (forms := tuple(r for r in renderings if r not in generic))
+                 for m in re.finditer(rf"\b{re.escape(term)}\b", phrase)]
+        return [max(found)[1]] if found else []
+    import jieba.posseg
+
+    from kg.extract.lexicon import default_lexicon
+    from kg.extract.times import find_times
+
+    asking = _ASKING.search(focus)
+    if asking is None:
+        return []
+    generic = set(table["generic_zh"])
+
+    def tagged(text: str) -> list[tuple[str, str, bool]]:
+        """The words of ``text`` with their tags and whether they may name a measure; times and industries
+        blanked."""
+        for time in find_times(text, dt.date.today()):
+            text = text.replace(time.surface, " ")
+        for start, end, concept in default_lexicon().find(text):
+            if concept.kind == "industry":  # the figure's subject, checked on its own (地方 of 地方政府 is a measure's)
+                text = text[:start] + " " * (end - start) + text[end:]
+        return [(word, tag, tag in _MEASURE_TAGS and len(word) >= 2 and word not in generic)
+                for word, tag in jieba.posseg.cut(text) if word.strip()]
+
+    # 要压缩多少钢铁产能: the measure follows the question word, after its unit (万吨, 个) if any.
+    # 几 always takes a classifier (几个人, 几块钱): the noun comes after it.
+    after = tagged(focus[asking.end() + (asking.group(0) == "几"):])
+    while after and not after[0][2] and after[0][1] in ("m", "q"):
+        after.pop(0)
+    run = []
+    # What is counted comes first whatever its tag (jieba tags 产能 a verb), then the nouns after it.
+    if after and len(after[0][0]) >= 2 and after[0][0] not in generic and after[0][1] in (*_MEASURE_TAGS, "v"):
+        run.append(after.pop(0)[0])
+    while run and after and after[0][2]:
+        run.append(after.pop(0)[0])
+    if run:
+        return [(word,) for word in run]
+    # 2016年拟安排的地方财政赤字是多少: the noun phrase before it, its head after the last 的 that has one.
+    for part in reversed(focus[:asking.start()].split("的")):
+        words = tagged(part)
+        while words and not words[-1][2]:
+            words.pop()
+        run = []
+        while words and words[-1][2]:
+            run.insert(0, words.pop()[0])
+        if run:
+            return [(word,) for word in run]
+    return []
 
 
 def is_reported(clause: str) -> bool:
