@@ -285,3 +285,19 @@ def test_a_measure_word_the_library_never_writes_is_not_required() -> None:
     """起码 (colloquial, tagged a noun) cannot be checked against any figure: it constrains nothing."""
     answer = value("“十三五”时期经济年均增长起码得有多少？", "s8", words={"经济", "增长", "起码"})
     assert answer.answered and answer.text == "6.5%以上"
+
+
+def test_who_reads_the_agent_marked_by_you_when_no_bearer_was_extracted() -> None:
+    """A rule of competence (…的，由国务院批准) has no modal word and so no provision bearer: 由 marks the agent."""
+    from kg.answer.composers import WhoComposer
+
+    TEXTS["s10"] = "永久基本农田转为建设用地的，由国务院批准。"
+    try:
+        frame = build_frame(parse_question("永久基本农田转为建设用地要由谁批准？"))
+        answer = WhoComposer().compose(frame, evidence("s10"), FakeLibrary(words={"永久", "基本农田", "批准"}), 5)
+        assert answer.answered and answer.facts[0]["bearer_text"] == "国务院"
+        TEXTS["s10"] = "永久基本农田转为建设用地的，由有关方面批准。"  # no organisation the dictionaries know
+        answer = WhoComposer().compose(frame, evidence("s10"), FakeLibrary(words={"永久", "基本农田", "批准"}), 5)
+        assert not answer.answered
+    finally:
+        del TEXTS["s10"]

@@ -62,6 +62,7 @@ def test_rate_nouns(question: str, nouns: list[str]) -> None:
 
 @pytest.mark.parametrize(("question", "ask"), [
     ("名单多久发布一次？", TimeAsk.FREQUENCY),
+    ("县级以上人民政府多久向本级人民代表大会或者人民代表大会常务委员会报告一次？", TimeAsk.FREQUENCY),
     ("产能利用率数据是截至什么时间的？", TimeAsk.REFERENCE),
     ("是立即停建还是限期整改？", TimeAsk.MANNER),
     ("要求提前多久完成？", TimeAsk.ADVANCE),
@@ -90,3 +91,9 @@ def test_superlative_end_and_period_years() -> None:
 ])
 def test_units_map_to_families(unit: str, family: UnitFamily) -> None:
     assert unit_family(unit) == family
+
+
+def test_how_often_spans_one_clause_not_two() -> None:
+    assert build_frame(parse_question("县级以上人民政府多久向本级人大常委会报告一次环境状况？")).kind == AskedKind.WHEN
+    # 多久 of one clause and 一次 of another do not make a frequency question.
+    assert build_frame(parse_question("审批要多久，能一次办完吗？")).time_ask != TimeAsk.FREQUENCY

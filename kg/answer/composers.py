@@ -562,7 +562,8 @@ class WhoComposer:
                 position = start + len(clause)
                 if verbs and not any(verb in clause for verb in verbs):
                     continue
-                bearer = _bearer_before(library.provisions.get(item["id"]), sentence, start)
+                bearer = (_bearer_before(library.provisions.get(item["id"]), sentence, start)
+                          or _agent_marked_by_you(clause, verbs, library.lexicon))
                 shared = _overlap(words, clause)
                 if bearer and shared and (best is None or (shared, -rank) > best[0]):
                     best = ((shared, -rank), bearer, item)
@@ -585,6 +586,19 @@ def question_verbs(text: str) -> list[str]:
 
     return [t.word for t in jieba.posseg.cut(text) if t.flag.startswith("v") and len(t.word) >= 2
             and t.word not in _LIGHT_VERBS]
+
+
+def _agent_marked_by_you(clause: str, verbs: list[str], lexicon: Lexicon) -> str | None:
+    """The agent 由 marks before the question's verb (永久基本农田转为建设用地的，由国务院批准): a rule of
+    competence names who acts without a modal word, so no provision bearer was extracted for it. Only an
+    agent that names an organisation the dictionaries know counts."""
+    for verb in verbs:
+        at = clause.find(verb)
+        marker = clause.rfind("由", 0, at) if at > 0 else -1
+        agent = clause[marker + 1:at].strip() if marker >= 0 else ""
+        if agent and any(concept.kind == "agency" for _, _, concept in lexicon.find(agent)):
+            return agent
+    return None
 
 
 def _bearer_before(provision: object, sentence: str, start: int) -> str | None:
