@@ -239,7 +239,7 @@ def write_store_ntriples(graphs: Iterable[tuple[str, bytes]], path: Path | None 
 
 
 #: N-Quads bytes per bulk load when a store is written (see :func:`write_store_ntriples`).
-BULK_LOAD_BYTES = 256 * 1024 * 1024
+BULK_LOAD_BYTES = 64 * 1024 * 1024
 
 
 class _NQuadsReader(io.RawIOBase):
