@@ -72,6 +72,9 @@ class FakeLibrary:
     def context(self, citation: str) -> str:
         return TEXTS.get(citation, "") + HEADINGS.get(citation, "")
 
+    def above(self, citation: str) -> str:
+        return HEADINGS.get(citation, "")
+
     def names(self, phrase: str) -> bool:
         return bool(phrase) and phrase in "".join(TEXTS.values())
 
@@ -301,3 +304,16 @@ def test_who_reads_the_agent_marked_by_you_when_no_bearer_was_extracted() -> Non
         assert not answer.answered
     finally:
         del TEXTS["s10"]
+
+
+def test_a_later_clause_of_the_sentence_does_not_state_the_measure() -> None:
+    """财政赤字10500亿元，其中中央财政赤字8500亿元: the total is not the central deficit, although the sentence
+    names it later; 财政赤字 counts as a content word through its parts."""
+    TEXTS["s11"] = "今年拟安排财政赤字10500亿元，其中中央财政赤字8500亿元。"
+    QUANTITIES["s11"] = [_q("s11", 1, "10500亿元", "10500", "亿元", None, None, None, "今年拟安排财政赤字"),
+                         _q("s11", 2, "8500亿元", "8500", "亿元", None, None, None, "其中中央财政赤字")]
+    try:
+        answer = value("拟安排的中央财政赤字是多少？", "s11", words={"中央", "财政", "赤字", "安排"})
+        assert answer.answered and answer.text == "8500亿元"
+    finally:
+        del TEXTS["s11"], QUANTITIES["s11"]

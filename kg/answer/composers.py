@@ -42,6 +42,7 @@ class Library(Protocol):
     def content_words(self, frame: Frame, *, with_names: bool = False) -> set[str]: ...
     def context(self, citation: str) -> str: ...
     def names(self, phrase: str) -> bool: ...
+    def above(self, citation: str) -> str: ...
     def run_query(self, name: str, params: dict[str, str]) -> list[dict]: ...
 
 
@@ -289,8 +290,9 @@ def fits_measure(frame: Frame, quantity: dict, words: set[str], library: Library
     name says where, not what)."""
     # A word the library never writes (起码, a paraphrase) cannot be checked against any figure.
     terms = [kept for forms in frame.measure_terms if (kept := tuple(f for f in forms if library.names(f)))]
-    if frame.language != "en":
-        terms = [forms for forms in terms if forms[0] in words]
+    if frame.language != "en":  # 财政赤字 is a content word by its parts 财政, 赤字; 报告 of 政府工作报告 is none
+        terms = [forms for forms in terms
+                 if forms[0] in words or any(len(word) >= 2 and word in forms[0] for word in words)]
         # The longest end of the noun run the library itself writes: what the figure must state.
         terms = next((terms[start:] for start in range(len(terms))
                       if library.names("".join(forms[0] for forms in terms[start:]))), terms[-1:])
@@ -308,8 +310,7 @@ def _up_to_clause(quantity: dict, library: Library) -> str:
     surface = _compact(quantity["surface"])
     at = sentence.find(surface)
     upto = sentence[:_clause_end(sentence, at + len(surface))] if at >= 0 else sentence
-    above = library.context(quantity["sentence"]).replace(sentence, "", 1)
-    return upto + (quantity.get("measure") or "") + above
+    return upto + (quantity.get("measure") or "") + library.above(quantity["sentence"])
 
 
 # ---------------------------------------------------------------------------------------------- extremes

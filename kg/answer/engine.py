@@ -207,6 +207,14 @@ class Answerer:
         passage = self.index.passages[at]
         return re.sub(r"\s+", "", passage.text + passage.lead + passage.heading)
 
+    def above(self, citation: str) -> str:
+        """The lead phrase and heading a sentence stands under (what its figures may be of)."""
+        at = self.position(citation)
+        if at is None:
+            return ""
+        passage = self.index.passages[at]
+        return re.sub(r"\s+", "", passage.lead + passage.heading)
+
     def names(self, phrase: str) -> bool:
         """Whether the library's text writes this phrase (white space aside)."""
         return bool(phrase) and compact(phrase) in self.compact_corpus
