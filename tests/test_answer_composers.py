@@ -317,3 +317,11 @@ def test_a_later_clause_of_the_sentence_does_not_state_the_measure() -> None:
         assert answer.answered and answer.text == "8500亿元"
     finally:
         del TEXTS["s11"], QUANTITIES["s11"]
+
+
+def test_what_a_question_counts_must_be_written_by_the_library() -> None:
+    """多少奖金: no figure of a library that never writes 奖金 counts it, whatever else its sentence says."""
+    frame = build_frame(parse_question("对实名举报的人给予多少奖金？"))
+    assert frame.measure_counted and frame.measure_terms == [("奖金",)]
+    refused = value("拟安排的财政赤字给予多少奖金？", "s6", words={"财政", "赤字", "安排", "奖金"})
+    assert not refused.answered and refused.reason.code == ReasonCode.NO_VALUE_MEASURE

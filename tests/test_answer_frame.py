@@ -97,3 +97,9 @@ def test_how_often_spans_one_clause_not_two() -> None:
     assert build_frame(parse_question("县级以上人民政府多久向本级人大常委会报告一次环境状况？")).kind == AskedKind.WHEN
     # 多久 of one clause and 一次 of another do not make a frequency question.
     assert build_frame(parse_question("审批要多久，能一次办完吗？")).time_ask != TimeAsk.FREQUENCY
+
+
+def test_a_dimension_noun_is_no_measure_term() -> None:
+    """多大电流 asks a current (the unit check's business); 多少奖金 asks what is counted."""
+    assert build_frame(parse_question("电解铝行业要淘汰多大电流以下的预焙槽？")).measure_terms == []
+    assert build_frame(parse_question("对实名举报的人给予多少奖金？")).measure_terms == [("奖金",)]

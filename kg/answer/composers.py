@@ -288,8 +288,10 @@ def fits_measure(frame: Frame, quantity: dict, words: set[str], library: Library
     when the library names that compound (地方财政赤字 is a measure of its own; 全国财政赤字 is just the
     deficit). Chinese nouns count only when they are content words of the question (a library document's
     name says where, not what)."""
-    # A word the library never writes (起码, a paraphrase) cannot be checked against any figure.
-    terms = [kept for forms in frame.measure_terms if (kept := tuple(f for f in forms if library.names(f)))]
+    # A word the library never writes cannot be checked against a figure when the phrase before the question
+    # word was read (起码, a paraphrase mistaken for a noun); what the question counts (多少奖金) must be written.
+    terms = list(frame.measure_terms) if frame.measure_counted else [
+        kept for forms in frame.measure_terms if (kept := tuple(f for f in forms if library.names(f)))]
     if frame.language != "en":  # 财政赤字 is a content word by its parts 财政, 赤字; 报告 of 政府工作报告 is none
         terms = [forms for forms in terms
                  if forms[0] in words or any(len(word) >= 2 and word in forms[0] for word in words)]

@@ -167,6 +167,7 @@ class Frame:
     # The nouns of the asked noun phrase (地方财政赤字 of 2016年拟安排的地方财政赤字是多少), each as the forms that
     # state it (an English word's renderings): a figure whose clause states them not measures something else.
     measure_terms: list[tuple[str, ...]] = field(default_factory=list)
+    measure_counted: bool = False  # the terms follow the question word (多少奖金): what is counted
     scope: tuple[str, ...] = ()  # the documents it may be answered from (empty: all)
 
     @property
@@ -192,6 +193,7 @@ class Frame:
             "extreme": self.extreme.value if self.extreme else None,
             "asks_target": self.asks_target,
             "measure_terms": [list(forms) for forms in self.measure_terms],
+            "measure_counted": self.measure_counted,
         }
 
 
@@ -222,7 +224,10 @@ def build_frame(question: Question) -> Frame:
     if kind in (AskedKind.VALUE, AskedKind.SUPERLATIVE, AskedKind.AGGREGATE):
         frame.unit_family = _asked_family(question, frame.focus.lower())
         frame.rate_nouns = _rate_nouns(question)
-        frame.measure_terms = measure_terms(question, frame.focus)
+        # A noun that names a unit family (电流, 期限, 金额) is a dimension the unit check covers, not a measure.
+        dimensions = {cue for table in cues()["unit_families"].values() for cue in table["zh"]}
+        frame.measure_terms = [forms for forms in measure_terms(question, frame.focus) if forms[0] not in dimensions]
+        frame.measure_counted = bool(frame.measure_terms) and _counted(frame.focus, frame.measure_terms)
     if kind == AskedKind.SUPERLATIVE:
         table = kinds["superlative"]
         frame.extreme = Extreme.MAX if _matches(text, *_cue_set(table, "max")) else Extreme.MIN
@@ -308,6 +313,12 @@ def measure_terms(question: Question, focus: str) -> list[tuple[str, ...]]:
         if run:
             return [(word,) for word in run]
     return []
+
+
+def _counted(focus: str, terms: list[tuple[str, ...]]) -> bool:
+    """Whether the measure terms were read after the question word (多少奖金), not before it."""
+    asking = _ASKING.search(focus)
+    return asking is not None and terms[0][0] in focus[asking.end():]
 
 
 def is_reported(clause: str) -> bool:
