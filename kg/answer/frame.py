@@ -242,8 +242,9 @@ _EN_ASKED_PHRASE = re.compile(
     r"(?P<phrase>[a-z0-9 .,'&-]+?)\s+"
     r"(?:did|does|do|is|are|was|were|will|would|must|should|has|have|had|can|may|shall|before|after|in|under|by|"
     r"to|that|when|if)\b")
-#: Parts of speech (jieba) of the words that name what a figure measures: nouns, verbal nouns, Latin words.
-_MEASURE_TAGS = ("n", "vn", "eng")
+#: Parts of speech (jieba) of the words that name what a figure measures: nouns, verbal nouns, Latin words,
+#: and the domain dictionary's names (中央财政 is tagged an organisation, nt).
+_MEASURE_TAGS = ("n", "vn", "eng", "nt", "nz")
 
 
 def measure_terms(question: Question, focus: str) -> list[tuple[str, ...]]:
@@ -272,7 +273,9 @@ def measure_terms(question: Question, focus: str) -> list[tuple[str, ...]]:
 
     from kg.extract.lexicon import default_lexicon
     from kg.extract.times import find_times
+    from kg.extract.tokens import domain_dictionary
 
+    domain_dictionary()  # the words are cut as retrieval cuts them, whatever ran before in this process
     asking = _ASKING.search(focus)
     if asking is None:
         return []
