@@ -21,7 +21,6 @@ import os
 import re
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tarfile
@@ -82,20 +81,15 @@ def run_build(corpus: Path, data: Path, index: bool, workers: int | None) -> tup
 def ask_latency(data: Path, corpus: Path) -> tuple[float, float, float]:
     """Engine load seconds, then p50 / p95 ms of warm asks (each question asked three times)."""
     os.environ["POLICYKG_DATA"], os.environ["POLICYKG_CORPUS"] = str(data), str(corpus)
+    from latency import percentile, warm  # bench/latency.py: the same warm asks
+
     from kg.answer.engine import Answerer
 
     started = time.perf_counter()
     answerer = Answerer()
     load = time.perf_counter() - started
-    answerer.ask(QUESTIONS[0])
-    elapsed = []
-    for _ in range(3):
-        for question in QUESTIONS:
-            started = time.perf_counter()
-            answerer.ask(question)
-            elapsed.append((time.perf_counter() - started) * 1000)
-    elapsed.sort()
-    return load, statistics.median(elapsed), elapsed[int(0.95 * (len(elapsed) - 1))]
+    elapsed = warm(answerer, list(QUESTIONS) * 3)
+    return load, percentile(elapsed, 0.5), percentile(elapsed, 0.95)
 
 
 def main() -> int:
