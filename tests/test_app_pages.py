@@ -184,8 +184,9 @@ def test_checklist_counts_dated_and_undated(built_data: Path) -> None:
     assert 0 < dated < len(items)
 
 
-@pytest.mark.parametrize("language", ["zh", "en"])
-def test_exports_are_in_the_ui_language(built_data: Path, language: str) -> None:
+def _export_inputs(built_data: Path, language: str, *, with_documents: bool = False):
+    """The electrolytic-aluminium checklist to 2015 as an export sees it: items, formal citations in the UI
+    language, the header (generated on a fixed day) and the rows."""
     import datetime as dt
 
     from kg.checklist import Filters, build_checklist
@@ -199,8 +200,16 @@ def test_exports_are_in_the_ui_language(built_data: Path, language: str) -> None
     items = build_checklist(filters, store)
     citations = {cid: (c.en if language == "en" else c.zh) for cid, c in load_citations(store).items()}
     lexicon = default_lexicon()
-    head = exports.header(filters, lexicon, language, "g1", today=dt.date(2024, 5, 6))
-    rows = exports.records(items, lexicon, language, citations)
+    documents = exports.document_names(items, _documents(built_data), language) if with_documents else ()
+    head = exports.header(filters, lexicon, language, "g1", today=dt.date(2024, 5, 6), documents=documents)
+    return items, citations, head, exports.records(items, lexicon, language, citations)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_exports_are_in_the_ui_language(built_data: Path, language: str) -> None:
+    from kg.ui import exports
+
+    items, citations, head, rows = _export_inputs(built_data, language)
     table = list(csv.reader(io.StringIO(exports.to_csv(head, rows, language).decode("utf-8-sig"))))
     document = json.loads(exports.to_json(head, rows, language))
     if language == "zh":
@@ -231,24 +240,11 @@ def _documents(built_data: Path) -> list[dict]:
 
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_excel_and_markdown_exports_are_in_the_ui_language(built_data: Path, language: str) -> None:
-    import datetime as dt
-
     from openpyxl import load_workbook
 
-    from kg.checklist import Filters, build_checklist
-    from kg.citation import load_citations
-    from kg.extract.lexicon import default_lexicon
-    from kg.graph.store import GraphStore
     from kg.ui import exports
 
-    store = GraphStore(built_data / "store")
-    filters = Filters(industry="电解铝", by="2015-12-31", include_open=True)
-    items = build_checklist(filters, store)
-    citations = {cid: (c.en if language == "en" else c.zh) for cid, c in load_citations(store).items()}
-    lexicon = default_lexicon()
-    head = exports.header(filters, lexicon, language, "g1", today=dt.date(2024, 5, 6),
-                          documents=exports.document_names(items, _documents(built_data), language))
-    rows = exports.records(items, lexicon, language, citations)
+    items, citations, head, rows = _export_inputs(built_data, language, with_documents=True)
     sheet = load_workbook(io.BytesIO(exports.to_xlsx(head, rows, language))).active
     cells = list(sheet.iter_rows(values_only=True))
     pairs = {row[0]: row[1] for row in cells if row[0] and row[1]}
