@@ -81,19 +81,23 @@ class BuildReport:
 def extract_corpus(corpus: Path | None = None, *, progress: bool = True
                    ) -> list[tuple[ParsedDocument, list[SentenceFacts], Graph]]:
     """Parse and extract every document; raises on the first broken file."""
-    from kg.extract import extract_document
     from kg.extract.lexicon import default_lexicon
-    from kg.graph.build import addressee_agencies, document_triples
-    from kg.structure import parse
 
     sources = load(corpus or config.corpus_dir())
     lexicon = default_lexicon()
-    results = []
-    for source in tqdm(sources, desc="extract", unit="doc", disable=not progress):
-        parsed = parse(source)
-        facts = extract_document(parsed, lexicon, addressee_agencies(parsed, lexicon))
-        results.append((parsed, facts, document_triples(parsed, facts, lexicon)))
-    return results
+    return [_document_graph(source, lexicon)
+            for source in tqdm(sources, desc="extract", unit="doc", disable=not progress)]
+
+
+def _document_graph(source: SourceDocument, lexicon: Lexicon) -> tuple[ParsedDocument, list[SentenceFacts], Graph]:
+    """One document parsed, its sentences' facts extracted, and its RDF graph."""
+    from kg.extract import extract_document
+    from kg.graph.build import addressee_agencies, document_triples
+    from kg.structure import parse
+
+    parsed = parse(source)
+    facts = extract_document(parsed, lexicon, addressee_agencies(parsed, lexicon))
+    return parsed, facts, document_triples(parsed, facts, lexicon)
 
 
 def validate_documents(documents: list[tuple[ParsedDocument, list[SentenceFacts], Graph]],
@@ -140,16 +144,11 @@ def _extraction_resources() -> tuple[Lexicon, Graph]:
 def extract_entry(job: tuple[SourceDocument, str]) -> DocumentEntry:
     """One document parsed, extracted, turned into RDF and validated: its cache entry (``job`` is the
     source and its cache key). Runs in a worker process; what it returns is small but the graph."""
-    from kg.extract import extract_document
-    from kg.graph.build import addressee_agencies, document_triples
     from kg.links import link_context
-    from kg.structure import parse
 
     source, key = job
     lexicon, ontology = _extraction_resources()
-    parsed = parse(source)
-    facts = extract_document(parsed, lexicon, addressee_agencies(parsed, lexicon))
-    graph = document_triples(parsed, facts, lexicon)
+    _, facts, graph = _document_graph(source, lexicon)
     result = validate(graph, ontology)
     counts = {"sentences": len(facts), "provisions": sum(f.is_provision for f in facts),
               "quantities": sum(len(f.quantities) for f in facts), "triples": len(graph)}

@@ -326,26 +326,25 @@ def _continues(level: Level, match: re.Match[str], counters: dict, parent_id: st
     A number at or below the last one seen there does not: a reader takes 一、二、… inside part 三 as an
     enumeration in that part. As a heading it would repeat the ids of parts 一 and 二.
     """
+    number = _stated_number(match)
+    return number is None or number > counters.get((parent_id, depth), 0)
+
+
+def _stated_number(match: re.Match[str]) -> int | None:
+    """The number a heading's marker states (三 of 三、), or None when it states none we can read."""
     if not match.group(1):
-        return True
+        return None
     try:
-        number = cn_to_int(match.group(1))
+        return cn_to_int(match.group(1))
     except ValueError:
-        return True
-    return number > counters.get((parent_id, depth), 0)
+        return None
 
 
 def _heading_number(level: Level, match: re.Match[str], counters: dict, parent_id: str | None, depth: int) -> int:
     key = (parent_id, depth)
-    if match.group(1):
-        try:
-            number = cn_to_int(match.group(1))
-        except ValueError:
-            number = counters.get(key, 0) + 1
-    else:
-        number = counters.get(key, 0) + 1
-    counters[key] = number
-    return number
+    number = _stated_number(match)
+    counters[key] = number if number is not None else counters.get(key, 0) + 1
+    return counters[key]
 
 
 def _heading_title(text: str, marker_end: int, kind: str) -> tuple[str, int]:
