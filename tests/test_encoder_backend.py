@@ -1,4 +1,5 @@
-"""An index answers only queries embedded by its own encoder backend (torch, onnx-fp32, onnx-int8)."""
+"""An index answers only queries embedded by its own encoder backend (torch, onnx-fp32, onnx-int8); an index
+built with ``none`` has no vectors and answers from BM25 and the graph."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ PASSAGE = Passage(id="doc/s1", doc_id="doc", local_id="s1", label="s1", text="�
 
 def tiny_index(folder: Path, encoder: EncoderBackend) -> Path:
     # An empty in-memory store: the passage features need no facts here (the build's store would cost ~25 s).
-    return write_index([PASSAGE], np.ones((1, 384), np.float32) / np.sqrt(384), folder / "index", model_spec="m",
+    width = 384 if encoder.dense else 0
+    return write_index([PASSAGE], np.ones((1, width), np.float32) / np.sqrt(384), folder / "index", model_spec="m",
                        generation=None, encoder=encoder, store=GraphStore())
 
 
@@ -40,6 +42,43 @@ def test_index_refuses_queries_of_another_backend(tmp_path: Path, monkeypatch: p
         SentenceIndex.load(folder)
 
 
+def test_without_policykg_encoder_queries_follow_the_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("POLICYKG_ENCODER", raising=False)
+    assert SentenceIndex.load(tiny_index(tmp_path, EncoderBackend.ONNX_INT8)).encoder is EncoderBackend.ONNX_INT8
+
+
+@pytest.mark.parametrize("query", list(EncoderBackend))
+def test_a_lexical_index_serves_every_query_backend_and_scores_nothing_dense(tmp_path: Path,
+                                                                             query: EncoderBackend) -> None:
+    index = SentenceIndex.load(tiny_index(tmp_path, EncoderBackend.NONE), query_encoder=query)
+    assert index.embeddings.shape == (1, 0)
+    assert index.dense_scores(np.ones(384, np.float32)).tolist() == [0.0]
+    assert index.bm25 is not None and index.bm25_scores(["新增", "产能"]).shape == (1,)  # BM25 is what it has
+
+
+def test_lexical_queries_search_a_dense_index_without_its_vectors(tmp_path: Path) -> None:
+    assert SentenceIndex.load(tiny_index(tmp_path, EncoderBackend.TORCH), query_encoder=EncoderBackend.NONE)
+
+
+@pytest.mark.parametrize(("recorded", "width"), [(EncoderBackend.NONE, 384), (EncoderBackend.ONNX_FP32, 0)])
+def test_vectors_that_do_not_fit_the_recorded_backend_are_damage(tmp_path: Path, recorded: EncoderBackend,
+                                                                  width: int) -> None:
+    from kg.errors import StoreError
+
+    folder = write_index([PASSAGE], np.ones((1, width), np.float32), tmp_path / "index", model_spec="m",
+                         generation=None, encoder=recorded, store=GraphStore())
+    with pytest.raises(StoreError, match=f"has {width} dimensions for the {recorded} encoder"):
+        SentenceIndex.load(folder, query_encoder=recorded)
+
+
+def test_no_encoder_is_loaded_for_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.embedding import ModelError, ensure_model, load_encoder
+
+    assert ensure_model("/nowhere/model", backend=EncoderBackend.NONE) == "/nowhere/model"  # nothing converted
+    with pytest.raises(ModelError, match="no embedding model is used"):
+        load_encoder(backend=EncoderBackend.NONE)
+
+
 def test_an_index_from_before_backends_is_torch(tmp_path: Path) -> None:
     import json
 
@@ -54,7 +93,7 @@ def test_an_index_from_before_backends_is_torch(tmp_path: Path) -> None:
 
 def test_unknown_backend_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("POLICYKG_ENCODER", "onnx-int4")
-    with pytest.raises(PolicyKGError, match="choose one of torch, onnx-fp32, onnx-int8"):
+    with pytest.raises(PolicyKGError, match="choose one of torch, onnx-fp32, onnx-int8, none"):
         config.encoder_backend()
 
 
@@ -62,9 +101,33 @@ def test_unknown_backend_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_ask_with_another_backend_than_the_build_exits_non_zero(built_data: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     built = config.encoder_backend()
-    other = next(b for b in EncoderBackend if b is not built)
+    other = next(b for b in EncoderBackend if b is not built and b.dense)
     monkeypatch.setenv("POLICYKG_ENCODER", other.value)
     done = run_cli("ask", "电解铝行业有哪些要求？", data=built_data, timeout=120)
     assert done.returncode == 2, done.stdout
     assert f"embedded with the {built} encoder but queries would use {other}" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.slow
+def test_a_lexical_library_builds_without_the_model_and_answers_with_cited_evidence(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("guofa-2013-41.txt", "guofa-2013-41.meta.json"):
+        shutil.copy(config.PROJECT_ROOT / "corpus" / name, corpus / name)
+    monkeypatch.setenv("POLICYKG_ENCODER", "none")
+    monkeypatch.setenv("POLICYKG_MODELS", str(tmp_path / "no-models"))  # a model step would convert here
+    built = run_cli("build", "--quiet", data=tmp_path / "data", corpus=corpus, timeout=600)
+    assert built.returncode == 0, built.stderr
+    assert "embedded 0 passage(s)" in built.stdout
+    assert not (tmp_path / "no-models").exists()
+    monkeypatch.delenv("POLICYKG_ENCODER")  # the ask follows the index: no model is looked for
+    asked = run_cli("ask", "--json", "电解铝2015年底前要做什么？", data=tmp_path / "data", corpus=corpus, timeout=120)
+    assert asked.returncode == 0, asked.stderr
+    evidence = json.loads(asked.stdout)["evidence"]
+    assert evidence and all(e["id"].startswith("guofa-2013-41/") for e in evidence)
+    assert any("电解铝" in e["text"] or "电解铝" in e["section"] for e in evidence[:5])

@@ -28,6 +28,7 @@ from functools import cached_property
 
 import numpy as np
 
+from kg import config
 from kg.answer.checks import SUPPORT_CHECKS, Scores
 from kg.answer.composers import composer_for, fits_unit
 from kg.answer.facts import list_targets
@@ -39,7 +40,7 @@ from kg.answer.scope import LibraryDocument, Scope, compact, resolve_scope
 from kg.answer.settings import AnswerSettings, settings
 from kg.checklist import load_provisions
 from kg.citation import load_citations
-from kg.errors import QuestionError
+from kg.errors import QuestionError, StoreError
 from kg.extract.lexicon import default_lexicon
 from kg.graph.build import citation_id
 from kg.graph.store import GraphStore, rows
@@ -74,11 +75,18 @@ class Answerer:
             store, index = store or opened_store, index or opened_index
         self.store = store
         self.index = index
+        index_backend = getattr(index, "encoder", None) or config.encoder_backend()
+        query_backend = config.requested_encoder_backend() or index_backend
+        # Without vectors on either side the ranking is BM25 plus the graph's boosts (a lexical library).
+        self.dense = index_backend.dense and query_backend.dense
+        if mode == "dense" and not self.dense:
+            raise StoreError(f"--mode dense needs dense vectors, and this index was built with the {index_backend} "
+                             "encoder: build with another POLICYKG_ENCODER")
         self.mode = mode
-        if encoder is None and mode != "bm25":
+        if encoder is None and mode != "bm25" and self.dense:
             from kg.embedding import load_encoder
 
-            encoder = load_encoder()
+            encoder = load_encoder(backend=query_backend)
         self.encoder = encoder
         self.lexicon = default_lexicon()
         folder = getattr(index, "directory", None)
@@ -229,7 +237,7 @@ class Answerer:
         tokens = analyse_tokens(question.search_text)
         bm25 = self.index.bm25_scores(tokens)
         dense = np.zeros(len(self.index.passages))
-        if self.mode != "bm25":
+        if self.mode != "bm25" and self.dense:
             from kg.embedding import embed_queries
 
             dense = self.index.dense_scores(embed_queries(self.encoder, [question.text])[0])
@@ -238,7 +246,7 @@ class Answerer:
             matched = np.flatnonzero(bm25 > 0)  # ranked among themselves: the same order as a sort of all
             rankings.append(matched[np.argsort(-bm25[matched], kind="stable")])
             weights.append(1.0)
-        if self.mode in ("hybrid", "dense"):
+        if self.mode in ("hybrid", "dense") and self.dense:
             rankings.append(np.argsort(-dense, kind="stable"))
             knobs = self.settings
             weights.append(knobs.dense_weight_zh if question.language == "zh" else knobs.dense_weight_en)
