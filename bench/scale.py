@@ -9,6 +9,7 @@ Then, over the store it built, it asks a few questions in one process and prints
     python bench/scale.py                          # 50 and 200 reports, store only
     python bench/scale.py --sizes 50 200 0 --index # 0 = all 771; with the retrieval index
     python bench/scale.py --keep /work/scale-data  # keep the data folders (one per size)
+    python bench/scale.py --sizes 0 --index --encoder none  # all 771, a lexical index (no embedding)
 
 Per-document figures are what must stay flat as the corpus grows (issue 10).
 """
@@ -30,6 +31,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from kg.config import EncoderBackend  # noqa: E402  (after the path insert)
+
 ARCHIVE = ROOT.parent / "shared" / "corpus" / "scale" / "government-work-reports.tar.xz"
 SEED = ("guofa-2013-41.txt", "guofa-2013-41.meta.json")
 QUESTIONS = ("电解铝2015年底前要做什么？", "2010年国内生产总值增长目标是多少？", "哪些行业产能严重过剩？",
@@ -99,7 +102,11 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=None, help="extraction processes (default: the cores)")
     parser.add_argument("--keep", type=Path, help="keep each size's corpus and data folder under this folder")
     parser.add_argument("--no-ask", action="store_true", help="skip the ask latency")
+    parser.add_argument("--encoder", choices=[b.value for b in EncoderBackend],
+                        help="POLICYKG_ENCODER for the builds and asks (default: as set, else the default)")
     args = parser.parse_args()
+    if args.encoder:
+        os.environ["POLICYKG_ENCODER"] = args.encoder  # the build subprocesses inherit it
 
     work = Path(tempfile.mkdtemp(prefix="policykg-scale-"))
     base = args.keep or work

@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from kg.answer.composers import ExtremeComposer, ValueComposer, WhenComposer, clause_around, fits_unit
+from kg.answer.composers import (
+    ExtremeComposer,
+    ValueComposer,
+    WhenComposer,
+    clause_around,
+    fits_unit,
+    locate_quantities,
+)
 from kg.answer.frame import AskedKind, build_frame
 from kg.answer.model import ReasonCode
 from kg.answer.question import parse_question
@@ -37,9 +44,14 @@ def _q(sentence: str, order: int, surface: str, value: str, unit: str, industry:
             "kind": "target"}
 
 
+# Parallel clauses, each with its own item and a range; a provision whose lighter case is the next sentence.
+TENURE = "家庭承包的耕地的承包期为三十年，草地的承包期为三十年至五十年，林地的承包期为三十年至七十年；"
+DETENTION = "由公安机关对其直接负责的主管人员和其他直接责任人员，处十日以上十五日以下拘留；"
+LIGHTER = "情节较轻的，处五日以上十日以下拘留:"
+
 HEADINGS = {"s1": "坚决淘汰落后产能"}  # the heading a list of tonnages stands under
 TEXTS = {"s1": ENUMERATION, "s2": FIGURES, "s3": LOAN, "s4": LIST, "s5": REGION, "s6": DEFICIT, "s7": SPLIT_DEFICIT,
-         "s8": GROWTH, "s9": ENERGY}
+         "s8": GROWTH, "s9": ENERGY, "art13.p1.s2": TENURE, "art63.p1.s1": DETENTION, "art63.p1.s2": LIGHTER}
 QUANTITIES = {
     "s1": [_q("s1", 1, "1500万吨", "1500", "万吨", "钢铁", "炼铁", "2015-12-31", "再淘汰炼铁"),
            _q("s1", 2, "1500万吨", "1500", "万吨", "钢铁", "炼钢", "2015-12-31", "炼钢"),
@@ -54,7 +66,20 @@ QUANTITIES = {
     "s7": [_q("s7", 1, "1.4万亿元", "1.4", "万亿元", None, None, None, "其中中央财政赤字"),
            _q("s7", 2, "7800亿元", "7800", "亿元", None, None, None, "地方财政赤字")],
     "s8": [_q("s8", 1, "6.5%以上", "6.5", "%", None, None, "2020-12-31", "“十三五”时期经济年均增长保持")],
+    "art13.p1.s2": [_q("art13.p1.s2", 1, "三十年", "30", "年", None, None, None, "家庭承包的耕地的承包期"),
+                    _q("art13.p1.s2", 2, "三十年", "30", "年", None, None, None, "草地的承包期"),
+                    _q("art13.p1.s2", 3, "五十年", "50", "年", None, None, None, "草地的承包期为三十年"),
+                    _q("art13.p1.s2", 4, "三十年", "30", "年", None, None, None, "林地的承包期"),
+                    _q("art13.p1.s2", 5, "七十年", "70", "年", None, None, None, "林地的承包期为三十年")],
+    "art63.p1.s1": [{**_q("art63.p1.s1", 1, "十日以上", "10", "日", None, None, None, "十五日以下拘留"),
+                     "comparator": "以上"},
+                    {**_q("art63.p1.s1", 2, "十五日以下", "15", "日", None, None, None, "拘留"), "comparator": "以下"}],
+    "art63.p1.s2": [{**_q("art63.p1.s2", 1, "五日以上", "5", "日", None, None, None, "十日以下拘留"),
+                     "comparator": "以上"},
+                    {**_q("art63.p1.s2", 2, "十日以下", "10", "日", None, None, None, "拘留"), "comparator": "以下"}],
 }
+for _located in QUANTITIES.values():
+    locate_quantities(_located)  # as the engine does when it loads them
 
 
 @dataclass
@@ -106,6 +131,31 @@ def value(question: str, *ids: str, words: set[str] | None = None):
 def test_enumeration_item_is_bound_to_its_own_figure() -> None:
     answer = value("2015年底前水泥要淘汰多少产能？", "s1", words={"淘汰", "产能"})
     assert answer.answered and answer.text == "1亿吨" and answer.value.subject == "熟料"
+
+
+@pytest.mark.parametrize(("item", "expected", "upper"),
+                         [("草地", "三十年至五十年", "50"), ("林地", "三十年至七十年", "70"), ("耕地", "三十年", None)])
+def test_parallel_clauses_give_the_named_item_its_own_figure_and_a_range_whole(item: str, expected: str,
+                                                                                 upper: str | None) -> None:
+    answer = value(f"家庭承包的{item}承包期是多少年？", "art13.p1.s2", words={"承包", "承包期", item})
+    assert answer.answered and answer.text == expected
+    assert answer.value.upper == upper and len(answer.values) == 1
+
+
+def test_a_case_the_question_states_is_read_in_the_sentence_that_continues_the_provision() -> None:
+    answer = value("情节较轻的，对直接责任人员拘留多少天？", "art63.p1.s1", words={"拘留", "责任"})
+    assert answer.answered and answer.text == "五日以上十日以下"
+    assert answer.value.citation == "art63.p1.s2" and answer.value.upper == "10"
+
+
+def test_a_figure_for_a_case_the_question_does_not_state_is_not_the_answer() -> None:
+    answer = value("对直接责任人员拘留多少天？", "art63.p1.s1", words={"拘留", "责任"})
+    assert answer.answered and answer.text == "十日以上十五日以下" and answer.value.citation == "art63.p1.s1"
+
+
+def test_figures_that_are_not_joined_stay_two_figures() -> None:
+    answer = value("今年拟安排的财政赤字是多少，比去年增加多少？", "s6", words={"财政", "赤字", "增加"})
+    assert "2.18万亿元至" not in (answer.text or "") and all(v.upper is None for v in answer.values)
 
 
 def test_item_not_in_the_enumeration_gets_no_neighbour_figure() -> None:
@@ -304,6 +354,57 @@ def test_who_reads_the_agent_marked_by_you_when_no_bearer_was_extracted() -> Non
         assert not answer.answered
     finally:
         del TEXTS["s10"]
+
+
+def test_who_reads_the_subject_right_before_the_verb_of_a_rule_of_competence() -> None:
+    """国务院环境保护主管部门制定国家环境质量标准: no modal word, no 由; the organisation before the verb acts.
+    A clause whose subject does not end in an organisation's name answers nothing."""
+    from kg.answer.composers import WhoComposer
+
+    frame = build_frame(parse_question("国家环境质量标准由哪个部门制定？"))
+    library = FakeLibrary(words={"国家", "环境", "质量", "标准", "制定"})
+    TEXTS["s10"] = "第十五条国务院环境保护主管部门制定国家环境质量标准。"
+    try:
+        answer = WhoComposer().compose(frame, evidence("s10"), library, 5)
+        assert answer.answered and answer.facts[0]["bearer_text"] == "国务院环境保护主管部门"
+        TEXTS["s10"] = "国务院环境保护主管部门组织专家制定国家环境质量标准。"  # the subject's verb is 组织
+        assert not WhoComposer().compose(frame, evidence("s10"), library, 5).answered
+    finally:
+        del TEXTS["s10"]
+
+
+def test_figures_listed_with_respectively_go_with_their_items_in_order() -> None:
+    TEXTS["s12"] = "早籼稻、中晚籼稻、粳稻每50公斤分别提高3元、5元和10元，小麦每50公斤提高3元。"
+    QUANTITIES["s12"] = [_q("s12", 1, "3元", "3", "元", None, None, None, "早籼稻、中晚籼稻、粳稻每50公斤"),
+                         _q("s12", 2, "5元", "5", "元", None, None, None, "早籼稻、中晚籼稻、粳稻每50公斤"),
+                         _q("s12", 3, "10元", "10", "元", None, None, None, "早籼稻、中晚籼稻、粳稻每50公斤"),
+                         _q("s12", 4, "3元", "3", "元", None, None, None, "小麦每50公斤")]
+    locate_quantities(QUANTITIES["s12"])
+    try:
+        for item, expected in (("中晚籼稻", "5元"), ("粳稻", "10元"), ("早籼稻", "3元")):
+            answer = value(f"{item}每50公斤提高多少元？", "s12", words={item, "提高"})
+            assert answer.answered and answer.text == expected, item
+        assert value("小麦每50公斤提高多少元？", "s12", words={"小麦", "提高"}).text == "3元"
+    finally:
+        del TEXTS["s12"], QUANTITIES["s12"]
+
+
+@pytest.mark.parametrize(("question", "answered"), [("钢铁今年要压掉多少产能？", False), ("去产能的期限是多少？", True),
+                                                    ("土地承包期是多少？", True)])
+def test_a_period_answers_only_a_question_about_a_period(question: str, answered: bool) -> None:
+    """近三年淘汰…: 三年 is never how much capacity is cut; 承包期 and 期限 are periods by their names."""
+    TEXTS["s12"] = "近三年淘汰落后炼钢炼铁产能，去产能期限三年，土地承包期三年。"
+    QUANTITIES["s12"] = [_q("s12", 1, "三年", "3", "年", None, None, None, "近"),
+                         _q("s12", 2, "三年", "3", "年", None, None, None, "去产能期限"),
+                         _q("s12", 3, "三年", "3", "年", None, None, None, "土地承包期")]
+    locate_quantities(QUANTITIES["s12"])
+    try:
+        answer = value(question, "s12", words={"产能", "期限", "承包期", "土地"})
+        assert answer.answered is answered
+        if not answered:
+            assert answer.reason.code == ReasonCode.NO_VALUE_UNIT
+    finally:
+        del TEXTS["s12"], QUANTITIES["s12"]
 
 
 def test_a_later_clause_of_the_sentence_does_not_state_the_measure() -> None:

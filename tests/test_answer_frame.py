@@ -84,6 +84,25 @@ def test_superlative_end_and_period_years() -> None:
     assert frame.time.covers("2018-12-31") and not frame.time.covers("2015-12-31") and not frame.time.covers(None)
 
 
+def test_a_superlative_cue_that_begins_a_name_the_library_writes_asks_no_extreme() -> None:
+    """最低收购价 is a price's name; 最低 asks for an extreme only where it is not the start of one."""
+    library = "进一步提高粮食最低收购价，早籼稻、中晚籼稻、粳稻每50公斤分别提高3元、5元和10元"
+    written = library.__contains__
+    named = build_frame(parse_question("中晚籼稻最低收购价每50公斤提高多少元？"), written)
+    assert named.kind == AskedKind.VALUE
+    asked = build_frame(parse_question("哪种稻谷的最低收购价提高得最多？"), written)
+    assert asked.kind == AskedKind.SUPERLATIVE and asked.extreme == Extreme.MAX
+    assert build_frame(parse_question("中晚籼稻最低收购价每50公斤提高多少元？")).kind == AskedKind.SUPERLATIVE
+
+
+@pytest.mark.parametrize(("question", "rate"), [
+    ("环境保护税按什么税率征收？", "税率"), ("按多少利率计算利息？", "利率"),
+    ("2012年底钢铁行业的产能利用率是多少？", "利用率")])
+def test_what_with_a_rate_noun_asks_a_value_of_that_rate(question: str, rate: str) -> None:
+    frame = build_frame(parse_question(question))
+    assert frame.kind == AskedKind.VALUE and frame.rate_nouns == [rate]
+
+
 @pytest.mark.parametrize(("unit", "family"), [
     ("万吨", UnitFamily.MASS), ("亿吨", UnitFamily.MASS), ("%", UnitFamily.PERCENT), ("年", UnitFamily.DURATION),
     ("万重量箱", UnitFamily.BOXES), ("亿元", UnitFamily.CURRENCY), ("万安培", UnitFamily.CURRENT),

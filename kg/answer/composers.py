@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from kg.answer.frame import AskedKind, Frame, TimeAsk, UnitFamily, is_reported, unit_family
+from kg.answer.frame import AskedKind, Frame, TimeAsk, UnitFamily, cues, is_reported, unit_family
 from kg.answer.model import Answer, Localized, Reason, ReasonCode, ValueFact
 from kg.answer.question import base_unit
 from kg.extract.lexicon import Lexicon
@@ -77,13 +77,50 @@ def _compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def locate_quantities(quantities: Sequence[dict]) -> None:
+    """Record where each of one sentence's quantities (in their extraction order) stands in its compacted
+    text, as ``start``/``end``: 三十年 written three times is three figures, each in its own clause."""
+    cursor = 0
+    for quantity in quantities:
+        sentence, surface = _compact(quantity["text"]), _compact(quantity["surface"])
+        at = sentence.find(surface, cursor)
+        if at < 0:
+            at = sentence.find(surface)
+        if at >= 0:
+            quantity["start"], quantity["end"] = at, at + len(surface)
+            cursor = at + len(surface)
+
+
+def _span(quantity: dict) -> tuple[int, int] | None:
+    """Where the quantity stands in its compacted sentence (its first occurrence when it was not located)."""
+    if "start" in quantity:
+        return quantity["start"], quantity["end"]
+    at = _compact(quantity["text"]).find(_compact(quantity["surface"]))
+    return (at, at + len(_compact(quantity["surface"]))) if at >= 0 else None
+
+
 def _quantity_clause(quantity: dict) -> str:
     sentence = _compact(quantity["text"])
-    surface = _compact(quantity["surface"])
-    at = sentence.find(surface)
-    if at < 0:
-        return sentence
-    return clause_around(sentence, at, at + len(surface))
+    span = _span(quantity)
+    return sentence if span is None else clause_around(sentence, *span)
+
+
+#: A clause that states the case a figure applies to: 情节较轻的，处五日以上十日以下拘留.
+_CONDITION = re.compile(r"[^，,；;：:。！？!?]{2,}的$")
+
+
+def _condition_of(quantity: dict) -> str:
+    """The condition clause right before the figure's clause (情节较轻的), or ""."""
+    sentence = _compact(quantity["text"])
+    span = _span(quantity)
+    if span is None:
+        return ""
+    marks = [m for m in _CLAUSE_END.finditer(sentence, 0, span[0])]
+    if not marks or marks[-1].group() not in "，,":
+        return ""
+    before = sentence[marks[-2].end() if len(marks) >= 2 else 0: marks[-1].start()]
+    found = _CONDITION.search(before)
+    return found.group() if found else ""
 
 
 def _overlap(words: set[str], text: str) -> int:
@@ -105,6 +142,34 @@ def _value_fact(quantity: dict) -> ValueFact:
         surface=_compact(quantity["surface"]),
         node=quantity["id"],
     )
+
+
+#: What joins the two bounds of one range: 三十年至五十年, 5-10%, or nothing (十日以上十五日以下).
+_RANGE_JOIN = re.compile(r"(?:至|到|～|~|-|—|－)?")
+
+
+def _ranges(facts: list[ValueFact], quantities: list[dict]) -> list[ValueFact]:
+    """Two figures of one sentence that are the bounds of one range (三十年至五十年, 十日以上十五日以下)
+    become one fact whose surface is the whole range: each bound alone would misstate it."""
+    merged: list[ValueFact] = []
+    index = 0
+    while index < len(facts):
+        fact, quantity = facts[index], quantities[index]
+        if index + 1 < len(facts):
+            following = quantities[index + 1]
+            here, there = _span(quantity), _span(following)
+            sentence = _compact(quantity["text"])
+            if (here and there and following["sentence"] == quantity["sentence"]
+                    and following["unit"] == quantity["unit"] and here[1] <= there[0]
+                    and _RANGE_JOIN.fullmatch(sentence[here[1]:there[0]])
+                    and quantity.get("comparator") not in ("以下", "以内")):
+                whole = sentence[here[0]:there[1]]
+                merged.append(dataclasses.replace(fact, surface=whole, upper=str(following["value"])))
+                index += 2
+                continue
+        merged.append(fact)
+        index += 1
+    return merged
 
 
 def _subject_param(frame: Frame, lexicon: Lexicon) -> Localized:
@@ -144,6 +209,27 @@ def _number(value: Decimal) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- value
+_SENTENCE_NUMBER = re.compile(r"(?<=\.s)(\d+)$")
+
+
+def _continued_by(item: Evidence, library: Library) -> list[str]:
+    """The sentences that go on with this one's legal sentence: a sentence ending in ； is continued by the
+    next one of its paragraph (…处十日以上十五日以下拘留；情节较轻的，处五日以上十日以下拘留), which states
+    the other cases of the same provision."""
+    found: list[str] = []
+    sentence, text = item["id"], _compact(item.get("text", ""))
+    while text.endswith(("；", ";")) and len(found) < 3:
+        number = _SENTENCE_NUMBER.search(sentence)
+        if number is None:
+            break
+        sentence = sentence[: number.start()] + str(int(number.group()) + 1)
+        following = library.quantities.get(sentence)
+        if not following:
+            break
+        found.append(sentence)
+        text = _compact(following[0]["text"])
+    return found
+
 @dataclass(frozen=True)
 class _Candidate:
     rank: int
@@ -160,8 +246,11 @@ class ValueComposer:
         candidates = [
             _Candidate(rank, q)
             for rank, item in enumerate(evidence[:k])
-            for q in library.quantities.get(item["id"], [])
+            for sentence in (item["id"], *_continued_by(item, library))
+            for q in library.quantities.get(sentence, [])
         ]
+        seen: set[str] = set()  # a continued sentence may also be evidence itself: keep its best rank
+        candidates = [c for c in candidates if not (c.quantity["id"] in seen or seen.add(c.quantity["id"]))]
         words = library.content_words(frame)
         stages: list[tuple[ReasonCode, Callable[[dict], bool]]] = [
             (ReasonCode.NO_VALUE_UNIT, lambda q: fits_unit(frame, q)),
@@ -182,8 +271,8 @@ class ValueComposer:
                 )
             remaining = kept
         focus = {w for w in words if w in frame.focus} if frame.focus != frame.question.text else set()
-        chosen = _closest(remaining, words, focus)
-        facts = [_value_fact(c.quantity) for c in chosen]
+        chosen = _closest(remaining, words, focus, frame.question.text)
+        facts = _ranges([_value_fact(c.quantity) for c in chosen], [c.quantity for c in chosen])
         answer = "；".join(self._describe(fact, len(facts) > 1) for fact in facts)
         return Answer(
             kind=frame.kind,
@@ -193,7 +282,7 @@ class ValueComposer:
             values=facts,
             facts=[c.quantity for c in chosen],
             support=list(dict.fromkeys(f.citation for f in facts)),
-            query={"name": "targets", "params": {}, "rows": [f.node for f in facts]},
+            query={"name": "targets", "params": {}, "rows": [c.quantity["id"] for c in chosen]},
         )
 
     @staticmethod
@@ -218,25 +307,124 @@ class ValueComposer:
         return Reason(code, params)
 
 
-def _closest(candidates: list[_Candidate], words: set[str], focus: set[str]) -> list[_Candidate]:
+def _closest(candidates: list[_Candidate], words: set[str], focus: set[str], question: str = "") -> list[_Candidate]:
     """Of the fitting quantities, those whose own clause says most of what the question's asking clause
     asks, then most of the whole question, from the best-ranked sentence among them; ties stay together
-    (an enumeration all of whose items fit)."""
+    (an enumeration all of whose items fit) unless the question names one item of a parallel enumeration.
+
+    A figure stated for a case (情节较轻的，处…) is read with its case: among figures whose clauses say as
+    much of the question, one of the case the question states ranks above those that hold without a case,
+    and one of a case the question does not state below them."""
     scored = []
     for candidate in candidates:
+        condition = _condition_of(candidate.quantity)
         clause = _compact(_quantity_clause(candidate.quantity))
-        scored.append(((_overlap(focus, clause), _overlap(words, clause)), candidate))
+        asked = any(word in condition for word in words | set(_bigrams(question)))
+        case = 1 if not condition else 2 if asked else 0  # the asked case, then no case, then another case
+        scored.append(((_overlap(focus, clause), _overlap(words, clause), case), candidate))
     best = max(score for score, _ in scored)
     top = [c for score, c in scored if score == best]
     first = min(c.rank for c in top)
-    return [c for c in top if c.rank == first]
+    return _respective_item(_named_item([c for c in top if c.rank == first], _compact(question)),
+                            _compact(question))
+
+
+#: Items listed before 分别 (早籼稻、中晚籼稻、粳稻每50公斤分别提高3元、5元和10元), each without its qualifier.
+_ITEM_SPLIT = re.compile(r"[、]|和|及|与")
+_ITEM_NAME = re.compile(r"[^\d０-９每]+")
+
+
+def _respective_item(candidates: list[_Candidate], question: str) -> list[_Candidate]:
+    """Figures after 分别 in one clause go with the items listed before it, in order; when the question
+    names exactly one of those items, its figure."""
+    if len({c.quantity["sentence"] for c in candidates}) != 1 or len(candidates) < 2:
+        return candidates
+    sentence = _compact(candidates[0].quantity["text"])
+    for respectively in re.finditer("分别", sentence):
+        marks = [m.end() for m in _CLAUSE_END.finditer(sentence, 0, respectively.start())]
+        listed = sentence[marks[-1] if marks else 0: respectively.start()]
+        items = [found.group() for part in _ITEM_SPLIT.split(listed) if (found := _ITEM_NAME.match(part))]
+        end = _clause_end(sentence, respectively.end())
+        after = sorted((c for c in candidates if (span := _span(c.quantity)) and respectively.end() <= span[0] < end),
+                       key=lambda c: _span(c.quantity)[0])
+        if len(items) < 2 or len(items) != len(after):
+            continue
+        named = [i for i, item in enumerate(items) if len(item) >= 2 and item in question
+                 and not any(item != other and item in other and other in question for other in items)]
+        if len(named) == 1:
+            return [after[named[0]]]
+    return candidates
+
+
+def _bigrams(text: str) -> list[str]:
+    text = _compact(text)
+    return [text[i:i + 2] for i in range(len(text) - 1) if not _CLAUSE_END.search(text[i:i + 2])]
+
+
+def _named_item(candidates: list[_Candidate], question: str) -> list[_Candidate]:
+    """Figures in parallel clauses of one sentence (耕地的承包期为三十年，草地的承包期为三十年至五十年，…):
+    when the question names the item of exactly one clause (草地), that clause's figures.
+
+    The item of a clause is what comes before the words all the clauses share (的承包期为), after its
+    last 的 (家庭承包的耕地 → 耕地)."""
+    clauses: dict[str, list[_Candidate]] = {}
+    for candidate in candidates:
+        clauses.setdefault(_compact(_quantity_clause(candidate.quantity)), []).append(candidate)
+    if len(clauses) < 2 or len({c.quantity["sentence"] for c in candidates}) != 1:
+        return candidates
+    bare = {clause: _FIGURE.sub("", clause) for clause in clauses}
+    shared = _longest_shared(list(bare.values()))
+    if "的" in shared:  # 耕地的承包期 and 草地的承包期 share 地的承包期: the items end at the 的
+        shared = shared[shared.index("的"):]
+    if len(shared) < 2:
+        return candidates
+    items = {}
+    for clause, text in bare.items():
+        before = text[: text.find(shared)]
+        item = before.rsplit("的", 1)[-1]
+        if len(item) < 2:
+            return candidates
+        items[clause] = item
+    named = [clause for clause, item in items.items() if item in question]
+    if len(named) != 1 or len(set(items.values())) != len(items):
+        return candidates
+    return clauses[named[0]]
+
+
+#: A figure with its unit, before a range's joiner or the clause's end: taken out before clauses are compared.
+_FIGURE = re.compile(r"[\d０-９零〇一二三四五六七八九十百千万亿.%％]+[^\s，,；;]{0,2}?(?=[至到～~\-—]|$)")
+
+
+def _longest_shared(texts: list[str]) -> str:
+    """The longest substring every text contains."""
+    shortest = min(texts, key=len)
+    for size in range(len(shortest), 1, -1):
+        for start in range(len(shortest) - size + 1):
+            piece = shortest[start:start + size]
+            if all(piece in text for text in texts):
+                return piece
+    return ""
 
 
 def fits_unit(frame: Frame, quantity: dict) -> bool:
-    """The unit asked for (多少万吨 → 吨) or, failing that, the unit family (a rate is a percentage)."""
+    """The unit asked for (多少万吨 → 吨) or, failing that, the unit family (a rate is a percentage). With
+    neither, a period (三年, 十五日) answers only a question whose measure is named as a period (承包期)."""
     if frame.question.asked_unit:
         return base_unit(quantity["unit"]) == frame.question.asked_unit
-    return frame.unit_family is None or unit_family(quantity["unit"]) == frame.unit_family
+    if frame.unit_family is None:
+        return unit_family(quantity["unit"]) != UnitFamily.DURATION or asks_a_period(frame)
+    return unit_family(quantity["unit"]) == frame.unit_family
+
+
+def asks_a_period(frame: Frame) -> bool:
+    """The question asks about a period: a cue of the family (多久, how long) stands in it, though another
+    family's cue made the family ambiguous, or the asked measure is a period by its name (承包期, 时效期间)."""
+    table = cues()["unit_families"]["duration"]
+    text = frame.question.text.lower()
+    english = [*table["en"], *table["period_asks_en"]]
+    if any(cue in text for cue in table["zh"]) or any(re.search(rf"\b{re.escape(cue)}\b", text) for cue in english):
+        return True
+    return any(form.endswith(tuple(table["period_heads_zh"])) for forms in frame.measure_terms for form in forms)
 
 
 def fits_subject(frame: Frame, quantity: dict, lexicon: Lexicon) -> bool:
@@ -591,16 +779,30 @@ def question_verbs(text: str) -> list[str]:
             and t.word not in _LIGHT_VERBS]
 
 
+#: An article's number before its first clause (第十五条国务院环境保护主管部门制定…).
+_ARTICLE_PREFIX = re.compile(r"^第[一二三四五六七八九十百零〇\d]+条")
+
+
 def _agent_marked_by_you(clause: str, verbs: list[str], lexicon: Lexicon) -> str | None:
-    """The agent 由 marks before the question's verb (永久基本农田转为建设用地的，由国务院批准): a rule of
-    competence names who acts without a modal word, so no provision bearer was extracted for it. Only an
-    agent that names an organisation the dictionaries know counts."""
+    """The agent of the question's verb in a rule of competence, which names who acts without a modal
+    word, so no provision bearer was extracted for it: the agent 由 marks before the verb
+    (永久基本农田转为建设用地的，由国务院批准), or the clause's subject right before it
+    (国务院环境保护主管部门制定国家环境质量标准). Only an agent that names an organisation the dictionaries
+    know counts, and a subject only when an organisation's name ends where the verb begins."""
     for verb in verbs:
         at = clause.find(verb)
-        marker = clause.rfind("由", 0, at) if at > 0 else -1
-        agent = clause[marker + 1:at].strip() if marker >= 0 else ""
-        if agent and any(concept.kind == "agency" for _, _, concept in lexicon.find(agent)):
-            return agent
+        if at <= 0:
+            continue
+        marker = clause.rfind("由", 0, at)
+        if marker >= 0:
+            agent = clause[marker + 1:at].strip()
+            if agent and any(concept.kind == "agency" for _, _, concept in lexicon.find(agent)):
+                return agent
+            continue
+        subject = _ARTICLE_PREFIX.sub("", clause[:at]).strip()
+        if 2 <= len(subject) <= 24 and any(concept.kind == "agency" and end == len(subject)
+                                           for _, end, concept in lexicon.find(subject)):
+            return subject
     return None
 
 

@@ -30,7 +30,7 @@ import numpy as np
 
 from kg import config
 from kg.answer.checks import SUPPORT_CHECKS, Scores
-from kg.answer.composers import composer_for, fits_unit
+from kg.answer.composers import composer_for, fits_unit, locate_quantities
 from kg.answer.facts import list_targets
 from kg.answer.features import FEATURES_DIR, PassageFeatures
 from kg.answer.frame import AskedKind, Frame, TimeAsk, build_frame
@@ -125,6 +125,8 @@ class Answerer:
         found: dict[str, list[dict]] = defaultdict(list)
         for record in list_targets(store=self.store):
             found[record["sentence"]].append(record)
+        for records in found.values():
+            locate_quantities(records)
         return found
 
     @cached_property
@@ -319,7 +321,7 @@ class Answerer:
         except QuestionError as exc:
             return {"id": question_id, "answered": False, "answer": None, "kind": None, "value": None,
                     "reason": None, "evidence": [], "facts": [], "query": None, "error": str(exc)}
-        frame = build_frame(question)
+        frame = build_frame(question, self.names)
         scope = self.scope(question, documents, as_of)
         frame.scope = scope.documents
         if frame.time is not None and scope.naming_years:

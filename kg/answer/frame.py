@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
@@ -96,6 +97,7 @@ KIND_ORDER = (AskedKind.AGGREGATE, AskedKind.SUPERLATIVE, AskedKind.WHEN, AskedK
 
 # A rate noun names what a percentage is of (产能利用率, 负债率, 深加工率): the value must sit beside it.
 _RATE_NOUN = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:率|比重)")
+_AFTER_QUESTION_WORD = re.compile(r"什么|多少|哪些|哪个|怎样|怎么|的")
 _RATE_NOUN_EN = re.compile(r"\b([a-z]+(?: [a-z]+)?) (rate|ratio)\b")
 
 
@@ -213,11 +215,14 @@ def _cue_set(table: dict, name: str) -> tuple[list[str], list[str], list[str]]:
             table.get(f"{name}_patterns", []))
 
 
-def build_frame(question: Question) -> Frame:
-    """The frame of a parsed question; every constraint it grounds must hold for a short answer."""
+def build_frame(question: Question, written: Callable[[str], bool] | None = None) -> Frame:
+    """The frame of a parsed question; every constraint it grounds must hold for a short answer.
+
+    ``written`` tells whether the library writes a phrase: a superlative cue that begins a term the
+    library writes (最低收购价, 最高人民法院) names something and asks for no extreme."""
     text = question.text.lower()
     kinds = cues()["kinds"]
-    kind = _asked_kind(question, text, kinds)
+    kind = _asked_kind(question, text, kinds, written)
     frame = Frame(question=question, kind=kind, focus=asked_clause(question.text))
     if question.years:
         frame.time = TimeConstraint(tuple(question.years), question.from_date, question.by_date)
@@ -331,14 +336,16 @@ def is_reported(clause: str) -> bool:
         re.search(p, clause) for p in table["planned_patterns"])
 
 
-def _asked_kind(question: Question, text: str, kinds: dict) -> AskedKind:
+def _asked_kind(question: Question, text: str, kinds: dict, written: Callable[[str], bool] | None = None
+                ) -> AskedKind:
     if "document" in question.intents and _about_the_document(question):
         return AskedKind.DOCUMENT
     for kind in KIND_ORDER:
         table = kinds[kind.value]
         # A unit asked for (多少万吨, "in yuan") makes a value question whatever else it says.
         asks_unit = kind == AskedKind.VALUE and question.asked_unit is not None
-        if not asks_unit and not _matches(text, table["zh"], table["en"], table.get("patterns", [])):
+        cue_text = _without_named_cues(text, table["zh"], written) if kind == AskedKind.SUPERLATIVE else text
+        if not asks_unit and not _matches(cue_text, table["zh"], table["en"], table.get("patterns", [])):
             continue
         if kind == AskedKind.SUPERLATIVE and not _matches(text, *_cue_set(table, "which")):
             continue
@@ -352,6 +359,23 @@ def _asked_kind(question: Question, text: str, kinds: dict) -> AskedKind:
     if _is_list(question, text, kinds):
         return AskedKind.LIST
     return AskedKind.SEARCH
+
+
+#: What may follow a superlative cue that is asked (最低的, 最高是, 最多？): never the start of a name.
+_AFTER_ASKED_CUE = re.compile(r"[的是了为呢吗？?，,。\s]|$")
+
+
+def _without_named_cues(text: str, cue_words: list[str], written: Callable[[str], bool] | None) -> str:
+    """The text with each cue that begins a term the library writes (最低收购价: 最低 + 收购 is written)
+    blanked out; without ``written`` the text unchanged."""
+    if written is None:
+        return text
+    for cue in cue_words:
+        for match in reversed(list(re.finditer(re.escape(cue), text))):
+            following = text[match.end(): match.end() + 2]
+            if len(following) == 2 and not _AFTER_ASKED_CUE.match(following) and written(cue + following):
+                text = text[: match.start()] + " " * len(cue) + text[match.end():]
+    return text
 
 
 #: Nouns a question about the document itself uses (这份意见是哪个机关哪天印发的); any other noun names a
@@ -409,7 +433,9 @@ def _asked_family(question: Question, text: str) -> UnitFamily | None:
 
 def _rate_nouns(question: Question) -> list[str]:
     """Rate nouns of the question (产能利用率, 负债率, "interest rate" → 利率): what a percentage is of."""
-    found = [m.group(0) for m in _RATE_NOUN.finditer(question.text) if len(m.group(0)) >= 2]
+    # 按什么税率 → 税率: a question word or 的 before the noun is not part of it.
+    found = [noun for m in _RATE_NOUN.finditer(question.text)
+             if len(noun := _AFTER_QUESTION_WORD.split(m.group(0))[-1]) >= 2]
     if question.language == "en":
         for match in _RATE_NOUN_EN.finditer(question.text.lower()):
             renderings = question.english_terms.get(match.group(0)) or []

@@ -73,6 +73,7 @@ class ValueFact:
     citation: str
     surface: str
     node: str | None = None  # the quantity's id in `policykg targets`, where it is one
+    upper: str | None = None  # a range's upper bound (三十年至五十年: value 30, upper 50), else None
 
     def as_dict(self) -> dict:
         return asdict(self)
