@@ -219,6 +219,71 @@ def test_superlatives_read_the_ranked_list() -> None:
     assert highest.value.subject == "水泥"
 
 
+def test_an_extreme_of_a_respectively_list_names_its_item_and_leaves_other_clauses_out() -> None:
+    """森林覆盖率达到23.04% stands in the sentence but not in the list of reductions the question compares."""
+    TEXTS["s12"] = "今后五年，单位国内生产总值用水量、能耗、二氧化碳排放量分别下降23%、15%、18%，森林覆盖率达到23.04%。"
+    QUANTITIES["s12"] = [_q("s12", 1, "五年", "5", "年", None, None, None, "今后"),
+                         *(_q("s12", n, f"{v}%", v, "%", None, None, None, "下降") for n, v in
+                           ((2, "23"), (3, "15"), (4, "18"))),
+                         _q("s12", 5, "23.04%", "23.04", "%", None, None, None, "森林覆盖率")]
+    locate_quantities(QUANTITIES["s12"])
+    try:
+        frame = build_frame(parse_question("用水量、能耗、二氧化碳排放量哪个下降最多？"))
+        answer = ExtremeComposer().compose(frame, evidence("s12"), FakeLibrary(words={"下降"}), 5)
+        assert answer.answered and answer.text == "单位国内生产总值用水量：23%"
+        assert [v.surface for v in answer.values] == ["15%", "18%", "23%"]
+    finally:
+        del TEXTS["s12"], QUANTITIES["s12"]
+
+
+@pytest.mark.parametrize(("question", "answered"), [("2016年基本公共卫生服务经费补助提高到多少？", True),
+                                                    ("2015年基本公共卫生服务经费补助提高到多少？", False),
+                                                    ("“十三五”期间基本公共卫生服务经费补助提高到多少？", False)])
+def test_an_undated_figure_takes_the_year_of_its_heading_for_a_question_about_that_year(question: str,
+                                                                                      answered: bool) -> None:
+    TEXTS["s12"] = "基本公共卫生服务经费财政补助从人均40元提高到45元。"
+    QUANTITIES["s12"] = [{**_q("s12", n, f"{v}元", v, "元", None, None, None, "基本公共卫生服务经费财政补助"),
+                          "section": "三、2016年重点工作 › （七）"} for n, v in ((1, "40"), (2, "45"))]
+    locate_quantities(QUANTITIES["s12"])
+    try:
+        answer = value(question, "s12", words={"基本", "公共卫生", "服务", "经费", "补助"})
+        assert answer.answered is answered
+        if not answered:
+            assert answer.reason.code == ReasonCode.NO_VALUE_TIME
+    finally:
+        del TEXTS["s12"], QUANTITIES["s12"]
+
+
+@pytest.mark.parametrize(("question", "expected"), [("基本公共卫生服务经费财政补助提高到多少？", "45元"),
+                                                    ("基本公共卫生服务经费财政补助原来是多少？", "40元")])
+def test_a_change_answers_with_the_level_it_changes_to_unless_its_start_is_asked(question: str, expected: str
+                                                                                  ) -> None:
+    TEXTS["s12"] = "基本公共卫生服务经费财政补助从人均40元提高到45元。"
+    QUANTITIES["s12"] = [_q("s12", n, f"{v}元", v, "元", None, None, None, "基本公共卫生服务经费财政补助")
+                         for n, v in ((1, "40"), (2, "45"))]
+    locate_quantities(QUANTITIES["s12"])
+    try:
+        answer = value(question, "s12", words={"基本", "公共卫生", "服务", "经费", "补助"})
+        assert answer.answered and answer.text == expected
+    finally:
+        del TEXTS["s12"], QUANTITIES["s12"]
+
+
+def test_a_topic_clause_names_what_the_figure_is_of() -> None:
+    """…服务经费，财政给每人补到多少钱: the 医保 subsidy of the same sentence group is another figure."""
+    TEXTS["s12"] = "基本公共卫生服务经费财政补助提高到45元。"
+    TEXTS["s13"] = "城乡居民基本医保财政补助提高到420元。"
+    QUANTITIES["s12"] = [_q("s12", 1, "45元", "45", "元", None, None, None, "基本公共卫生服务经费财政补助")]
+    QUANTITIES["s13"] = [_q("s13", 1, "420元", "420", "元", None, None, None, "城乡居民基本医保财政补助")]
+    try:
+        answer = value("基本公共卫生服务经费，财政给每人补到多少钱？", "s13", "s12", words={"财政", "经费"})
+        assert answer.answered and answer.text == "45元"
+        refused = value("基本公共卫生服务经费，财政给每人补到多少钱？", "s13", words={"财政", "经费"})
+        assert not refused.answered and refused.reason.code == ReasonCode.NO_VALUE_MEASURE
+    finally:
+        del TEXTS["s12"], TEXTS["s13"], QUANTITIES["s12"], QUANTITIES["s13"]
+
+
 def test_totals_add_one_unit_only() -> None:
     frame = build_frame(parse_question("2015年底前再淘汰的炼铁和炼钢产能合计是多少万吨？"))
     assert frame.kind == AskedKind.AGGREGATE

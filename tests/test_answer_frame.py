@@ -122,3 +122,10 @@ def test_a_dimension_noun_is_no_measure_term() -> None:
     """多大电流 asks a current (the unit check's business); 多少奖金 asks what is counted."""
     assert build_frame(parse_question("电解铝行业要淘汰多大电流以下的预焙槽？")).measure_terms == []
     assert build_frame(parse_question("对实名举报的人给予多少奖金？")).measure_terms == [("奖金",)]
+
+
+@pytest.mark.parametrize(("question", "topic"), [("2016年基本公共卫生服务经费，财政给每人补到多少钱？", "经费"),
+                                                 ("电解铝，2015年底前要淘汰多少？", None),  # an industry is a subject
+                                                 ("环保法规定，企业拘留多少天？", None)])  # a clause with a verb
+def test_a_topic_clause_of_nouns_gives_its_head(question: str, topic: str | None) -> None:
+    assert build_frame(parse_question(question)).topic == topic

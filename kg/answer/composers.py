@@ -12,7 +12,9 @@ unit tests can hand it a fake.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -144,6 +146,30 @@ def _value_fact(quantity: dict) -> ValueFact:
     )
 
 
+#: A change from one level to another: 从人均40元提高到45元, 由每人每年380元提高到420元.
+_CHANGE_FROM = re.compile(r"[从由][^，,；;。\d]{0,4}$")
+_CHANGE_TO = re.compile(r"(?:提高|增加|上调|提升|扩大|下降|降低|下调|减少|压缩|调整|增长)?到")
+#: A question that asks for the level before the change.
+_ASKS_FROM = re.compile(r"[从由]多少|原来|原先|之前|调整前|提高前")
+
+
+def _changed_to(candidates: list[_Candidate], question: str) -> list[_Candidate]:
+    """Of a change's two levels (从40元提高到45元) the one it changes to, unless the question asks where it
+    started: each level alone is a figure of its sentence, but only one answers 补到多少."""
+    kept = list(candidates)
+    for first, second in itertools.pairwise(candidates):
+        here, there = _span(first.quantity), _span(second.quantity)
+        if not (here and there and first.quantity["sentence"] == second.quantity["sentence"]):
+            continue
+        sentence = _compact(first.quantity["text"])
+        if (_CHANGE_FROM.search(sentence[max(0, here[0] - 5):here[0]])
+                and _CHANGE_TO.fullmatch(sentence[here[1]:there[0]])):
+            drop = second if _ASKS_FROM.search(question) else first
+            if drop in kept:
+                kept.remove(drop)
+    return kept
+
+
 #: What joins the two bounds of one range: 三十年至五十年, 5-10%, or nothing (十日以上十五日以下).
 _RANGE_JOIN = re.compile(r"(?:至|到|～|~|-|—|－)?")
 
@@ -272,6 +298,7 @@ class ValueComposer:
             remaining = kept
         focus = {w for w in words if w in frame.focus} if frame.focus != frame.question.text else set()
         chosen = _closest(remaining, words, focus, frame.question.text)
+        chosen = _changed_to(chosen, frame.question.text)
         facts = _ranges([_value_fact(c.quantity) for c in chosen], [c.quantity for c in chosen])
         answer = "；".join(self._describe(fact, len(facts) > 1) for fact in facts)
         return Answer(
@@ -339,21 +366,29 @@ def _respective_item(candidates: list[_Candidate], question: str) -> list[_Candi
     names exactly one of those items, its figure."""
     if len({c.quantity["sentence"] for c in candidates}) != 1 or len(candidates) < 2:
         return candidates
-    sentence = _compact(candidates[0].quantity["text"])
+    items = respective_items([c.quantity for c in candidates])
+    named = [c for c in candidates if (item := items.get(c.quantity["id"])) and item in question
+             and not any(item != other and item in other and other in question for other in items.values())]
+    return named if len(named) == 1 else candidates
+
+
+def respective_items(quantities: list[dict]) -> dict[str, str]:
+    """Quantity id → the item 分别 gives it (用水量、能耗、二氧化碳排放量分别下降23%、15%、18%: 23% → 用水量),
+    for the figures of one sentence; only where the items and the figures after 分别 are as many."""
+    if not quantities:
+        return {}
+    sentence = _compact(quantities[0]["text"])
+    found: dict[str, str] = {}
     for respectively in re.finditer("分别", sentence):
         marks = [m.end() for m in _CLAUSE_END.finditer(sentence, 0, respectively.start())]
         listed = sentence[marks[-1] if marks else 0: respectively.start()]
-        items = [found.group() for part in _ITEM_SPLIT.split(listed) if (found := _ITEM_NAME.match(part))]
+        items = [name.group() for part in _ITEM_SPLIT.split(listed) if (name := _ITEM_NAME.match(part))]
         end = _clause_end(sentence, respectively.end())
-        after = sorted((c for c in candidates if (span := _span(c.quantity)) and respectively.end() <= span[0] < end),
-                       key=lambda c: _span(c.quantity)[0])
-        if len(items) < 2 or len(items) != len(after):
-            continue
-        named = [i for i, item in enumerate(items) if len(item) >= 2 and item in question
-                 and not any(item != other and item in other and other in question for other in items)]
-        if len(named) == 1:
-            return [after[named[0]]]
-    return candidates
+        after = sorted((q for q in quantities if q["sentence"] == quantities[0]["sentence"]
+                        and (span := _span(q)) and respectively.end() <= span[0] < end), key=lambda q: _span(q)[0])
+        if len(items) >= 2 and len(items) == len(after) and all(len(item) >= 2 for item in items):
+            found.update({q["id"]: item for q, item in zip(after, items, strict=True)})
+    return found
 
 
 def _bigrams(text: str) -> list[str]:
@@ -442,11 +477,28 @@ def fits_subject(frame: Frame, quantity: dict, lexicon: Lexicon) -> bool:
 
 
 def fits_time(frame: Frame, quantity: dict) -> bool:
-    """A question naming a year or period is answered only by a figure dated inside it; an undated
-    figure proves nothing about a particular year."""
+    """A question naming a year or period is answered only by a figure dated inside it. A figure its
+    sentence does not date takes the year its nearest heading names (三、2016年重点工作, 一、2015年工作回顾),
+    for a question about one year: a year's figure is no figure of a period around it (2016年…3.4% is
+    not the 十三五 target). Otherwise an undated figure proves nothing about a particular year."""
     if frame.time is None:
         return True
-    return frame.time.covers(quantity.get("date"))
+    date = quantity.get("date")
+    if date is None and len(frame.time.years) == 1 and (year := heading_year(quantity.get("section") or "")):
+        date = f"{year}-12-31"
+    return frame.time.covers(date)
+
+
+_HEADING_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
+
+
+def heading_year(section: str) -> str | None:
+    """The one year the nearest heading of a section path that names any year names, else None."""
+    for heading in reversed(section.split("›")):
+        years = set(_HEADING_YEAR.findall(heading))
+        if years:
+            return years.pop() if len(years) == 1 else None
+    return None
 
 
 def fits_region(frame: Frame, quantity: dict, library: Library) -> bool:
@@ -486,9 +538,12 @@ def fits_measure(frame: Frame, quantity: dict, words: set[str], library: Library
         # The longest end of the noun run the library itself writes: what the figure must state.
         terms = next((terms[start:] for start in range(len(terms))
                       if library.names("".join(forms[0] for forms in terms[start:]))), terms[-1:])
-    if not terms or frame.unit_family == UnitFamily.DURATION:
+    if frame.unit_family == UnitFamily.DURATION:
         return True  # a period measures what is done (被拘留几天), not the noun before it
     stated = _up_to_clause(quantity, library)
+    # The topic clause (…服务经费，财政给每人补到多少钱) names what the figure is of, when the library writes it.
+    if frame.topic and library.names(frame.topic) and frame.topic not in stated:
+        return False
     return all(any(form in stated for form in forms) for forms in terms)
 
 
@@ -538,8 +593,10 @@ class ExtremeComposer:
             best = ordered[-1] if frame.extreme and frame.extreme.value == "max" else ordered[0]
             ties = [q for q in ordered if Decimal(str(q["value"])) == Decimal(str(best["value"]))]
             value = _value_fact(best)
+            items = respective_items(group)
             text = "；".join(
-                i18n("text.extreme", frame.language, subject=_subject_of(q) or "", value=_compact(q["surface"]))
+                i18n("text.extreme", frame.language, subject=_subject_of(q) or items.get(q["id"], ""),
+                     value=_compact(q["surface"]))
                 for q in ties
             )
             facts = [_value_fact(q) for q in ordered]
@@ -586,6 +643,11 @@ class ExtremeComposer:
             pool = [q for q in pool if any(fits_subject(_only(frame, i), q, library.lexicon) for i in named)]
         if not pool:
             return []
+        if not frame.rate_nouns:  # one sentence: its list is the clause with most figures (not 森林覆盖率达到23.04%)
+            clauses = Counter(_quantity_clause(q) for q in pool)
+            listed = max(clauses, key=lambda clause: (clauses[clause], -pool.index(
+                next(q for q in pool if _quantity_clause(q) == clause))))
+            pool = [q for q in pool if _quantity_clause(q) == listed]
         # One list: the figures that share the first one's unit family and date (72%…75% of 2012年底).
         head = pool[0]
         return [

@@ -169,6 +169,7 @@ class Frame:
     # The nouns of the asked noun phrase (地方财政赤字 of 2016年拟安排的地方财政赤字是多少), each as the forms that
     # state it (an English word's renderings): a figure whose clause states them not measures something else.
     measure_terms: list[tuple[str, ...]] = field(default_factory=list)
+    topic: str | None = None  # the head noun of a topic clause before the asking one (…服务经费，…补到多少钱)
     measure_counted: bool = False  # the terms follow the question word (多少奖金): what is counted
     scope: tuple[str, ...] = ()  # the documents it may be answered from (empty: all)
 
@@ -195,6 +196,7 @@ class Frame:
             "extreme": self.extreme.value if self.extreme else None,
             "asks_target": self.asks_target,
             "measure_terms": [list(forms) for forms in self.measure_terms],
+            "topic": self.topic,
             "measure_counted": self.measure_counted,
         }
 
@@ -233,6 +235,7 @@ def build_frame(question: Question, written: Callable[[str], bool] | None = None
         dimensions = {cue for table in cues()["unit_families"].values() for cue in table["zh"]}
         frame.measure_terms = [forms for forms in measure_terms(question, frame.focus) if forms[0] not in dimensions]
         frame.measure_counted = bool(frame.measure_terms) and _counted(frame.focus, frame.measure_terms)
+        frame.topic = topic_head(question, frame.focus)
     if kind == AskedKind.SUPERLATIVE:
         table = kinds["superlative"]
         frame.extreme = Extreme.MAX if _matches(text, *_cue_set(table, "max")) else Extreme.MIN
@@ -250,6 +253,40 @@ _EN_ASKED_PHRASE = re.compile(
 #: Parts of speech (jieba) of the words that name what a figure measures: nouns, verbal nouns, Latin words,
 #: and the domain dictionary's names (中央财政 is tagged an organisation, nt).
 _MEASURE_TAGS = ("n", "vn", "eng", "nt", "nz")
+
+
+def _tagged(text: str, generic: set[str]) -> list[tuple[str, str, bool]]:
+    """The words of ``text`` with their tags and whether they may name a measure; times and industries
+    blanked."""
+    import jieba.posseg
+
+    from kg.extract.lexicon import default_lexicon
+    from kg.extract.times import find_times
+    from kg.extract.tokens import domain_dictionary
+
+    domain_dictionary()  # the words are cut as retrieval cuts them, whatever ran before in this process
+    for time in find_times(text, dt.date.today()):
+        text = text.replace(time.surface, " ")
+    for start, end, concept in default_lexicon().find(text):
+        if concept.kind == "industry":  # the figure's subject, checked on its own (地方 of 地方政府 is a measure's)
+            text = text[:start] + " " * (end - start) + text[end:]
+    return [(word, tag, tag in _MEASURE_TAGS and len(word) >= 2 and word not in generic)
+            for word, tag in jieba.posseg.cut(text) if word.strip()]
+
+
+def topic_head(question: Question, focus: str) -> str | None:
+    """The head noun of a topic clause right before the asking one (2016年基本公共卫生服务经费，财政给每人补到
+    多少钱): a clause of nouns without a verb names what the asked figure is of. Chinese questions only."""
+    if question.language == "en":
+        return None
+    clauses = [c for c in _QUESTION_CLAUSE_END.split(question.text) if c.strip()]
+    if focus not in clauses or clauses.index(focus) == 0:
+        return None
+    words = _tagged(clauses[clauses.index(focus) - 1], set(cues()["measure_phrase"]["generic_zh"]))
+    if not words or any(tag.startswith("v") and tag != "vn" for _, tag, _ in words):
+        return None
+    heads = [word for word, _, names in words if names]
+    return heads[-1] if heads and words[-1][0] == heads[-1] else None
 
 
 def measure_terms(question: Question, focus: str) -> list[tuple[str, ...]]:
@@ -274,28 +311,13 @@ def measure_terms(question: Question, focus: str) -> list[tuple[str, ...]]:
                  if term not in generic and (forms := tuple(r for r in renderings if r not in generic))
                  for m in re.finditer(rf"\b{re.escape(term)}\b", phrase)]
         return [max(found)[1]] if found else []
-    import jieba.posseg
-
-    from kg.extract.lexicon import default_lexicon
-    from kg.extract.times import find_times
-    from kg.extract.tokens import domain_dictionary
-
-    domain_dictionary()  # the words are cut as retrieval cuts them, whatever ran before in this process
     asking = _ASKING.search(focus)
     if asking is None:
         return []
     generic = set(table["generic_zh"])
 
     def tagged(text: str) -> list[tuple[str, str, bool]]:
-        """The words of ``text`` with their tags and whether they may name a measure; times and industries
-        blanked."""
-        for time in find_times(text, dt.date.today()):
-            text = text.replace(time.surface, " ")
-        for start, end, concept in default_lexicon().find(text):
-            if concept.kind == "industry":  # the figure's subject, checked on its own (地方 of 地方政府 is a measure's)
-                text = text[:start] + " " * (end - start) + text[end:]
-        return [(word, tag, tag in _MEASURE_TAGS and len(word) >= 2 and word not in generic)
-                for word, tag in jieba.posseg.cut(text) if word.strip()]
+        return _tagged(text, generic)
 
     # 要压缩多少钢铁产能: the measure follows the question word, after its unit (万吨, 个) if any.
     # 几 always takes a classifier (几个人, 几块钱): the noun comes after it.
