@@ -126,6 +126,7 @@ def test_a_dimension_noun_is_no_measure_term() -> None:
 
 @pytest.mark.parametrize(("question", "topic"), [("2016年基本公共卫生服务经费，财政给每人补到多少钱？", "经费"),
                                                  ("电解铝，2015年底前要淘汰多少？", None),  # an industry is a subject
-                                                 ("环保法规定，企业拘留多少天？", None)])  # a clause with a verb
+                                                 ("环保法规定，企业拘留多少天？", None),  # a clause with a verb
+                                                 ("按照意见，2015年底前还要再淘汰多少平板玻璃产能？", None)])  # where
 def test_a_topic_clause_of_nouns_gives_its_head(question: str, topic: str | None) -> None:
     assert build_frame(parse_question(question)).topic == topic

@@ -948,12 +948,16 @@ class DocumentComposer:
     kinds = (AskedKind.DOCUMENT,)
 
     def compose(self, frame: Frame, evidence: Sequence[Evidence], library: Library, k: int) -> Answer:
-        if not library.document:
+        # The document asked about: the one the question names, or the library's only one. Another document's
+        # issuer or date would be a confident wrong answer.
+        documents = [d for d in library.document if not frame.scope or str(d["docId"]) in frame.scope]
+        if len(documents) != 1:
             return Answer.refuse(frame.kind, Reason(ReasonCode.NOT_CLOSE))
-        doc = library.document[0]
+        doc = documents[0]
         # The line that states what was asked: the addressees, or the issuer and date under the text.
         role = "addressees" if _matches_any(frame.question.text.lower(), _ADDRESSEE_CUES) else "signature"
-        support = [citation_id(str(s["docId"]), str(s["cite"])) for s in library.signatures if s["role"] == role]
+        support = [citation_id(str(s["docId"]), str(s["cite"])) for s in library.signatures
+                   if s["role"] == role and str(s["docId"]) == str(doc["docId"])]
         date = str(doc["date"])
         year, month, day = date.split("-")
         shown = f"{int(year)}年{int(month)}月{int(day)}日" if frame.language == "zh" else date

@@ -322,6 +322,8 @@ class Answerer:
             return {"id": question_id, "answered": False, "answer": None, "kind": None, "value": None,
                     "reason": None, "evidence": [], "facts": [], "query": None, "error": str(exc)}
         frame = build_frame(question, self.names)
+        if frame.topic and any(frame.topic in name for name in self.document_names):
+            frame.topic = None  # 2016年政府工作报告，…: the clause names the document, not what the figure is of
         scope = self.scope(question, documents, as_of)
         frame.scope = scope.documents
         if frame.time is not None and scope.naming_years:
@@ -344,7 +346,8 @@ class Answerer:
             reason = Reason(ReasonCode.NO_ARTICLE, {"article": scope.missing_article, "document": names})
         if frame.kind == AskedKind.DOCUMENT and self.document:
             reason = None  # the metadata answers it; the signature lines state it
-            evidence = [self._signature_evidence(s) for s in self.signatures] + evidence
+            evidence = [self._signature_evidence(s) for s in self.signatures
+                        if not frame.scope or str(s["docId"]) in frame.scope] + evidence
         if reason is not None:
             answer = Answer.refuse(frame.kind, reason)
         else:

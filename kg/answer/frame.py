@@ -283,7 +283,8 @@ def topic_head(question: Question, focus: str) -> str | None:
     if focus not in clauses or clauses.index(focus) == 0:
         return None
     words = _tagged(clauses[clauses.index(focus) - 1], set(cues()["measure_phrase"]["generic_zh"]))
-    if not words or any(tag.startswith("v") and tag != "vn" for _, tag, _ in words):
+    # A verb makes it a clause of its own; a preposition (按照土地管理法, 依照意见) says where, not what.
+    if not words or any((tag.startswith("v") and tag != "vn") or tag.startswith("p") for _, tag, _ in words):
         return None
     heads = [word for word, _, names in words if names]
     return heads[-1] if heads and words[-1][0] == heads[-1] else None

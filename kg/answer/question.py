@@ -202,7 +202,9 @@ def _intents(question: Question) -> list[str]:
     return found or ["search"]
 
 
-_DOCUMENT_WORDS = r"(这份|该|本|此)(文件|意见|通知|文)|\b(this|the) (document|opinion|guideline|circular|notice)\b"
+# A question that names a document by its kind, number or title asks about that document (who issued it, when).
+_DOCUMENT_WORDS = (r"(这份|该|本|此)(文件|意见|通知|文)|\b(this|the) (document|opinion|guideline|circular|notice)\b"
+                   r"|\bguiding opinions?\b|〔\d{4}〕\d+号|\[\d{4}\]\s*no\.\s*\d+|《[^》]+》")
 
 
 def _word_forms(word: str) -> list[str]:
