@@ -24,7 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from kg.graph.build import citation_id
-from kg.graph.store import GraphStore, open_store, rows
+from kg.graph.store import GraphStore, open_store, select_rows
 from kg.structure import CN_NUMERAL, cn_to_int, int_to_cn
 
 _SENTENCES = """
@@ -262,11 +262,11 @@ def load_citations(store: GraphStore | None = None) -> dict[str, Citation]:
     """The formal citation of every sentence in the store, by citation id (two queries, then Python)."""
     store = store or open_store()
     docs: dict[str, _Doc] = defaultdict(_Doc)
-    for row in rows(store.query(_SECTIONS)):
+    for row in select_rows(store, _SECTIONS):
         docs[str(row["docId"])].sections[str(row["section"])] = (
             str(row["kind"]), str(row["title"]), str(row["parent"]) if row["parent"] else None)
     by_paragraph: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for row in rows(store.query(_SENTENCES)):
+    for row in select_rows(store, _SENTENCES):
         doc = docs[str(row["docId"])]
         doc.title, doc.number, doc.profile = str(row["docTitle"]), str(row["docNumber"]), str(row["profile"])
         doc.title_en = str(row["docTitleEn"]) if row["docTitleEn"] else None

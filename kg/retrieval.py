@@ -33,7 +33,7 @@ from kg import config
 from kg.config import EncoderBackend
 from kg.errors import StoreError
 from kg.graph.build import citation_id
-from kg.graph.store import GraphStore, open_store, rows
+from kg.graph.store import GraphStore, open_store, select_rows
 from kg.queries import get
 
 INDEX_ROLES = ("lead", "body")
@@ -184,7 +184,7 @@ def load_passages(store: GraphStore | None = None) -> list[Passage]:
     from kg.extract.lexicon import default_lexicon
 
     labels = set(default_lexicon().zh_forms)
-    for row in rows(store.query(get("sentences").text)):
+    for row in select_rows(store, get("sentences").text):
         if row["role"] not in INDEX_ROLES:
             continue
         if row["role"] == "lead" and str(row["text"]).rstrip("。") in labels:

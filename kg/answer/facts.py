@@ -5,7 +5,7 @@ from __future__ import annotations
 from kg.errors import QueryError
 from kg.extract.lexicon import default_lexicon
 from kg.graph.build import citation_of
-from kg.graph.store import GraphStore, open_store, rows
+from kg.graph.store import GraphStore, open_store, rows, select_rows
 from kg.queries import get
 
 
@@ -15,7 +15,10 @@ def list_targets(industry: str | None = None, kind: str | None = None,
     params = {"kind": kind} if kind else {}
     wanted = industry_filter(industry)
     records = []
-    for row in rows((store or open_store()).query(query.text, query.bind(params))):
+    store = store or open_store()
+    found = (select_rows(store, query.text) if not params
+             else rows(store.query(query.text, query.bind(params))))
+    for row in found:
         if wanted is not None and row["industry"] not in wanted:
             continue
         sentence = citation_of(row["sentence"])

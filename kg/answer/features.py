@@ -96,12 +96,12 @@ class PassageFeatures:
         from kg.documents import load_documents
         from kg.extract.lexicon import default_lexicon
         from kg.graph.build import node_iri
-        from kg.graph.store import rows
+        from kg.graph.store import select_rows
         from kg.queries import get
 
         lexicon = lexicon or default_lexicon()
         info: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        for row in rows(store.query(get("sentence_facts").text)):
+        for row in select_rows(store, get("sentence_facts").text):
             item = info[str(row["sentence"])]
             for key, column in (("concepts", "concept"), ("deadlines", "deadline"), ("bearers", "bearer"),
                                 ("kinds", "kind")):

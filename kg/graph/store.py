@@ -90,6 +90,20 @@ class GraphStore:
             message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise QueryError(f"SPARQL error: {message[:300]}") from None
 
+    def select(self, sparql: str) -> Iterator[dict[str, object]]:
+        """A SELECT's rows as :func:`rows` gives them, one at a time and straight from Oxigraph: no rdflib
+        term is made, which is what a build's queries over every sentence of a large library cost
+        (`sentences.rq` over 351,580 sentences: 95 s and 2 GB through rdflib)."""
+        prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+        try:
+            solutions = self.oxigraph.query(prologue + sparql, use_default_graph_as_union=True)
+            names = [variable.value for variable in solutions.variables]
+            for solution in solutions:
+                yield {name: _oxigraph_value(solution[name]) for name in names}
+        except (SyntaxError, ValueError, RuntimeError, OSError) as exc:
+            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise QueryError(f"SPARQL error: {message[:300]}") from None
+
     def all_triples(self) -> Graph:
         graph = Graph()
         for triple in self.dataset.triples((None, None, None)):
@@ -330,6 +344,39 @@ def python_value(term: Identifier | None) -> object:
             return value.isoformat()
         return value if isinstance(value, (bool, int, float)) else str(value)
     return str(term)
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = {f"{_XSD}{name}" for name in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
+                                           "positiveInteger", "nonPositiveInteger", "negativeInteger",
+                                           "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
+_NUMBERS = {f"{_XSD}{name}" for name in ("decimal", "double", "float")}
+
+
+def _oxigraph_value(term: object) -> object:
+    """An Oxigraph term as :func:`python_value` turns the same rdflib term (integers and integral decimals
+    as int, other numbers as float, booleans as bool, dates and everything else as their lexical form)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        if datatype in _INTEGERS:
+            return int(term.value)
+        if datatype in _NUMBERS:
+            number = float(term.value)
+            return int(number) if number.is_integer() else number
+        if datatype == f"{_XSD}boolean":
+            return term.value in ("true", "1")
+        return term.value
+    return term.value
+
+
+def select_rows(store: object, sparql: str) -> Iterator[dict[str, object]]:
+    """Rows of a SELECT on any store: straight from Oxigraph where the store has it, else through rdflib
+    (a remote endpoint)."""
+    if isinstance(store, GraphStore):
+        return store.select(sparql)
+    return iter(rows(store.query(sparql)))
 
 
 def rows(result: Result) -> list[dict[str, object]]:
