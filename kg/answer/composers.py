@@ -951,6 +951,9 @@ class DocumentComposer:
         # The document asked about: the one the question names, or the library's only one. Another document's
         # issuer or date would be a confident wrong answer.
         documents = [d for d in library.document if not frame.scope or str(d["docId"]) in frame.scope]
+        if len(documents) > 1:  # 这份意见: the one document of the kind the question names (指导意见), if only one is
+            question = _compact(frame.question.text)
+            documents = [d for d in documents if d.get("type") and str(d["type"])[-2:] in question]
         if len(documents) != 1:
             return Answer.refuse(frame.kind, Reason(ReasonCode.NOT_CLOSE))
         doc = documents[0]
