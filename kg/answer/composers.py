@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from kg.answer.frame import AskedKind, Frame, TimeAsk, UnitFamily, cues, is_reported, unit_family
+from kg.answer.frame import AskedKind, Frame, TimeAsk, UnitFamily, is_reported, unit_family
 from kg.answer.model import Answer, Localized, Reason, ReasonCode, ValueFact
 from kg.answer.question import base_unit
 from kg.extract.lexicon import Lexicon
@@ -447,19 +447,8 @@ def fits_unit(frame: Frame, quantity: dict) -> bool:
     if frame.question.asked_unit:
         return base_unit(quantity["unit"]) == frame.question.asked_unit
     if frame.unit_family is None:
-        return unit_family(quantity["unit"]) != UnitFamily.DURATION or asks_a_period(frame)
+        return unit_family(quantity["unit"]) != UnitFamily.DURATION or frame.asks_period
     return unit_family(quantity["unit"]) == frame.unit_family
-
-
-def asks_a_period(frame: Frame) -> bool:
-    """The question asks about a period: a cue of the family (多久, how long) stands in it, though another
-    family's cue made the family ambiguous, or the asked measure is a period by its name (承包期, 时效期间)."""
-    table = cues()["unit_families"]["duration"]
-    text = frame.question.text.lower()
-    english = [*table["en"], *table["period_asks_en"]]
-    if any(cue in text for cue in table["zh"]) or any(re.search(rf"\b{re.escape(cue)}\b", text) for cue in english):
-        return True
-    return any(form.endswith(tuple(table["period_heads_zh"])) for forms in frame.measure_terms for form in forms)
 
 
 def fits_subject(frame: Frame, quantity: dict, lexicon: Lexicon) -> bool:

@@ -170,6 +170,7 @@ class Frame:
     # state it (an English word's renderings): a figure whose clause states them not measures something else.
     measure_terms: list[tuple[str, ...]] = field(default_factory=list)
     topic: str | None = None  # the head noun of a topic clause before the asking one (…服务经费，…补到多少钱)
+    asks_period: bool = False  # a period may answer it (多久, how long, 承包期): see _asks_a_period
     measure_counted: bool = False  # the terms follow the question word (多少奖金): what is counted
     scope: tuple[str, ...] = ()  # the documents it may be answered from (empty: all)
 
@@ -197,6 +198,7 @@ class Frame:
             "asks_target": self.asks_target,
             "measure_terms": [list(forms) for forms in self.measure_terms],
             "topic": self.topic,
+            "asks_period": self.asks_period,
             "measure_counted": self.measure_counted,
         }
 
@@ -236,6 +238,7 @@ def build_frame(question: Question, written: Callable[[str], bool] | None = None
         frame.measure_terms = [forms for forms in measure_terms(question, frame.focus) if forms[0] not in dimensions]
         frame.measure_counted = bool(frame.measure_terms) and _counted(frame.focus, frame.measure_terms)
         frame.topic = topic_head(question, frame.focus)
+        frame.asks_period = _asks_a_period(text, frame.measure_terms)
     if kind == AskedKind.SUPERLATIVE:
         table = kinds["superlative"]
         frame.extreme = Extreme.MAX if _matches(text, *_cue_set(table, "max")) else Extreme.MIN
@@ -452,6 +455,16 @@ def _asked_family(question: Question, text: str) -> UnitFamily | None:
     if len(found) > 1 and UnitFamily.MASS in found:
         found.remove(UnitFamily.MASS)  # "per tonne" qualifies another measure
     return found[0] if len(found) == 1 else None
+
+
+def _asks_a_period(text: str, terms: list[tuple[str, ...]]) -> bool:
+    """The question asks about a period: a cue of the family (多久, how long) stands in it, though another
+    family's cue may have made the family ambiguous, or the asked measure is a period by its name (承包期,
+    时效期间). Without either, a period (近三年) answers no value question."""
+    table = cues()["unit_families"]["duration"]
+    if _matches(text, table["zh"], [*table["en"], *table["period_asks_en"]]):
+        return True
+    return any(form.endswith(tuple(table["period_heads_zh"])) for forms in terms for form in forms)
 
 
 def _rate_nouns(question: Question) -> list[str]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import pyoxigraph
 from rdflib.namespace import RDF, SKOS
 
 from kg.config import ONTOLOGY_DIR
@@ -133,8 +134,6 @@ def _scheme_statements(path: Path) -> dict[str, dict[str, list[object]]]:
 
     Parsed by Oxigraph's Turtle parser: rdflib's took 0.3 s of every one-off ask.
     """
-    import pyoxigraph
-
     statements: dict[str, dict[str, list[object]]] = {}
     for triple in pyoxigraph.parse(path=path, format=pyoxigraph.RdfFormat.TURTLE):
         if isinstance(triple.subject, pyoxigraph.NamedNode):
@@ -149,8 +148,6 @@ def _label(properties: dict[str, list[object]], lang: str) -> str:
 
 
 def _literals(properties: dict[str, list[object]], predicate: str) -> list:
-    import pyoxigraph
-
     return [value for value in properties.get(predicate, ()) if isinstance(value, pyoxigraph.Literal)]
 
 

@@ -55,6 +55,8 @@ PREFIXES = {
     "msr": BASE + "measure/",
 }
 _MARKER = "POLICYKG_STORE"
+#: The prefixes as a SPARQL prologue, for queries that do not go through rdflib's initNs.
+_PROLOGUE = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
 
 
 class GraphStore:
@@ -94,9 +96,8 @@ class GraphStore:
         """A SELECT's rows as :func:`rows` gives them, one at a time and straight from Oxigraph: no rdflib
         term is made, which is what a build's queries over every sentence of a large library cost
         (`sentences.rq` over 351,580 sentences: 95 s and 2 GB through rdflib)."""
-        prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
         try:
-            solutions = self.oxigraph.query(prologue + sparql, use_default_graph_as_union=True)
+            solutions = self.oxigraph.query(_PROLOGUE + sparql, use_default_graph_as_union=True)
             names = [variable.value for variable in solutions.variables]
             for solution in solutions:
                 yield {name: _oxigraph_value(solution[name]) for name in names}
@@ -164,9 +165,8 @@ class RemoteGraphStore:
 
     def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None, *,
               timeout: float | None = None) -> Result:
-        prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
         text = _inline_bindings(sparql, bindings or {})
-        data, content_type = self._post(prologue + text, "application/sparql-results+json, application/n-triples",
+        data, content_type = self._post(_PROLOGUE + text, "application/sparql-results+json, application/n-triples",
                                         timeout)
         if "n-triples" in content_type or "turtle" in content_type:
             result = Result("CONSTRUCT")
