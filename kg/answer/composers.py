@@ -342,11 +342,12 @@ def _closest(candidates: list[_Candidate], words: set[str], focus: set[str], que
     A figure stated for a case (情节较轻的，处…) is read with its case: among figures whose clauses say as
     much of the question, one of the case the question states ranks above those that hold without a case,
     and one of a case the question does not state below them."""
+    stated = words | set(_bigrams(question))  # what the question says, to tell an asked case
     scored = []
     for candidate in candidates:
         condition = _condition_of(candidate.quantity)
         clause = _compact(_quantity_clause(candidate.quantity))
-        asked = any(word in condition for word in words | set(_bigrams(question)))
+        asked = any(word in condition for word in stated)
         case = 1 if not condition else 2 if asked else 0  # the asked case, then no case, then another case
         scored.append(((_overlap(focus, clause), _overlap(words, clause), case), candidate))
     best = max(score for score, _ in scored)
@@ -633,10 +634,10 @@ class ExtremeComposer:
         if not pool:
             return []
         if not frame.rate_nouns:  # one sentence: its list is the clause with most figures (not 森林覆盖率达到23.04%)
-            clauses = Counter(_quantity_clause(q) for q in pool)
-            listed = max(clauses, key=lambda clause: (clauses[clause], -pool.index(
-                next(q for q in pool if _quantity_clause(q) == clause))))
-            pool = [q for q in pool if _quantity_clause(q) == listed]
+            clause_of = {q["id"]: _quantity_clause(q) for q in pool}
+            clauses = Counter(clause_of.values())  # in the pool's order: max keeps the first of equals
+            listed = max(clauses, key=clauses.__getitem__)
+            pool = [q for q in pool if clause_of[q["id"]] == listed]
         # One list: the figures that share the first one's unit family and date (72%…75% of 2012年底).
         head = pool[0]
         return [

@@ -59,6 +59,16 @@ _MARKER = "POLICYKG_STORE"
 _PROLOGUE = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
 
 
+#: What Oxigraph raises for a query it cannot parse or evaluate.
+_ENGINE_ERRORS = (SyntaxError, ValueError, RuntimeError, OSError)
+
+
+def _query_error(exc: BaseException) -> QueryError:
+    """The engine's parse or evaluation error as one line."""
+    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return QueryError(f"SPARQL error: {message[:300]}")
+
+
 class GraphStore:
     """A read-only handle on a built store."""
 
@@ -88,9 +98,8 @@ class GraphStore:
         """Run SPARQL over the union of all graphs; ``bindings`` are substituted, never pasted."""
         try:
             return self.dataset.query(sparql, initNs=PREFIXES, initBindings=dict(bindings or {}))
-        except (SyntaxError, ValueError, RuntimeError, OSError) as exc:  # the engine's parse/evaluation errors
-            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise QueryError(f"SPARQL error: {message[:300]}") from None
+        except _ENGINE_ERRORS as exc:
+            raise _query_error(exc) from None
 
     def select(self, sparql: str) -> Iterator[dict[str, object]]:
         """A SELECT's rows as :func:`rows` gives them, one at a time and straight from Oxigraph: no rdflib
@@ -101,9 +110,8 @@ class GraphStore:
             names = [variable.value for variable in solutions.variables]
             for solution in solutions:
                 yield {name: _oxigraph_value(solution[name]) for name in names}
-        except (SyntaxError, ValueError, RuntimeError, OSError) as exc:
-            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise QueryError(f"SPARQL error: {message[:300]}") from None
+        except _ENGINE_ERRORS as exc:
+            raise _query_error(exc) from None
 
     def all_triples(self) -> Graph:
         graph = Graph()
