@@ -63,12 +63,14 @@ def make_corpus(source: Path, target: Path, limit: int) -> int:
     return len(files)
 
 
-def run_build(corpus: Path, data: Path, index: bool, workers: int | None) -> tuple[float, float, str]:
-    """``policykg build`` in a subprocess: wall seconds, peak RSS in MB (the build or any worker), its
-    report line's phase timings."""
+def run_build(corpus: Path, data: Path, index: bool, workers: int | None,
+              scheduler: str | None = None) -> tuple[float, float, str]:
+    """``policykg build`` in a subprocess: wall seconds, peak RSS in MB (the build or any worker; not the
+    Dask workers of ``scheduler``, which are not its children), its report line's phase timings."""
     env = {**os.environ, "POLICYKG_CORPUS": str(corpus), "POLICYKG_DATA": str(data)}
     command = [sys.executable, "-m", "kg.cli", "build", "--quiet", *([] if index else ["--no-index"]),
-               *(["--workers", str(workers)] if workers else [])]
+               *(["--workers", str(workers)] if workers else []),
+               *(["--scheduler", scheduler] if scheduler else [])]
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
@@ -100,6 +102,8 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[50, 200], help="reports per build; 0 = all")
     parser.add_argument("--index", action="store_true", help="build the retrieval index too (embeds every sentence)")
     parser.add_argument("--workers", type=int, default=None, help="extraction processes (default: the cores)")
+    parser.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                        help="extract on this Dask cluster (peak MB is then the building process alone)")
     parser.add_argument("--keep", type=Path, help="keep each size's corpus and data folder under this folder")
     parser.add_argument("--no-ask", action="store_true", help="skip the ask latency")
     parser.add_argument("--encoder", choices=[b.value for b in EncoderBackend],
@@ -123,7 +127,7 @@ def main() -> int:
             reports = make_corpus(unpacked, corpus, size)
             documents = reports + 1
             text_mb = sum(p.stat().st_size for p in corpus.iterdir() if p.suffix in (".md", ".txt")) / 1e6
-            wall, peak, phases = run_build(corpus, data, args.index, args.workers)
+            wall, peak, phases = run_build(corpus, data, args.index, args.workers, args.scheduler)
             store_mb = sum(p.stat().st_size for p in (data / "current" / "store").rglob("*") if p.is_file()) / 1e6
             load = p50 = p95 = float("nan")
             if args.index and not args.no_ask:  # the answerer needs the index

@@ -113,15 +113,17 @@ def validate_documents(documents: list[tuple[ParsedDocument, list[SentenceFacts]
 
 def build(corpus: Path | None = None, *, with_index: bool = True, with_model: bool = True,
           progress: bool = True, on_phase: Callable[[str], None] | None = None,
-          use_cache: bool = True, workers: int | None = None) -> BuildReport:
+          use_cache: bool = True, workers: int | None = None, scheduler: str | None = None) -> BuildReport:
     """Build a new generation and publish it; ``on_phase`` hears each phase's name as it starts.
 
     ``use_cache=False`` recomputes every document and vector (and refreshes the cache with them).
-    ``workers`` extraction processes (default: one per core).
+    ``workers`` extraction processes (default: one per core), or the Dask cluster whose scheduler is at
+    ``scheduler`` (``tcp://HOST:PORT``, :mod:`kg.cluster`).
     """
     with library.build_lock() as data:
         library.clean_leftovers(data)
-        return _build(data, corpus, with_index, with_model, progress, on_phase or _quiet, use_cache, workers)
+        return _build(data, corpus, with_index, with_model, progress, on_phase or _quiet, use_cache, workers,
+                      scheduler)
 
 
 def _sha256(path: Path) -> str:
@@ -210,7 +212,8 @@ def _passage_vectors(passages: list[Passage], keys: dict[str, str], cache: Build
 
 
 def _build(data: Path, corpus: Path | None, with_index: bool, with_model: bool, progress: bool,
-           on_phase: Callable[[str], None], use_cache: bool = True, workers: int | None = None) -> BuildReport:
+           on_phase: Callable[[str], None], use_cache: bool = True, workers: int | None = None,
+           scheduler: str | None = None) -> BuildReport:
     report = BuildReport()
     cache = BuildCache(data / CACHE, read=use_cache)
     fingerprint = code_fingerprint()
@@ -238,7 +241,13 @@ def _build(data: Path, corpus: Path | None, with_index: bool, with_model: bool, 
 
     # Each document is extracted and validated in a worker; its entry goes to the cache as it comes
     # (a failing SHACL result too: the next build repeats it at once without extracting again).
-    for entry in tqdm(_extracted(jobs, workers or default_workers()), total=len(jobs), desc="extract",
+    if scheduler and jobs:
+        from kg.cluster import extracted_on_cluster
+
+        finished = extracted_on_cluster(jobs, scheduler)
+    else:
+        finished = _extracted(jobs, workers or default_workers())
+    for entry in tqdm(finished, total=len(jobs), desc="extract",
                       unit="doc", disable=not progress):
         cache.put_document(entry)
         entries[entry.doc_id] = entry.slim()
@@ -333,10 +342,10 @@ def _build(data: Path, corpus: Path | None, with_index: bool, with_model: bool, 
     return report
 
 
-
 def add_document(text: Path, sidecar: Path, corpus: Path | None = None, *, with_index: bool = True,
                  with_model: bool = True, progress: bool = True, on_phase: Callable[[str], None] | None = None,
-                 use_cache: bool = True, workers: int | None = None) -> tuple[list[Path], BuildReport]:
+                 use_cache: bool = True, workers: int | None = None,
+                 scheduler: str | None = None) -> tuple[list[Path], BuildReport]:
     """Copy a text and its sidecar into the corpus folder and build; returns the files written and the report.
 
     Refused (CorpusError, nothing written) when the sidecar is invalid, the text unreadable, or the
@@ -371,7 +380,7 @@ def add_document(text: Path, sidecar: Path, corpus: Path | None = None, *, with_
                 written.append(target)
             library.clean_leftovers(data)
             report = _build(data, corpus, with_index, with_model, progress, on_phase or _quiet, use_cache,
-                            workers)
+                            workers, scheduler)
         except BaseException as exc:
             for path in reversed(written):
                 path.unlink(missing_ok=True)
@@ -382,7 +391,8 @@ def add_document(text: Path, sidecar: Path, corpus: Path | None = None, *, with_
 
 def remove_document(doc_id: str, corpus: Path | None = None, *, with_index: bool = True, with_model: bool = True,
                     progress: bool = True, on_phase: Callable[[str], None] | None = None,
-                    use_cache: bool = True, workers: int | None = None) -> tuple[list[Path], BuildReport]:
+                    use_cache: bool = True, workers: int | None = None,
+                    scheduler: str | None = None) -> tuple[list[Path], BuildReport]:
     """Delete a document's sidecar and text from the corpus folder and build; returns the files removed
     and the report. If the build fails, the files are put back."""
     corpus = Path(corpus or config.corpus_dir())
@@ -406,7 +416,7 @@ def remove_document(doc_id: str, corpus: Path | None = None, *, with_index: bool
                 removed.append(path)
             library.clean_leftovers(data)
             report = _build(data, corpus, with_index, with_model, progress, on_phase or _quiet, use_cache,
-                            workers)
+                            workers, scheduler)
         except BaseException as exc:
             for path in reversed(removed):
                 atomic_write(path, saved[path])

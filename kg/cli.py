@@ -58,7 +58,7 @@ def _print_report(report: BuildReport) -> None:
 def _build_options(args: argparse.Namespace) -> dict:
     return {"with_index": not args.no_index, "with_model": not args.no_model, "progress": not args.quiet,
             "on_phase": _phase_printer(args), "use_cache": not getattr(args, "no_cache", False),
-            "workers": args.workers}
+            "workers": args.workers, "scheduler": args.scheduler}
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -134,17 +134,39 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from kg.graph.export import export
+    from kg.graph.export import export_chunks
 
-    data = export(args.format)
+    pieces = export_chunks(args.format)
     if args.output:
         from kg.util import write_output
 
-        write_output(args.output, data)
-        print(f"wrote {args.output} ({len(data)} bytes)", file=sys.stderr)
+        written = write_output(args.output, pieces)
+        print(f"wrote {args.output} ({written.stat().st_size} bytes)", file=sys.stderr)
     else:
-        sys.stdout.buffer.write(data)
+        for piece in pieces:
+            sys.stdout.buffer.write(piece)
     return 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    """The SPARQL server's side of a scaled deployment: a store export bulk-loaded as a new generation."""
+    from pathlib import Path
+
+    from kg.graph.load import load_dump
+
+    total = Path(args.dump).stat().st_size if Path(args.dump).is_file() else 0
+    with tqdm_bytes(total, disable=args.quiet) as bar:
+        report = load_dump(Path(args.dump), on_progress=lambda read: bar.update(read - bar.n))
+    print(f"loaded {report.quads} quads in {report.graphs} graphs from {args.dump} in {report.seconds:.1f} s: "
+          f"generation {report.generation} (store digest {report.digest[:12]}); a running `policykg serve` "
+          "answers from it from its next query", flush=True)
+    return 0
+
+
+def tqdm_bytes(total: int, *, disable: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="B", unit_scale=True, desc="load", disable=disable)
 
 
 TARGET_COLUMNS = ("id", "text", "industry", "product", "value", "unit", "comparator", "date", "kind",
@@ -375,6 +397,22 @@ def _build_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true")
     parser.add_argument("--workers", type=_positive_count, default=None, metavar="N",
                         help="extraction processes (default: one per core)")
+    parser.add_argument("--scheduler", type=_scheduler_address, default=None, metavar="tcp://HOST:PORT",
+                        help="extract on the Dask distributed cluster of this scheduler instead of local processes")
+
+
+def _scheduler_address(text: str) -> str:
+    """argparse type of a Dask scheduler address: tcp:// or tls://, a host and a port."""
+    import urllib.parse
+
+    parsed = urllib.parse.urlsplit(text.strip())
+    try:
+        port = parsed.port
+    except ValueError:
+        port = None
+    if parsed.scheme not in ("tcp", "tls") or not parsed.hostname or port is None or parsed.path not in ("", "/"):
+        raise argparse.ArgumentTypeError(f"not a scheduler address like tcp://HOST:PORT: {text!r}")
+    return f"{parsed.scheme}://{parsed.netloc}"
 
 
 def _positive_count(text: str) -> int:
@@ -421,6 +459,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("ttl", "jsonld", "nq"), default="ttl")
     p.add_argument("-o", "--output")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("load", help="bulk-load a store export (export --format nq, may be gzipped) as the "
+                                    "library `policykg serve` answers from")
+    p.add_argument("dump", help="an N-Quads file written by `policykg export --format nq -o FILE`")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_load)
 
     p = sub.add_parser("targets", help="every quantity: targets and reported figures")
     p.add_argument("--format", choices=("json", "csv"), default="json")

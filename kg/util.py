@@ -35,14 +35,15 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            for piece in [data] if isinstance(data, bytes) else data:  # pieces: a large export is never whole
+                stream.write(piece)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
 
 
-def write_output(path: str | Path, data: bytes) -> Path:
+def write_output(path: str | Path, data: bytes | Iterable[bytes]) -> Path:
     """Write a user-named output file: only ever create or replace a regular file.
 
     A symlink, directory, device, named pipe or socket at the path is refused (replacing
@@ -77,7 +78,8 @@ def write_output(path: str | Path, data: bytes) -> Path:
         raise OutputError(target, f"cannot write in {parent}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            for piece in [data] if isinstance(data, bytes) else data:  # pieces: a large export is never whole
+                stream.write(piece)
         os.chmod(temporary, mode)  # mkstemp creates 0600; a new output gets what the umask allows
         os.replace(temporary, target)
     except OSError as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import networkx as nx
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
@@ -10,9 +12,20 @@ from kg.graph.store import PREFIXES, GraphStore, open_store
 
 
 def export(fmt: str, store: GraphStore | None = None) -> bytes:
+    return b"".join(export_chunks(fmt, store))
+
+
+def export_chunks(fmt: str, store: GraphStore | None = None) -> Iterator[bytes]:
+    """The export in pieces: N-Quads one graph at a time (a large library is never held whole), the
+    other formats in one piece."""
     store = store or open_store()
     if fmt == "nq":
-        return store.dump_nquads() + b"\n"
+        yield from store.iter_nquads()
+        return
+    yield _serialised(fmt, store)
+
+
+def _serialised(fmt: str, store: GraphStore) -> bytes:
     graph = store.all_triples()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)

@@ -131,6 +131,18 @@ class GraphStore:
         # sort as their code points do.
         return b"\n".join(sorted(self.oxigraph.dump(format=ox.RdfFormat.N_QUADS).splitlines()))
 
+    def iter_nquads(self) -> Iterator[bytes]:
+        """All quads as N-Quads, one graph at a time (graphs in order of name, each graph's lines sorted):
+        canonical like :meth:`dump_nquads`, but never more than one graph in memory."""
+        for name in sorted(graph.value for graph in self.oxigraph.named_graphs()):
+            suffix = f" <{name}> .".encode()
+            lines = sorted(self.oxigraph.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name))
+                           .splitlines())
+            yield b"".join(line.removesuffix(b".").rstrip() + suffix + b"\n" for line in lines if line)
+        default = sorted(self.oxigraph.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).splitlines())
+        if default:
+            yield b"\n".join(default) + b"\n"
+
     def digest(self) -> str:
         """The store's content in one value: SHA-256 over its graphs in order of name, each named and then
         given as its sorted N-Triples. One graph at a time is in memory (sorting all 7.9 M quads of a
