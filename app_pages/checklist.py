@@ -1,13 +1,13 @@
 """Checklist: provisions chosen by filters (applied together, in a form), previewed and exported.
 
 The downloads are made from the same list as the preview, so a download always equals the screen;
-all four (CSV, JSON, Excel, Markdown) are in the UI's language (:mod:`kg.ui.exports`).
+all four (CSV, JSON, Excel, Markdown) are in the UI's language (:mod:`kg.exports`).
 """
 
 import streamlit as st
 
+from kg import exports
 from kg.checklist import build_checklist
-from kg.ui import exports
 from kg.ui.cache import get_citations, get_documents, get_lexicon, get_provisions
 from kg.ui.chrome import run_page
 from kg.ui.state import lang, tr

@@ -12,7 +12,6 @@ or implied: 一律不得放贷 binds 金融机构) or enforces (liability clause
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from dataclasses import asdict, dataclass, field
 
@@ -23,7 +22,6 @@ from kg.extract.lexicon import Lexicon, default_lexicon
 from kg.graph.build import citation_id
 from kg.graph.store import GraphStore, open_store, rows
 from kg.queries import get, to_term
-from kg.util import csv_bytes
 
 #: The four rule kinds the app offers (it has strings and colours for them); liability is listed after.
 MODALITIES = ("obligation", "prohibition", "permission", "encouragement")
@@ -242,62 +240,17 @@ def cite(citation: str, store: GraphStore | None = None) -> dict:
 
 
 # ---------------------------------------------------------------------- exports
+# The machine-readable export (``policykg checklist --format json``: every field, bearers as concepts and as
+# written). The exports for people (CSV, Excel, Markdown, in Chinese or English) are kg.exports'.
 def to_json(items: list[ChecklistItem]) -> bytes:
     return json.dumps([{k: item.as_dict()[k] for k in COLUMNS} for item in items],
                       ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
 
 
-def to_csv(items: list[ChecklistItem]) -> bytes:
-    """UTF-8 with a BOM and CRLF rows, so Excel opens Chinese text cleanly."""
-    return csv_bytes((item.as_dict() for item in items), COLUMNS)
-
-
-def to_markdown(items: list[ChecklistItem], title: str = "Checklist") -> bytes:
-    lines = [f"# {title}", "", f"{len(items)} items.", ""]
-    for item in items:
-        due = f" · due {item.deadline}" if item.deadline else ""
-        bearers = "、".join(item.bearer_text or item.bearers) or f"({item.bearer_source})"
-        lines.append(f"- [ ] **{MODALITY_ZH[item.modality]} / {item.modality}** · {bearers}{due} · {item.scope}  ")
-        lines.append(f"  {item.text}  ")
-        lines.append(f"  *{item.citation_text or item.section} · {item.label} · `{item.id}`*")
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def to_xlsx(items: list[ChecklistItem]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "checklist"
-    headers = ("done", *COLUMNS)
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for item in items:
-        record = item.as_dict()
-        sheet.append(["☐", *("; ".join(record[c]) if isinstance(record[c], list) else record[c] for c in COLUMNS)])
-    widths = {"done": 6, "id": 24, "citation_text": 60, "section": 36, "label": 16, "text": 80, "modality": 14,
-              "bearers": 24,
-              "bearer_text": 30, "bearer_source": 12, "enforcers": 20, "enforcer_text": 24,
-              "industries": 20, "regions": 16, "deadline": 12, "scope": 10}
-    for index, name in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = widths[name]
-    for row in sheet.iter_rows(min_row=2):
-        for column in ("text", "citation_text"):
-            row[headers.index(column)].alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.auto_filter.ref = sheet.dimensions
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-EXPORTERS = {"json": to_json, "csv": to_csv, "md": to_markdown, "xlsx": to_xlsx}
+EXPORTERS = {"json": to_json}
 
 
 def export(items: list[ChecklistItem], fmt: str) -> bytes:
     if fmt not in EXPORTERS:
-        raise QueryError(f"format must be one of {', '.join(EXPORTERS)}")
+        raise QueryError(f"format must be one of {', '.join(EXPORTERS)} (csv, md and xlsx: kg.exports)")
     return EXPORTERS[fmt](items)

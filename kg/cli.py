@@ -278,7 +278,13 @@ def cmd_checklist(args: argparse.Namespace) -> int:
 
     filters = Filters(industry=args.industry, agency=args.agency, region=args.region, by=args.by,
                       modality=args.modality, include_open=args.include_open, documents=tuple(args.doc or ()))
-    data = export(build_checklist(filters), args.format)
+    items = build_checklist(filters)
+    if args.format == "json":  # the machine-readable contract: field names and values stay as they are
+        data = export(items, args.format)
+    else:  # for people: the app's download, in the language asked for
+        from kg.exports import export_checklist
+
+        data = export_checklist(items, filters, args.format, args.lang)
     if args.output:
         from kg.util import write_output
 
@@ -494,6 +500,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--modality", choices=("obligation", "prohibition", "permission", "encouragement"))
     p.add_argument("--doc", action="append", metavar="ID", help="provisions of this document only (repeatable)")
     p.add_argument("--format", choices=("json", "csv", "md", "xlsx"), default="md")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh",
+                   help="language of csv, md and xlsx (as the app's download); json keeps its field names")
     p.add_argument("-o", "--output")
     p.set_defaults(func=cmd_checklist)
 

@@ -31,7 +31,8 @@ IN_FLIGHT_PER_THREAD = 2
 
 
 def worker_fingerprint() -> str:
-    """Runs on each worker: the fingerprint of the code it would extract with."""
+    """Runs on each worker: the fingerprint of the code it extracts with (computed once per worker process,
+    so a worker started before the code changed reports the old code it still runs)."""
     from kg.cache import code_fingerprint as fingerprint
 
     return fingerprint()
@@ -63,7 +64,7 @@ def _check_workers(client, expected: str) -> None:
     if different:
         raise PolicyKGError(f"{len(different)} of {len(found)} Dask workers run other PolicyKG code or library "
                             f"versions than this build ({', '.join(different[:3])}); install the same commit "
-                            "and requirements on every worker")
+                            "and requirements on every worker and restart the workers")
 
 
 def extracted_on_cluster(jobs: Iterable[tuple[SourceDocument, str]], address: str) -> Iterator[DocumentEntry]:

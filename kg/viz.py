@@ -388,7 +388,7 @@ def node_style(attrs: Mapping[str, Any]) -> dict[str, Any]:
         "color": colour,
         "shape": KIND_SHAPES.get(kind, "dot"),
         "size": 30 if focus else (12 if kind == "quantity" else 18),
-        "borderWidth": 4 if focus else 1,
+        "borderWidth": 4 if focus else (3 if attrs.get("expanded") else 1),
     }
     if style["shape"] == "box":
         style["font"] = {"color": "#ffffff", "face": _CJK_FONT, "size": 16 if focus else 14}
@@ -413,7 +413,15 @@ def to_pyvis_html(graph: nx.DiGraph, *, height_px: int = 620, relation_labels: M
         net.add_edge(source, target, title=labels.get(relation, relation),
                      dashes=relation == "bears_addressee", color="#b0b7c3" if relation == "bears_addressee"
                      else "#7a869a", arrows="to")
-    net.options = {
+    net.options = vis_options(physics)
+    page = net.generate_html(notebook=False)
+    return offline_html(page)
+
+
+def vis_options(physics: bool = True) -> dict[str, Any]:
+    """vis-network options of every graph drawn: a seeded layout, so a graph is drawn the same way each time."""
+    return {
+        "layout": {"randomSeed": 7},
         "physics": {
             "enabled": physics,
             "solver": "forceAtlas2Based",
@@ -424,8 +432,53 @@ def to_pyvis_html(graph: nx.DiGraph, *, height_px: int = 620, relation_labels: M
         "edges": {"smooth": {"enabled": True, "type": "continuous"}, "font": {"size": 11, "face": _CJK_FONT}},
         "nodes": {"font": {"face": _CJK_FONT}},
     }
-    page = net.generate_html(notebook=False)
-    return offline_html(page)
+
+
+def vis_data(graph: nx.DiGraph, relation_labels: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The graph as vis-network's own data (nodes, edges, options) for the app's clickable graph view."""
+    labels = {**RELATIONS, **(relation_labels or {})}
+    nodes = [{"id": str(node), "label": str(attrs.get("label", node)), "title": str(attrs.get("title", node)),
+              **node_style(attrs)} for node, attrs in graph.nodes(data=True)]
+    edges = []
+    for source, target, attrs in graph.edges(data=True):
+        relation = str(attrs.get("relation", ""))
+        edges.append({"from": str(source), "to": str(target), "title": labels.get(relation, relation),
+                      "label": labels.get(relation, relation), "font": {"size": 10, "color": "#5b6475",
+                                                                        "strokeWidth": 3, "align": "middle"},
+                      "dashes": relation == "bears_addressee", "arrows": "to",
+                      "color": "#b0b7c3" if relation == "bears_addressee" else "#7a869a"})
+    return {"nodes": nodes, "edges": edges, "options": vis_options()}
+
+
+def expanded_neighbourhood(store: GraphStore, entity: str, expanded: Iterable[str], lexicon: Lexicon | None = None,
+                           *, lang: str = "zh", max_provisions: int = 60) -> nx.DiGraph:
+    """``entity``'s neighbourhood joined with that of each node the user expanded (a provision by its citation
+    id, an industry or agency by its IRI). Only ``entity`` stays the focus; an expanded node is marked so."""
+    lexicon = lexicon or default_lexicon()
+    graph = neighbourhood(store, entity, lexicon, lang=lang, max_provisions=max_provisions)
+    focus = graph.graph.get("focus")
+    for node in expanded:
+        more = neighbourhood(store, node, lexicon, lang=lang, max_provisions=max_provisions)
+        truncated = graph.graph.get("truncated", False) or more.graph.get("truncated", False)
+        graph = nx.compose(graph, more)
+        graph.graph.update(focus=focus, truncated=truncated)
+        for name, attrs in graph.nodes(data=True):
+            attrs["focus"] = name == focus
+        graph.nodes[more.graph["focus"]]["expanded"] = True
+    return graph
+
+
+def expansion_key(graph: nx.DiGraph, node: str) -> str | None:
+    """What :func:`neighbourhood` takes to expand ``node`` (a provision's citation id, an industry's or an
+    agency's IRI), or None for a node that has no neighbourhood of its own (a figure, a section, a region)."""
+    attrs = graph.nodes.get(node)
+    if attrs is None:
+        return None
+    if attrs.get("kind") == "provision":
+        return str(attrs.get("citation")) or None
+    if attrs.get("kind") in ("industry", "agency"):
+        return node
+    return None
 
 
 def offline_html(page: str) -> str:

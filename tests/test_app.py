@@ -165,26 +165,45 @@ def test_browse_renders_timeline_and_filters(app):
 
 
 # ---------------------------------------------------------------------- graph
-def _iframe_html(at) -> str:
-    frames = at.get("iframe")
-    assert frames, "no graph iframe rendered"
-    return frames[0].proto.srcdoc
+def _graph(at) -> dict:
+    """The graph page's network as the component receives it (vis-network nodes, edges, options)."""
+    views = at.get("bidi_component")
+    assert views and views[0].proto.component_name == "policykg_graph", "no graph component rendered"
+    return json.loads(views[0].proto.json)
 
 
-def test_graph_page_renders_offline_html(app):
+def _node_ids(at) -> set[str]:
+    return {node["id"] for node in _graph(at)["nodes"]}
+
+
+def test_graph_page_draws_the_network_offline(app):
     from kg.viz import external_resources
 
     at = app("graph")
-    page = _iframe_html(at)
-    assert "vis.Network" in page and "electrolytic-aluminium" in page
-    assert external_resources(page) == []
+    view = at.get("bidi_component")[0].proto
+    assert "vis.Network" in view.js_content and external_resources(view.js_content) == []
+    assert "https://w3id.org/policykg/industry/electrolytic-aluminium" in _node_ids(at)
     at.radio(key="graph_kind").set_value("agency").run()
-    assert "vis.Network" in _iframe_html(at)
+    assert _graph(at)["nodes"]
     at.radio(key="graph_kind").set_value("provision").run()
     at.selectbox(key="graph_provision").set_value("guofa-2013-41/4.p4.s2").run()
-    page = _iframe_html(at)
-    assert json.dumps("16万安培以下") in page  # node data is JSON with escaped non-ASCII
+    assert "16万安培以下" in {node["label"] for node in _graph(at)["nodes"]}
     assert not at.error
+
+
+def test_a_clicked_node_shows_its_details_and_expands(app):
+    at = app("graph")
+    before = _node_ids(at)
+    provision = next(node for node in _graph(at)["nodes"] if node["id"].endswith("/provision"))
+    at.session_state["graph_selected"] = provision["id"]  # what a click on the node stores (the browser test clicks)
+    at.run()
+    assert any(text.value == provision["title"] for text in at.text), "the clicked provision's text is shown"
+    at.button(key="graph_expand").click().run()
+    after = _node_ids(at)
+    assert before < after, "expanding a provision adds its bearers, industries and section"
+    assert not at.error
+    at.button(key="graph_collapse").click().run()
+    assert _node_ids(at) == before
 
 
 # ---------------------------------------------------------------------- checklist

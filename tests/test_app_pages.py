@@ -189,11 +189,11 @@ def _export_inputs(built_data: Path, language: str, *, with_documents: bool = Fa
     language, the header (generated on a fixed day) and the rows."""
     import datetime as dt
 
+    from kg import exports
     from kg.checklist import Filters, build_checklist
     from kg.citation import load_citations
     from kg.extract.lexicon import default_lexicon
     from kg.graph.store import GraphStore
-    from kg.ui import exports
 
     store = GraphStore(built_data / "store")
     filters = Filters(industry="电解铝", by="2015-12-31", include_open=True)
@@ -207,7 +207,7 @@ def _export_inputs(built_data: Path, language: str, *, with_documents: bool = Fa
 
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_exports_are_in_the_ui_language(built_data: Path, language: str) -> None:
-    from kg.ui import exports
+    from kg import exports
 
     items, citations, head, rows = _export_inputs(built_data, language)
     table = list(csv.reader(io.StringIO(exports.to_csv(head, rows, language).decode("utf-8-sig"))))
@@ -242,7 +242,7 @@ def _documents(built_data: Path) -> list[dict]:
 def test_excel_and_markdown_exports_are_in_the_ui_language(built_data: Path, language: str) -> None:
     from openpyxl import load_workbook
 
-    from kg.ui import exports
+    from kg import exports
 
     items, citations, head, rows = _export_inputs(built_data, language, with_documents=True)
     sheet = load_workbook(io.BytesIO(exports.to_xlsx(head, rows, language))).active

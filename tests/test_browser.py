@@ -149,10 +149,14 @@ def test_browse_timeline_in_browser(page):
     page.screenshot(path=str(ARTIFACTS / "browse.png"))
 
 
+def _graph_nodes(page) -> int:
+    return page.evaluate("globalThis.pkgGraph ? globalThis.pkgGraph.body.data.nodes.length : 0")
+
+
 def test_graph_in_browser_offline(page):
     _go(page, "图谱")
-    frame = page.frame_locator("iframe").first
-    canvas = frame.locator("#mynetwork canvas")
+    page.wait_for_function("globalThis.pkgGraph !== undefined", timeout=60_000)
+    canvas = page.locator("div.pkg-graph canvas").first
     canvas.wait_for(timeout=60_000)
     _settled(page)
     page.wait_for_timeout(3500)  # let the physics settle
@@ -161,6 +165,33 @@ def test_graph_in_browser_offline(page):
     assert size and size["width"] > 300 and size["height"] > 300
     cdn = [url for url in page.blocked if any(h in url for h in ("cdnjs", "jsdelivr", "unpkg"))]
     assert not cdn, f"the graph tried to fetch from a CDN: {cdn}"
+
+
+def test_clicking_a_graph_node_shows_it_and_expands_it(page):
+    _go(page, "图谱")
+    page.wait_for_function("globalThis.pkgGraph !== undefined", timeout=60_000)
+    _settled(page)
+    page.wait_for_timeout(3500)
+    before = _graph_nodes(page)
+    # Where a provision node is drawn on the screen, from vis-network's own coordinates.
+    spot = page.evaluate("""() => {
+        const network = globalThis.pkgGraph;
+        const id = network.body.data.nodes.getIds().find((node) => node.endsWith('/provision'));
+        const point = network.canvasToDOM(network.getPositions([id])[id]);
+        const frame = network.body.container.getBoundingClientRect();
+        return {x: frame.left + point.x, y: frame.top + point.y};
+    }""")
+    page.mouse.click(spot["x"], spot["y"])
+    expand = page.get_by_role("button", name="展开此节点")
+    expand.wait_for(timeout=30_000)
+    page.get_by_text("在原文中查看").first.wait_for(timeout=30_000)  # a link to the sentence in its document
+    expand.click()
+    page.wait_for_function(f"globalThis.pkgGraph && globalThis.pkgGraph.body.data.nodes.length > {before}",
+                           timeout=60_000)
+    _settled(page)
+    page.wait_for_timeout(3500)
+    page.locator("[data-testid='stVerticalBlock'] .st-key-graph_details").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "graph-expanded.png"))
 
 
 def test_language_switch_keeps_page(page):

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 import pytest
 from helpers import CORPUS, DOC, EXTRA, run_cli
 
-from kg.checklist import COLUMNS, Filters, build_checklist, cite, export, load_provisions, to_csv, to_json, trace
+from kg.checklist import COLUMNS, Filters, build_checklist, cite, export, load_provisions, to_json, trace
 from kg.corpus import discover
 from kg.errors import QueryError
 from kg.graph.store import rows
@@ -177,35 +175,6 @@ def cement(provisions):
     return checklist(provisions, industry="水泥")
 
 
-def test_csv_export(cement) -> None:
-    data = to_csv(cement)
-    assert data.startswith(b"\xef\xbb\xbf")
-    parsed = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-    assert parsed[0] == list(COLUMNS)
-    assert len(parsed) == len(cement) + 1
-    first = dict(zip(COLUMNS, parsed[1], strict=True))
-    assert first["id"] == cement[0].id and first["text"] == cement[0].text
-    assert first["bearers"] == "; ".join(cement[0].bearers)
-    assert first["citation_text"] == cement[0].citation_text and first["citation_text"].startswith("《")
-
-
-def test_xlsx_export(cement) -> None:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(export(cement, "xlsx")))
-    sheet = workbook.active
-    header = [cell.value for cell in sheet[1]]
-    assert header == ["done", *COLUMNS]
-    assert sheet.max_row == len(cement) + 1
-    assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A1:")
-    assert sheet.freeze_panes == "A2"
-    widths = {header[i]: sheet.column_dimensions[chr(ord("A") + i)].width for i in range(len(header))}
-    assert widths["text"] >= 60 and widths["done"] <= 10
-    assert sheet.cell(row=2, column=header.index("text") + 1).value == cement[0].text
-    assert sheet.cell(row=2, column=1).value == "☐"
-    assert sheet.cell(row=2, column=header.index("citation_text") + 1).value == cement[0].citation_text
-
-
 def test_json_export(cement) -> None:
     records = json.loads(to_json(cement))
     assert len(records) == len(cement)
@@ -217,17 +186,9 @@ def test_json_export(cement) -> None:
     assert isinstance(records[0]["bearers"], list) and isinstance(records[0]["industries"], list)
 
 
-def test_markdown_export(cement) -> None:
-    text = export(cement, "md").decode("utf-8")
-    boxes = [line for line in text.splitlines() if line.startswith("- [ ]")]
-    assert len(boxes) == len(cement)
-    assert f"`{cement[0].id}`" in text and cement[0].text in text
-    assert cement[0].citation_text in text
-
-
 def test_unknown_export_format(cement) -> None:
     with pytest.raises(QueryError, match="format must be one of"):
-        export(cement, "pdf")
+        export(cement, "md")  # for people: kg.exports, in their language
 
 
 # ------------------------------------------------------------------ trace and cite
@@ -281,11 +242,35 @@ def test_cite_cli(built_data) -> None:
     assert json.loads(as_json.stdout)["citation_text"].endswith("第四部分“分业施策”（电解铝）第二句")
 
 
-def test_checklist_cli_writes_xlsx(built_data, tmp_path) -> None:
-    target = tmp_path / "cement.xlsx"
-    written = run_cli("checklist", "--industry", "水泥", "--format", "xlsx", "-o", str(target), data=built_data)
-    assert written.returncode == 0, written.stderr
+def test_checklist_cli_writes_xlsx_in_the_language_asked(built_data, tmp_path) -> None:
     from openpyxl import load_workbook
 
-    sheet = load_workbook(target).active
-    assert sheet.cell(row=1, column=2).value == "id" and sheet.max_row >= 11
+    for language, done, text_column, title in (("zh", "完成", "原文", "PolicyKG 政策条款清单"),
+                                               ("en", "Done", "Text", None)):
+        target = tmp_path / f"cement-{language}.xlsx"
+        written = run_cli("checklist", "--industry", "水泥", "--format", "xlsx", "--lang", language,
+                          "-o", str(target), data=built_data)
+        assert written.returncode == 0, written.stderr
+        sheet = load_workbook(target).active
+        rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+        header_row = next(i for i, row in enumerate(rows) if row[0] == done)
+        assert text_column in rows[header_row], rows[header_row]
+        assert len(rows) - header_row - 1 >= 10  # the cement provisions, each a row with its box to tick
+        assert all(row[0] == "☐" for row in rows[header_row + 1:])
+        if title:
+            assert rows[0][1] == title
+
+
+def test_checklist_cli_markdown_reads_as_the_app_download(built_data) -> None:
+    shown = run_cli("checklist", "--industry", "电解铝", "--by", "2015-12-31", "--format", "md", data=built_data)
+    assert shown.returncode == 0, shown.stderr
+    text = shown.stdout
+    assert text.startswith("# PolicyKG 政策条款清单")
+    assert ("**行业**：电解铝" in text and "**期限不晚于**" in text) or "电解铝" in text.splitlines()[2]
+    tasks = [line for line in text.splitlines() if line.startswith("- [ ] ")]
+    assert tasks and all(" · " in line for line in tasks)
+    assert "《国务院关于化解产能严重过剩矛盾的指导意见》（国发〔2013〕41号）" in text
+    for english in ("Checklist", " items.", "due ", "(implied)", "obligation"):
+        assert english not in text, english
+    as_json = json.loads(run_cli("checklist", "--industry", "电解铝", "--format", "json", data=built_data).stdout)
+    assert {"bearers", "bearer_text", "citation_text"} <= set(as_json[0])  # the JSON contract is unchanged

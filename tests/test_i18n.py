@@ -50,17 +50,17 @@ def test_every_reason_renders_in_both_languages(code: ReasonCode) -> None:
 
 def _app_sources() -> dict[Path, str]:
     files = [PROJECT / "app.py", *sorted((PROJECT / "app_pages").glob("*.py")),
-             *sorted((PROJECT / "kg" / "ui").glob("*.py"))]
+             *sorted((PROJECT / "kg" / "ui").glob("*.py")), PROJECT / "kg" / "exports.py"]
     return {path: path.read_text("utf-8") for path in files}
 
 
 def test_every_ui_key_used_by_the_app_exists() -> None:
     """tr("key") in app.py, app_pages/ and kg/ui/, the keys built from closed sets, and the tables of keys."""
     from kg.checklist import ALL_MODALITIES
+    from kg.exports import FIELDS
     from kg.queries import ParamType, named_queries
     from kg.ui.answer import LIST_ORDER
     from kg.ui.chrome import PAGES
-    from kg.ui.exports import FIELDS
 
     used: set[str] = set()
     for source in _app_sources().values():

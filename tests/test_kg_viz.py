@@ -235,3 +235,34 @@ def test_provision_neighbourhood(store):
         provision_neighbourhood(store, f"{DOC}/99.p9.s9")
     with pytest.raises(QueryError):
         provision_neighbourhood(store, "no-slash")
+
+
+# ---------------------------------------------------------------------- the app's clickable graph
+def test_vis_data_labels_every_edge_and_seeds_the_layout(store) -> None:
+    from kg.viz import vis_data
+
+    graph = industry_neighbourhood(store, f"{IND}electrolytic-aluminium", default_lexicon())
+    view = vis_data(graph, {"concerns": "涉及"})
+    assert {node["id"] for node in view["nodes"]} == set(graph.nodes)
+    assert len(view["edges"]) == graph.number_of_edges()
+    assert all(edge["label"] for edge in view["edges"])
+    assert any(edge["label"] == "涉及" for edge in view["edges"])
+    assert view["options"]["layout"]["randomSeed"] == vis_data(graph)["options"]["layout"]["randomSeed"]
+
+
+def test_expanding_a_node_joins_its_neighbourhood_and_keeps_one_focus(store) -> None:
+    from kg.viz import expanded_neighbourhood, expansion_key
+
+    lexicon = default_lexicon()
+    focus = f"{IND}electrolytic-aluminium"
+    base = expanded_neighbourhood(store, focus, (), lexicon)
+    provision = next(node for node, attrs in base.nodes(data=True) if attrs.get("kind") == "provision")
+    citation = expansion_key(base, provision)
+    assert citation and "/" in citation and not citation.startswith("http")
+    grown = expanded_neighbourhood(store, focus, (citation,), lexicon)
+    assert set(base.nodes) < set(grown.nodes)  # the provision's section, bearers and figures join
+    assert [node for node, attrs in grown.nodes(data=True) if attrs.get("focus")] == [focus]
+    assert grown.nodes[provision].get("expanded")
+    figure = next(node for node, attrs in grown.nodes(data=True) if attrs.get("kind") == "quantity")
+    assert expansion_key(grown, figure) is None  # a figure has no neighbourhood of its own
+    assert expansion_key(grown, "no such node") is None

@@ -7,7 +7,9 @@ cached per generation (``st.cache_data``).
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 from pathlib import Path
 
 import streamlit as st
@@ -21,7 +23,7 @@ from kg.extract.lexicon import Lexicon, default_lexicon
 from kg.graph.store import GraphStore, rows
 from kg.links import links_of
 from kg.queries import get
-from kg.viz import neighbourhood, question_terms, to_pyvis_html
+from kg.viz import expanded_neighbourhood, expansion_key, question_terms, vis_data
 
 
 def data_key() -> str:
@@ -48,6 +50,39 @@ def get_answerer(data: str):
     from kg.retrieval import SentenceIndex
 
     return Answerer(store=get_store(data), index=SentenceIndex.load(Path(data) / "index"))
+
+
+#: Generations whose answerer is loaded (or loading) in the background, so it is started once per process.
+_warmed: set[str] = set()
+_warmed_lock = threading.Lock()
+#: Asked once, its answer thrown away: the first real question then finds jieba's dictionary, the encoder's
+#: first run (ONNX Runtime sets up its kernels on it) and the store's pages already warm.
+WARM_UP_QUESTION = "电解铝行业要做什么？"
+
+
+def warm_answerer(data: str) -> None:
+    """Load the answerer for ``data`` in a background thread the first time any page is drawn for it.
+
+    The page stays usable meanwhile; the first question finds the engine loaded instead of waiting for it
+    (``get_answerer`` computes a key once: a question asked while the warm-up runs waits for that load).
+    """
+    with _warmed_lock:
+        if data in _warmed:
+            return
+        _warmed.add(data)
+    from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+
+    thread = threading.Thread(target=_warm, args=(data,), name="policykg-warm-up", daemon=True)
+    if get_script_run_ctx() is not None:
+        add_script_run_ctx(thread)  # Streamlit's caches know which app the thread belongs to
+    thread.start()
+
+
+def _warm(data: str) -> None:
+    try:
+        get_answerer(data).ask(WARM_UP_QUESTION)
+    except Exception:  # the ask page loads the answerer itself and shows the error there
+        logging.getLogger("policykg.app").warning("warming the answerer for %s failed", data, exc_info=True)
 
 
 @st.cache_resource(show_spinner=False)
@@ -99,11 +134,15 @@ def get_terms(question: str) -> list[str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def graph_page_html(data: str, entity: str, language: str, relations: tuple[tuple[str, str], ...]
-                    ) -> tuple[str, int, int, bool]:
-    graph = neighbourhood(get_store(data), entity, get_lexicon(), lang=language, max_provisions=60)
-    page = to_pyvis_html(graph, height_px=640, relation_labels=dict(relations))
-    return page, graph.number_of_nodes(), graph.number_of_edges(), bool(graph.graph.get("truncated"))
+def graph_page_data(data: str, entity: str, expanded: tuple[str, ...], language: str,
+                    relations: tuple[tuple[str, str], ...]) -> tuple[dict, dict[str, dict], bool]:
+    """The graph page's network (vis-network data), each node's details, and whether provisions were cut."""
+    graph = expanded_neighbourhood(get_store(data), entity, expanded, get_lexicon(), lang=language,
+                                   max_provisions=60)
+    details = {str(node): {"label": str(attrs.get("label", node)), "title": str(attrs.get("title", node)),
+                           "kind": str(attrs.get("kind", "measure")), "citation": attrs.get("citation"),
+                           "expand": expansion_key(graph, node)} for node, attrs in graph.nodes(data=True)}
+    return vis_data(graph, dict(relations)), details, bool(graph.graph.get("truncated"))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

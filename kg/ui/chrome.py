@@ -12,7 +12,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from kg.errors import PolicyKGError, StoreError
-from kg.ui.cache import data_key, get_provisions, get_sentences, get_store
+from kg.ui.cache import data_key, get_provisions, get_sentences, get_store, warm_answerer
 from kg.ui.state import lang, tr
 
 log = logging.getLogger("policykg.app")
@@ -95,6 +95,7 @@ def run_page(name: str, render: Callable[[str], None]) -> None:
         st.error(tr("no_store", error=exc))
         st.stop()
         return
+    warm_answerer(data)  # whatever the page: a question asked later does not wait for the engine
     with st.sidebar:
         st.caption(tr("data_caption", path=data, sentences=len(get_sentences(data)), provisions=len(provisions)))
     try:

@@ -11,8 +11,8 @@ from typing import Any
 
 from kg.checklist import ChecklistItem
 from kg.enums import QuantityKind
+from kg.exports import concept_names
 from kg.extract.lexicon import Lexicon
-from kg.ui.exports import concept_names
 from kg.viz import plotted_quantity
 
 

@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from kg.checklist import MODALITIES, ChecklistItem, Filters
+from kg.exports import concept_names
 from kg.extract.lexicon import Lexicon
-from kg.ui.exports import concept_names
 from kg.ui.state import ALL, formatter, lang, localized, modality_name, tr, widget_key
 from kg.viz import concept_label, concept_options
 

@@ -1,8 +1,9 @@
-"""Checklist exports in the UI's language: a title, the filters, the documents (title and number), the
-date of generation, then one row per provision with its formal citation. CSV: a short header block, a
-blank line, the table; JSON: one object; Excel: the same header block above a filterable table with a
-"done" column; Markdown: the header as a list, then one task (``- [ ]``) per provision. What is
-exported is exactly what the page shows: the same items, in the same order."""
+"""Checklist exports in the reader's language (the app's, or ``policykg checklist --lang``): a title,
+the filters, the documents (title and number), the date of generation, then one row per provision with
+its formal citation. CSV: a short header block, a blank line, the table; JSON: one object; Excel: the
+same header block above a filterable table with a "done" column; Markdown: the header as a list, then
+one task (``- [ ]``) per provision. What is exported is exactly what the page shows: the same items, in
+the same order."""
 
 from __future__ import annotations
 
@@ -13,10 +14,20 @@ import json
 import re
 from dataclasses import dataclass
 
-from kg.checklist import ChecklistItem, Filters
+from kg.checklist import ALL_MODALITIES, ChecklistItem, Filters
 from kg.extract.lexicon import Lexicon
-from kg.ui.state import modality_name, tr
+from kg.i18n import text
 from kg.viz import concept_label
+
+
+def tr(key: str, language: str, **values: object) -> str:
+    """A string of the catalogue's ``ui`` section (the app's): exports read the same words as the screen."""
+    return text(f"ui.{key}", language, **values)
+
+
+def modality_name(modality: str | None, language: str) -> str:
+    return tr(f"modality_{modality}", language) if modality in ALL_MODALITIES else (modality or "—")
+
 
 #: The exported fields, in order (each is a ``ui.col_*`` string of the catalogue).
 FIELDS = ("id", "citation", "text", "modality", "bearers", "deadline", "industries", "regions", "section")
@@ -203,3 +214,29 @@ def to_markdown(head: ExportHeader, rows: list[dict[str, str]], language: str) -
         lines.append(f"  {_md(row[column['text']])}  ")
         lines.append(f"  *{_md(row[column['citation']])}* · `{row[column['id']]}`")
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+#: The localised writers, by the format name the CLI and the app use.
+WRITERS = {"csv": to_csv, "json": to_json, "xlsx": to_xlsx, "md": to_markdown}
+
+
+def export_checklist(items: list[ChecklistItem], filters: Filters, fmt: str, language: str, *,
+                     lexicon: Lexicon | None = None, store: object | None = None,
+                     today: dt.date | None = None) -> bytes:
+    """A checklist as the app's Checklist page downloads it, for the command line: the same header, columns,
+    formal citations and words, in ``language``."""
+    from kg import config
+    from kg.citation import load_citations
+    from kg.documents import load_documents
+    from kg.extract.lexicon import default_lexicon
+    from kg.graph.store import open_store
+
+    store = store or open_store()
+    lexicon = lexicon or default_lexicon()
+    every = load_citations(store)
+    citations = {item.id: c.en if language == "en" else c.zh for item in items if (c := every.get(item.id))}
+    documents = [vars(document) for document in load_documents(store)]
+    generation = config.generation_dir()
+    head = header(filters, lexicon, language, generation.name if generation is not None else str(config.data_dir()),
+                  today=today, documents=document_names(items, documents, language))
+    return WRITERS[fmt](head, records(items, lexicon, language, citations), language)
