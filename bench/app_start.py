@@ -54,14 +54,15 @@ def one_run(question: str, wait: float) -> tuple[float, float]:
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless",
-                                "true", "--server.port", str(port), "--server.address", "127.0.0.1"],
+                                "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+                                "--server.fileWatcherType", "none"],
                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
             page = browser.new_page(locale="zh-CN")
             _healthy(f"http://127.0.0.1:{port}/_stcore/health", process)
-            page.goto(f"http://127.0.0.1:{port}/ask", wait_until="domcontentloaded")
+            page.goto(f"http://127.0.0.1:{port}/", wait_until="domcontentloaded")  # the ask page is the default
             page.get_by_label("输入问题").wait_for(timeout=120_000)
             page.wait_for_timeout(100)
             page.locator("[data-testid='stStatusWidget']").wait_for(state="detached", timeout=120_000)

@@ -95,7 +95,6 @@ def run_page(name: str, render: Callable[[str], None]) -> None:
         st.error(tr("no_store", error=exc))
         st.stop()
         return
-    warm_answerer(data)  # whatever the page: a question asked later does not wait for the engine
     with st.sidebar:
         st.caption(tr("data_caption", path=data, sentences=len(get_sentences(data)), provisions=len(provisions)))
     try:
@@ -105,3 +104,6 @@ def run_page(name: str, render: Callable[[str], None]) -> None:
     except Exception as exc:  # the app shows a message, never a traceback
         log.exception("page %s failed", name)
         st.error(tr("unexpected", error=f"{type(exc).__name__}: {exc}"))
+    # Once the page is drawn (started earlier, the load competed with drawing it and delayed it by ~2 s):
+    # a question asked later, on any page, does not wait for the engine.
+    warm_answerer(data)
