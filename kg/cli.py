@@ -152,21 +152,17 @@ def cmd_load(args: argparse.Namespace) -> int:
     """The SPARQL server's side of a scaled deployment: a store export bulk-loaded as a new generation."""
     from pathlib import Path
 
+    from tqdm import tqdm
+
     from kg.graph.load import load_dump
 
     total = Path(args.dump).stat().st_size if Path(args.dump).is_file() else 0
-    with tqdm_bytes(total, disable=args.quiet) as bar:
+    with tqdm(total=total, unit="B", unit_scale=True, desc="load", disable=args.quiet) as bar:
         report = load_dump(Path(args.dump), on_progress=lambda read: bar.update(read - bar.n))
     print(f"loaded {report.quads} quads in {report.graphs} graphs from {args.dump} in {report.seconds:.1f} s: "
           f"generation {report.generation} (store digest {report.digest[:12]}); a running `policykg serve` "
           "answers from it from its next query", flush=True)
     return 0
-
-
-def tqdm_bytes(total: int, *, disable: bool):
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="B", unit_scale=True, desc="load", disable=disable)
 
 
 TARGET_COLUMNS = ("id", "text", "industry", "product", "value", "unit", "comparator", "date", "kind",

@@ -4,8 +4,8 @@ Everything here is independent of Streamlit so it can be unit-tested:
 
 * :func:`neighbourhood` builds a small :class:`networkx.DiGraph` around an industry, an agency or a
   provision straight from the store (SPARQL through :class:`~kg.graph.store.GraphStore`);
-* :func:`to_pyvis_html` renders it with pyvis, with vis.js embedded in the page (``in_line``) and
-  every external stylesheet or script removed, so the graph renders offline;
+* :func:`vis_data` turns it into vis-network's nodes, edges and options, which the app's graph component
+  (:mod:`kg.ui.graph_view`) draws with the vis-network that pyvis ships, so the graph renders offline;
 * :func:`timeline_records` and :func:`timeline_chart` put provision deadlines and dated quantities
   on one Altair timeline;
 * :func:`question_terms` and :func:`highlight` mark a question's terms in evidence sentences.
@@ -77,12 +77,6 @@ TIMELINE_KINDS: dict[str, tuple[str, str]] = {
 }
 _CJK_FONT = "Noto Sans CJK SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
 _EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["'](https?:)?//[^"']*["']""", re.IGNORECASE)
-_EXTERNAL_TAG = re.compile(
-    r"""<link\b[^>]*\bhref\s*=\s*["'](?:https?:)?//[^>]*>"""
-    r"""|<script\b[^>]*\bsrc\s*=\s*["'](?:https?:)?//[^>]*>\s*</script>""",
-    re.IGNORECASE | re.DOTALL,
-)
-_EMPTY_HEADING = re.compile(r"<center>\s*<h1>\s*</h1>\s*</center>", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------------- labels and options
@@ -377,7 +371,7 @@ def neighbourhood(store: GraphStore, entity: str, lexicon: Lexicon | None = None
     raise QueryError(f"{entity!r} is a {concept.kind}; choose an industry, an agency or a provision")
 
 
-# ---------------------------------------------------------------------- pyvis
+# ---------------------------------------------------------------------- vis-network
 def node_style(attrs: Mapping[str, Any]) -> dict[str, Any]:
     """vis.js styling of a node from its ``kind`` (and ``modality`` for provisions)."""
     kind = str(attrs.get("kind", "measure"))
@@ -395,27 +389,6 @@ def node_style(attrs: Mapping[str, Any]) -> dict[str, Any]:
     else:
         style["font"] = {"face": _CJK_FONT, "size": 20 if focus else 15}
     return style
-
-
-def to_pyvis_html(graph: nx.DiGraph, *, height_px: int = 620, relation_labels: Mapping[str, str] | None = None,
-                  physics: bool = True) -> str:
-    """Self-contained interactive HTML: vis.js inline, no stylesheet or script fetched from the network."""
-    from pyvis.network import Network
-
-    labels = {**RELATIONS, **(relation_labels or {})}
-    net = Network(height=f"{height_px}px", width="100%", directed=True, cdn_resources="in_line",
-                  bgcolor="#ffffff", font_color="#222222")
-    for node, attrs in graph.nodes(data=True):
-        net.add_node(node, label=str(attrs.get("label", node)), title=str(attrs.get("title", node)),
-                     **node_style(attrs))
-    for source, target, attrs in graph.edges(data=True):
-        relation = str(attrs.get("relation", ""))
-        net.add_edge(source, target, title=labels.get(relation, relation),
-                     dashes=relation == "bears_addressee", color="#b0b7c3" if relation == "bears_addressee"
-                     else "#7a869a", arrows="to")
-    net.options = vis_options(physics)
-    page = net.generate_html(notebook=False)
-    return offline_html(page)
 
 
 def vis_options(physics: bool = True) -> dict[str, Any]:
@@ -479,13 +452,6 @@ def expansion_key(graph: nx.DiGraph, node: str) -> str | None:
     if attrs.get("kind") in ("industry", "agency"):
         return node
     return None
-
-
-def offline_html(page: str) -> str:
-    """Drop the template's CDN stylesheet and script tags (Bootstrap, unused by the graph) and its empty headings."""
-    page = _EXTERNAL_TAG.sub("", page)
-    page = _EMPTY_HEADING.sub("", page)
-    return page.replace("<body>", '<body style="margin:0">', 1)
 
 
 def external_resources(page: str) -> list[str]:

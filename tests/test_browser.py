@@ -1,7 +1,7 @@
 """The app in a real browser: ``streamlit run app.py`` driven by Playwright with Debian's Chromium.
 
 Never downloads a browser: it uses ``/usr/bin/chromium`` and skips when that is absent. Every request
-to another host is blocked, so the graph page also proves that pyvis renders offline (vis.js inline).
+to another host is blocked, so the graph page also proves that the graph renders offline (vis-network inline).
 Screenshots go to ``tests/artifacts/`` (git-ignored): ask.png, browse.png, graph.png.
 """
 

@@ -1,4 +1,4 @@
-"""kg/viz.py: highlighting, offline pyvis HTML, options, timeline records and chart, neighbourhoods."""
+"""kg/viz.py: highlighting, vis-network data, options, timeline records and chart, neighbourhoods."""
 
 from __future__ import annotations
 
@@ -17,12 +17,10 @@ from kg.viz import (
     industry_neighbourhood,
     neighbourhood,
     node_style,
-    offline_html,
     provision_neighbourhood,
     question_terms,
     timeline_chart,
     timeline_records,
-    to_pyvis_html,
 )
 
 IND = "https://w3id.org/policykg/industry/"
@@ -76,26 +74,21 @@ def _small_graph() -> nx.DiGraph:
     return graph
 
 
-def test_pyvis_html_is_self_contained():
-    page = to_pyvis_html(_small_graph(), height_px=480, relation_labels={"concerns": "涉及"})
-    assert external_resources(page) == []
-    assert "cdn.jsdelivr.net" not in page and "cdnjs.cloudflare.com" not in page
-    assert "new vis.Network" in page
-    assert len(page) > 300_000  # vis-network.min.js is inlined
-    assert "480px" in page
-    assert "</script>\"" not in page  # node data cannot close the script element
-    assert '"dashes": true' in page  # addressee-derived bearers are dashed
+def test_vis_data_dashes_bearers_derived_from_addressees():
+    from kg.viz import vis_data
+
+    view = vis_data(_small_graph(), {"concerns": "涉及"})
+    edges = {(edge["from"], edge["to"]): edge for edge in view["edges"]}
+    assert edges["p", AGT + "ndrc"]["dashes"] and not edges[IND + "cement", "p"]["dashes"]
+    assert edges[IND + "cement", "p"]["label"] == "涉及"
+    titles = {node["id"]: node["title"] for node in view["nodes"]}
+    assert titles["p"] == "严禁……</script>"  # data for the component, never pasted into a page
 
 
-def test_offline_html_strips_cdn_tags_and_empty_headings():
-    page = ('<html><head><link href="https://cdn.example.org/x.css" rel="stylesheet" />'
-            '<script src="https://cdn.example.org/x.js"></script><script>local()</script></head>'
-            "<body><center>\n<h1></h1>\n</center><div id='mynetwork'></div></body></html>")
+def test_external_resources_finds_links_to_other_hosts():
+    page = ('<link href="https://cdn.example.org/x.css" rel="stylesheet" />'
+            '<script src="//cdn.example.org/x.js"></script><script>local()</script><a href="/document">')
     assert len(external_resources(page)) == 2
-    cleaned = offline_html(page)
-    assert external_resources(cleaned) == []
-    assert "<script>local()</script>" in cleaned and "<h1>" not in cleaned
-    assert '<body style="margin:0">' in cleaned
 
 
 def test_node_style_by_kind_modality_and_focus():
