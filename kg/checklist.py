@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
-from kg.citation import load_citations
+from kg.citation import Citation, load_citations
 from kg.enums import BearerSource, Modality
 from kg.errors import QueryError
 from kg.extract.lexicon import Lexicon, default_lexicon
@@ -212,8 +213,9 @@ def trace(agency: str, store: GraphStore | None = None) -> dict[str, list[Checkl
     return grouped
 
 
-def cite(citation: str, store: GraphStore | None = None) -> dict:
-    """A sentence (or its provision) with its paragraph and place in the document."""
+def cite(citation: str, store: GraphStore | None = None, citations: Mapping[str, Citation] | None = None) -> dict:
+    """A sentence (or its provision) with its paragraph and place in the document. ``citations``: the formal
+    citations of the whole store when the caller holds them (the app), else its document's are made."""
     store = store or open_store()
     cleaned = citation.strip().removesuffix("/provision")
     if "/" not in cleaned:
@@ -223,7 +225,7 @@ def cite(citation: str, store: GraphStore | None = None) -> dict:
     if not found:
         raise QueryError(f"no sentence {citation!r} in the store")
     row = found[0]
-    formal = load_citations(store).get(cleaned)
+    formal = (citations if citations is not None else load_citations(store, cleaned.split("/", 1)[0])).get(cleaned)
     return {
         "id": cleaned,
         "citation_text": formal.zh if formal else None,

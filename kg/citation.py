@@ -258,15 +258,23 @@ class _Doc:
     sections: dict[str, tuple[str, str, str | None]] = field(default_factory=dict)  # id → kind, title, parent
 
 
-def load_citations(store: GraphStore | None = None) -> dict[str, Citation]:
-    """The formal citation of every sentence in the store, by citation id (two queries, then Python)."""
+def load_citations(store: GraphStore | None = None, doc_id: str | None = None) -> dict[str, Citation]:
+    """The formal citation of every sentence in the store, or in document ``doc_id`` only, by citation id
+    (two queries, then Python). One sentence's citation needs its document's: a statute's clause number
+    counts the paragraphs of its article."""
     store = store or open_store()
+    sections, sentences = _SECTIONS, _SENTENCES
+    if doc_id is not None:
+        from rdflib import Literal
+
+        only = f"WHERE {{\n  VALUES ?docId {{ {Literal(doc_id).n3()} }}"
+        sections, sentences = (query.replace("WHERE {", only, 1) for query in (_SECTIONS, _SENTENCES))
     docs: dict[str, _Doc] = defaultdict(_Doc)
-    for row in select_rows(store, _SECTIONS):
+    for row in select_rows(store, sections):
         docs[str(row["docId"])].sections[str(row["section"])] = (
             str(row["kind"]), str(row["title"]), str(row["parent"]) if row["parent"] else None)
     by_paragraph: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for row in select_rows(store, _SENTENCES):
+    for row in select_rows(store, sentences):
         doc = docs[str(row["docId"])]
         doc.title, doc.number, doc.profile = str(row["docTitle"]), str(row["docNumber"]), str(row["profile"])
         doc.title_en = str(row["docTitleEn"]) if row["docTitleEn"] else None

@@ -112,3 +112,19 @@ def test_answer_evidence_carries_the_formal_citation(answerer) -> None:
     for item in result["evidence"]:
         assert item["citation_text"] == load_citations(answerer.store)[item["id"]].zh
     assert SEED_DOC + "第四部分“分业施策”（电解铝）第二句" in {i["citation_text"] for i in result["evidence"]}
+
+
+def test_one_documents_citations_are_those_of_the_whole_store(citations, store) -> None:
+    for doc in ("guofa-2013-41", "epl-2014"):  # a guidance and a statute (clauses count their article's paragraphs)
+        expected = {key: value for key, value in citations.items() if key.startswith(f"{doc}/")}
+        assert expected and load_citations(store, doc) == expected
+
+
+def test_cite_uses_the_citations_its_caller_holds(store) -> None:
+    from kg.checklist import cite
+    from kg.citation import Citation
+
+    held = {"guofa-2013-41/4.p4.s2": Citation(id="guofa-2013-41/4.p4.s2", zh="（held）", en="(held)")}
+    found = cite("guofa-2013-41/4.p4.s2", store, held)
+    assert (found["citation_text"], found["citation_text_en"]) == ("（held）", "(held)")
+    assert cite("guofa-2013-41/4.p4.s2", store)["citation_text"].endswith("第四部分“分业施策”（电解铝）第二句")

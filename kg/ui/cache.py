@@ -112,7 +112,7 @@ def ask(data: str, question: str) -> dict:
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def get_cite(data: str, citation: str) -> dict:
-    return cite(citation, get_store(data))
+    return cite(citation, get_store(data), get_citations(data))  # the library's citations, made once
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
