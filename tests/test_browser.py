@@ -2,7 +2,8 @@
 
 Never downloads a browser: it uses ``/usr/bin/chromium`` and skips when that is absent. Every request
 to another host is blocked, so the graph page also proves that the graph renders offline (vis-network inline).
-Screenshots go to ``tests/artifacts/`` (git-ignored): ask.png, browse.png, graph.png.
+Screenshots go to ``tests/artifacts/`` (git-ignored): ask.png, ask-phone.png, browse.png, graph.png,
+graph-expanded.png.
 """
 
 from __future__ import annotations
@@ -201,3 +202,30 @@ def test_language_switch_keeps_page(page):
     page.get_by_text("Document (citable ids)").wait_for(timeout=30_000)
     page.locator("[data-testid='stSidebar']").get_by_text("中文", exact=True).click()
     page.get_by_text("原文（可引用编号）").wait_for(timeout=30_000)
+
+
+def test_ask_on_a_phone(server):
+    """390×844: the question, the answer and its first evidence fit the width; nothing scrolls sideways."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
+                                      has_touch=True, device_scale_factor=2)
+        phone = context.new_page()
+        phone.goto(server, wait_until="domcontentloaded")
+        box = phone.get_by_label("输入问题")
+        box.wait_for(timeout=60_000)
+        box.fill(QUESTION)
+        phone.get_by_role("button", name="提问", exact=True).click()
+        answer = phone.locator(".pkg-answer")
+        answer.wait_for(timeout=120_000)
+        phone.locator(".pkg-ev").first.wait_for(timeout=30_000)
+        _settled(phone)
+        phone.screenshot(path=str(ARTIFACTS / "ask-phone.png"))
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"the page scrolls sideways on a phone ({width} px wide)"
+        answer_box = answer.bounding_box()
+        assert answer_box and answer_box["x"] >= 0 and answer_box["x"] + answer_box["width"] <= 390
+        context.close()
+        browser.close()
