@@ -309,6 +309,15 @@ def test_a_document_question_is_answered_for_the_document_it_names_only(question
         assert "2013年10月6日" in answer.text and answer.support == ["guofa-2013-41/end.p1.s1"]
 
 
+def test_an_english_document_date_gives_the_text_s_own_words_too() -> None:
+    from kg.answer.composers import DocumentComposer
+
+    frame = build_frame(parse_question("On what date was Guofa [2013] No. 41 issued?"))
+    frame.scope = ("guofa-2013-41",)
+    answer = DocumentComposer().compose(frame, [], FakeLibrary(document=DOCUMENTS, signatures=SIGNATURES), 5)
+    assert answer.answered and "6 October 2013" in answer.text and "2013年10月6日" in answer.text
+
+
 def test_totals_add_one_unit_only() -> None:
     frame = build_frame(parse_question("2015年底前再淘汰的炼铁和炼钢产能合计是多少万吨？"))
     assert frame.kind == AskedKind.AGGREGATE

@@ -11,6 +11,7 @@ unit tests can hand it a fake.
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import itertools
 import re
@@ -953,7 +954,10 @@ class DocumentComposer:
                    if s["role"] == role and str(s["docId"]) == str(doc["docId"])]
         date = str(doc["date"])
         year, month, day = date.split("-")
-        shown = f"{int(year)}年{int(month)}月{int(day)}日" if frame.language == "zh" else date
+        written = f"{int(year)}年{int(month)}月{int(day)}日"  # as the signature line states it
+        # In English, a reader's date and then the text's own words, which a citation can be checked against.
+        shown = (written if frame.language == "zh"
+                 else f"{int(day)} {calendar.month_name[int(month)]} {year} ({written})")
         text = i18n(
             "text.issued",
             frame.language,
