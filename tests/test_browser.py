@@ -204,14 +204,12 @@ def test_language_switch_keeps_page(page):
     page.get_by_text("原文（可引用编号）").wait_for(timeout=30_000)
 
 
-def test_ask_on_a_phone(server):
+def test_ask_on_a_phone(page, server):
     """390×844: the question, the answer and its first evidence fit the width; nothing scrolls sideways."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
-                                      has_touch=True, device_scale_factor=2)
+    # A context of its own in the module's browser (one Playwright per process: a second would clash).
+    context = page.context.browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
+                                               is_mobile=True, has_touch=True, device_scale_factor=2)
+    try:
         phone = context.new_page()
         phone.goto(server, wait_until="domcontentloaded")
         box = phone.get_by_label("输入问题")
@@ -227,5 +225,5 @@ def test_ask_on_a_phone(server):
         assert width <= 390, f"the page scrolls sideways on a phone ({width} px wide)"
         answer_box = answer.bounding_box()
         assert answer_box and answer_box["x"] >= 0 and answer_box["x"] + answer_box["width"] <= 390
+    finally:
         context.close()
-        browser.close()
