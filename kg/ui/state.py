@@ -12,8 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from kg.checklist import ALL_MODALITIES
-from kg.i18n import text
+from kg import exports
 
 LANGUAGES = ("zh", "en")
 ALL = ""  # the "(all)" choice of a filter: a string, since a selectbox set to None shows a placeholder
@@ -28,7 +27,7 @@ def lang() -> str:
 
 def tr(key: str, language: str | None = None, **values: Any) -> str:
     """A UI string; ``language`` is bound explicitly in format functions, which may run outside a script run."""
-    return text(f"ui.{key}", language or lang(), **values)
+    return exports.tr(key, language or lang(), **values)
 
 
 def formatter(render: Callable[[Any, str], str]) -> Callable[[Any], str]:
@@ -67,4 +66,4 @@ def remember(stored: str, widget: str) -> None:
 
 
 def modality_name(modality: str | None, language: str | None = None) -> str:
-    return tr(f"modality_{modality}", language) if modality in ALL_MODALITIES else (modality or "—")
+    return exports.modality_name(modality, language or lang())
