@@ -14,54 +14,28 @@ asks at once, the hardest case for the background warm-up.
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
-import subprocess
 import sys
+import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from soak import free_port, start_app, stop_process  # bench/soak.py: the same server start and stop
+
 CHROMIUM = "/usr/bin/chromium"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _healthy(url: str, process: subprocess.Popen, limit: float = 120) -> None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"streamlit exited with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.05)
-    sys.exit(f"{url} did not answer within {limit:.0f} s")
-
-
-def one_run(question: str, wait: float) -> tuple[float, float]:
+def one_run(question: str, wait: float, log: Path) -> tuple[float, float]:
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless",
-                                "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-                                "--server.fileWatcherType", "none"],
-                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-            page = browser.new_page(locale="zh-CN")
-            _healthy(f"http://127.0.0.1:{port}/_stcore/health", process)
+    with sync_playwright() as playwright:
+        # The browser is up before the server starts, as a user's is.
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(locale="zh-CN")
+        port = free_port()
+        started = time.perf_counter()
+        process = start_app(port, log)  # the soak's: returns once the server answers its health check
+        try:
             page.goto(f"http://127.0.0.1:{port}/", wait_until="domcontentloaded")  # the ask page is the default
             page.get_by_label("输入问题").wait_for(timeout=120_000)
             page.wait_for_timeout(100)
@@ -74,13 +48,9 @@ def one_run(question: str, wait: float) -> tuple[float, float]:
             page.get_by_role("button", name="提问", exact=True).click()
             page.locator(".pkg-answer, .pkg-ev").first.wait_for(timeout=120_000)
             answered = time.perf_counter()
+        finally:
+            stop_process(process)
             browser.close()
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
     return ready - started, answered - asked
 
 
@@ -95,7 +65,7 @@ def main() -> int:
     readies, answers = [], []
     print(f"{'run':>3} {'start → ready s':>16} {'ask → answer s':>15}", flush=True)
     for run in range(1, args.runs + 1):
-        ready, answer = one_run(args.question, args.wait)
+        ready, answer = one_run(args.question, args.wait, Path(tempfile.gettempdir()) / "policykg-app-start.log")
         readies.append(ready)
         answers.append(answer)
         print(f"{run:>3} {ready:>16.2f} {answer:>15.2f}", flush=True)
