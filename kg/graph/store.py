@@ -131,29 +131,36 @@ class GraphStore:
         # sort as their code points do.
         return b"\n".join(sorted(self.oxigraph.dump(format=ox.RdfFormat.N_QUADS).splitlines()))
 
+    def _sorted_graphs(self) -> Iterator[tuple[str, list[bytes]]]:
+        """(name, its sorted N-Triples lines) of the default graph ("") and then each named graph in order of
+        name: one graph at a time in memory (sorting all 7.9 M quads of a large library at once took 4.6 GB)."""
+        yield "", sorted(self.oxigraph.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).splitlines())
+        for name in sorted(graph.value for graph in self.oxigraph.named_graphs()):
+            yield name, sorted(self.oxigraph.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name))
+                               .splitlines())
+
     def iter_nquads(self) -> Iterator[bytes]:
         """All quads as N-Quads, one graph at a time (graphs in order of name, each graph's lines sorted):
         canonical like :meth:`dump_nquads`, but never more than one graph in memory."""
-        for name in sorted(graph.value for graph in self.oxigraph.named_graphs()):
-            suffix = f" <{name}> .".encode()
-            lines = sorted(self.oxigraph.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name))
-                           .splitlines())
-            yield b"".join(line.removesuffix(b".").rstrip() + suffix + b"\n" for line in lines if line)
-        default = sorted(self.oxigraph.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).splitlines())
-        if default:
-            yield b"\n".join(default) + b"\n"
+        for name, lines in self._sorted_graphs():
+            if lines:
+                yield _as_nquads(lines, name) if name else b"\n".join(lines) + b"\n"
 
     def digest(self) -> str:
         """The store's content in one value: SHA-256 over its graphs in order of name, each named and then
-        given as its sorted N-Triples. One graph at a time is in memory (sorting all 7.9 M quads of a
-        large library at once took 4.6 GB); equal stores give equal digests."""
+        given as its sorted N-Triples; equal stores give equal digests."""
         digest = hashlib.sha256()
-        graphs = sorted(graph.value for graph in self.oxigraph.named_graphs())
-        for name, graph in [("", ox.DefaultGraph()), *((name, ox.NamedNode(name)) for name in graphs)]:
-            lines = sorted(self.oxigraph.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).splitlines())
+        for name, lines in self._sorted_graphs():
             digest.update(f"# graph <{name}>\n".encode())
             digest.update(b"\n".join(lines) + b"\n")
         return digest.hexdigest()
+
+
+def _as_nquads(ntriples: Iterable[bytes], graph: str) -> bytes:
+    """N-Triples lines (comments and blank lines left out) as N-Quads of ``graph``, one per line."""
+    suffix = f" <{ox.NamedNode(graph).value}> .\n".encode()
+    return b"".join(line.removesuffix(b".").rstrip() + suffix for line in ntriples
+                    if line and not line.startswith(b"#"))
 
 
 class RemoteGraphStore:
@@ -298,10 +305,7 @@ class _NQuadsReader(io.RawIOBase):
             except StopIteration:
                 self.exhausted = True
                 return 0
-            suffix = f"<{ox.NamedNode(name).value}> .\n".encode()
-            self._pending = memoryview(b"".join(line.removesuffix(b".").rstrip() + b" " + suffix
-                                                for line in ntriples.splitlines()
-                                                if line and not line.startswith(b"#")))
+            self._pending = memoryview(_as_nquads(ntriples.splitlines(), name))
         size = min(len(buffer), len(self._pending))
         self._given += size
         buffer[:size] = self._pending[:size]
