@@ -59,6 +59,23 @@ ROWS = [
      ["被许可人"], ["行政机关"]),
     ("认真执法问责，对工作开展不力的地方和部门，进行通报批评。", "liability", "explicit",
      ["工作开展不力的地方和部门"], []),
+    # parties named by an agentive noun (…者, …人, …方, …民) and documents as actors
+    ("土地使用者应当按照约定的用途使用土地。", "obligation", "explicit", ["土地使用者"], []),
+    ("争议解决前，任何一方不得擅自改变土地现状。", "prohibition", "explicit", ["任何一方"], []),
+    ("申请人、利害关系人有权进行陈述和申辩。", "permission", "explicit", ["申请人", "利害关系人"], []),
+    ("其他规范性文件不得设定行政处罚。", "prohibition", "explicit", ["其他规范性文件"], []),
+    # an agentive noun inside a compound is no subject; 由 + actor + adverb assigns a task
+    ("大型水利工程的移民安置办法，由国务院另行规定。", "obligation", "explicit", ["国务院"], []),
+    # a subject ends before its modal; a one-character predicate start must be a word of its own
+    ("第（二）项规定的用地并应当符合国务院规定的标准。", "obligation", "implied", [], []),
+    ("省级人民政府自然资源主管部门会同同级有关部门编制规划。", "obligation", "explicit",
+     ["省级人民政府自然资源主管部门"], []),
+    # the encourager opens the sentence; 允许 binds the party it allows, not the condition's actor
+    ("国家鼓励和支持企业开展清洁生产。", "encouragement", "explicit", ["企业"], []),
+    ("行政机关作出决定的，允许当事人在十日内提出异议。", "permission", "explicit", ["当事人"], []),
+    # a numbered item that is only a condition has no modality of its own (its 责令 is part of the condition)
+    ("（三）被责令停产，拒不执行的。", None, None, [], []),
+    ("申请人提供虚假材料的，行政机关不予受理，并给予警告。", "liability", "explicit", ["申请人"], ["行政机关"]),
     # background stays background
     ("为了规范行政许可的设定和实施，保护公民、法人和其他组织的合法权益，根据宪法，制定本法。", None, None, [], []),
     ("一些地方过于追求发展速度，过分倚重投资拉动。", None, None, [], []),

@@ -42,6 +42,8 @@ import jieba.posseg
 from kg.enums import BearerSource, MentionRole, Modality
 
 _CLAUSE_END = re.compile(r"[，；。：！？]")
+#: Modal words no subject phrase contains (a subject ends before its modal).
+_STRONG_MODALS = ("应当", "必须", "不得", "禁止", "可以", "有权")
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ class BearerRules:
     coordinators: tuple[str, ...]
     openers: tuple[str, ...]
     implied_by_verb: dict[str, tuple[str, ...]]
+    agentive_suffixes: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, resource: str = "bearers.toml", extra_predicates: tuple[str, ...] = ()) -> BearerRules:
@@ -98,6 +101,7 @@ class BearerRules:
             coordinators=by_length(config["coordinators"]),
             openers=by_length(config["openers"]),
             implied_by_verb={verb: tuple(actors) for verb, actors in config["implied_by_verb"].items()},
+            agentive_suffixes=tuple(config.get("agentive_suffixes", ())),
         )
 
 
@@ -122,7 +126,7 @@ class BearerFinder:
         self.verbs = tuple(sorted(set(directive_verbs), key=len, reverse=True))
         self.encouragement = tuple(sorted(cues.get("encouragement", []), key=len, reverse=True))
         # 严禁各地自行出台…, 督促企业…: the actor right after these cues is the one bound.
-        self.pivots = ("严格禁止", "严禁", "禁止", "督促", "要求", "推动")
+        self.pivots = ("严格禁止", "严禁", "禁止", "督促", "要求", "推动", "允许")
         self.label_to_iri = label_to_iri
 
     # ------------------------------------------------------------------ noun phrases
@@ -140,21 +144,53 @@ class BearerFinder:
         """Does ``rest`` open a predicate: a listed word, else (unless ``pos`` is empty) a verb by jieba's tags."""
         if not rest:
             return False
-        if rest.startswith(self.cue_words + self.verbs + self.rules.predicate_starts):
-            return True
+        listed = next((w for w in self.cue_words + self.verbs + self.rules.predicate_starts if rest.startswith(w)),
+                      None)
+        if listed is not None:
+            if len(listed) > 1:
+                return True
+            # A one-character start (自, 在, 对) that only begins a longer noun (自然资源主管部门) opens nothing;
+            # the domain dictionary's terms come back tagged x.
+            first = next(iter(jieba.posseg.cut(rest[:8])), None)
+            return first is None or first.word == listed or not first.flag.startswith(("n", "l", "x", "j"))
         first = next(iter(jieba.posseg.cut(rest[:8])), None) if pos else None
         return first is not None and first.flag in pos
 
-    def _actor_ends(self, text: str, start: int, end: int, agencies: list[tuple[int, int, str]]) -> list[int]:
+    def _agentive_words(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """(start, end) of the agentive nouns in text[start:end]: 使用者, 申请人, 任何一方, 村民 (by suffix and tag)."""
+        if not self.rules.agentive_suffixes:
+            return []
+        found, position = [], start
+        for token in jieba.posseg.cut(text[start:end]):
+            word_end = position + len(token.word)
+            if (len(token.word) >= 2 and token.word.endswith(self.rules.agentive_suffixes)
+                    and token.flag[:1] in ("n", "i", "l", "j")):
+                found.append((position, word_end))
+            position = word_end
+        return found
+
+    def _actor_ends(self, text: str, start: int, end: int, agencies: list[tuple[int, int, str]],
+                    *, agentive: bool = True) -> list[int]:
         ends = {e for s, e, _ in agencies if start <= s and e <= end}
+        if agentive:
+            ends.update(e for _, e in self._agentive_words(text, start, end))
         for position in range(start + 1, end + 1):
             if text[start:position].endswith(self.rules.actor_heads):
                 ends.add(position)
         return sorted(ends)
 
     def _is_actor_phrase(self, phrase: str, starts_with_term: bool) -> bool:
-        """No verb before the first actor unless a 的 makes it a relative clause (报发展改革委… is no subject)."""
+        """No verb before the first actor unless a 的 makes it a relative clause (报发展改革委… is no subject).
+
+        A subject precedes its modal: a phrase that holds one (…成片开发并应当符合国务院) is no subject.
+        """
+        if any(cue in phrase for cue in _STRONG_MODALS):
+            return False
         if "的" in phrase or starts_with_term or phrase in self.rules.actor_heads:
+            return True
+        # 申请人、利害关系人有权…: the phrase opens with an agentive noun, not with the verb 申请.
+        if phrase.startswith(self.rules.actor_heads) or any(s == 0 for s, _ in self._agentive_words(phrase, 0,
+                                                                                                    len(phrase))):
             return True
         return not phrase.startswith(self.rules.openers + self.rules.predicate_starts + self.verbs + self.cue_words
                                      + ("报", "抄报", "送"))
@@ -162,11 +198,14 @@ class BearerFinder:
     def noun_phrase(self, text: str, start: int, end: int, agencies: list[tuple[int, int, str]],
                     *, whole_clause: bool = False, pos: tuple[str, ...] = ("v",)) -> int | None:
         """End of the actor phrase that opens text[start:end] and is followed by a predicate, if any."""
+        # An end found only by an agentive suffix needs a listed predicate word after it: 移民 in 移民安置办法
+        # is a modifier, and jieba's guess that 安置 is a verb must not make it a subject.
+        strong = set(self._actor_ends(text, start, end, agencies, agentive=False))
         for position in self._actor_ends(text, start, end, agencies):
             rest = text[position:end]
             if rest.startswith(self.rules.coordinators) or rest.startswith(("等", "的")):
                 continue
-            if self._opens_predicate(rest, pos) or (whole_clause and not rest):
+            if self._opens_predicate(rest, pos if position in strong else ()) or (whole_clause and not rest):
                 term_first = any(s == start for s, _, _ in agencies)
                 return position if self._is_actor_phrase(text[start:position], term_first) else None
         return None
@@ -224,7 +263,8 @@ class BearerFinder:
             return None  # 并向制定机关说明…, 并告知申请人…: a second verb phrase of the same subject
         start = self._skip_connectives(text, start, end)
         if text.startswith("由", start):
-            found = self.noun_phrase(text, start + 1, end, agencies)
+            # 由国务院另行规定: after the agent of 由 an adverb opens the predicate as a verb does.
+            found = self.noun_phrase(text, start + 1, end, agencies, pos=("v", "d"))
             return (start + 1, found) if found else None
         term_first = any(s == start for s, _, _ in agencies)  # 建设单位 opens with the verb 建设 yet is an actor
         if not term_first and (text.startswith(self.rules.openers, start) or text.startswith(self.cue_words, start)
@@ -269,14 +309,18 @@ class BearerFinder:
                 subjects.append((index, *found))
         if modality == Modality.LIABILITY:
             return self._liability(text, clauses, subjects, agencies)  # the liable party is the condition's actor
-        subjects = self._outside_conditions(text, clauses, subjects)
+        pivoted = self._cue_objects(text, agencies, self.pivots)
+        if pivoted is not None and pivoted.mentions:
+            # 行政机关依法公开…的，允许申请人…: the actor of the condition is not bound when the main clause names one.
+            subjects = self._outside_conditions(text, clauses, subjects, strict=True)
+        else:
+            subjects = self._outside_conditions(text, clauses, subjects)
         if modality == Modality.ENCOURAGEMENT:
             encouraged = self._encouraged(text, agencies)
             if encouraged is not None:
                 return encouraged
         for _, start, end in subjects:
             finding.mentions.extend(self.mentions(text, start, end, agencies))
-        pivoted = self._cue_objects(text, agencies, self.pivots)
         if pivoted is not None:
             finding.mentions.extend(pivoted.mentions)
         if finding.mentions:
@@ -300,22 +344,24 @@ class BearerFinder:
         return finding
 
     @staticmethod
-    def _outside_conditions(text: str, clauses: list[tuple[int, int]],
-                            subjects: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    def _outside_conditions(text: str, clauses: list[tuple[int, int]], subjects: list[tuple[int, int, int]],
+                            *, strict: bool = False) -> list[tuple[int, int, int]]:
         """Drop the subjects of a condition (企业…转产、搬迁、关闭的，人民政府应当予以支持): a clause run ending in 的
         states when the rule applies, and the actor of the main clause after it is the one bound."""
         condition_ends = [i for i, (_, end) in enumerate(clauses) if text[:end].endswith("的")]
         if not condition_ends:
             return subjects
+        if strict:  # another actor is bound after the condition (by a pivot cue): drop every condition's actor
+            return [s for s in subjects if not any(s[0] <= j for j in condition_ends)]
         kept = [s for s in subjects if not any(s[0] <= j and any(t[0] > j for t in subjects) for j in condition_ends)]
         return kept or subjects
 
     def _encouraged(self, text: str, agencies: list[tuple[int, int, str]]) -> BearerFinding | None:
         """鼓励/支持/引导 X 做 Y: X is the party encouraged; an activity as object implies one."""
-        return self._cue_objects(text, agencies, self.encouragement)
+        return self._cue_objects(text, agencies, self.encouragement, after_subject=True)
 
     def _cue_objects(self, text: str, agencies: list[tuple[int, int, str]],
-                     cues: tuple[str, ...]) -> BearerFinding | None:
+                     cues: tuple[str, ...], *, after_subject: bool = False) -> BearerFinding | None:
         """The actor right after a clause-opening cue (鼓励有实力的企业建立…, 严禁各地自行出台…)."""
         finding = BearerFinding()
         for start, end in _clauses(text):
@@ -326,11 +372,18 @@ class BearerFinder:
                     start += len(adverb)
                     body = body[len(adverb):]
             cue = next((c for c in cues if body.startswith(c)), None)
-            if cue is None:
+            position = start + len(cue) if cue else None
+            if cue is None and after_subject:
+                # 国家鼓励和引导公民…: the encourager opens the clause; the party encouraged follows the cue.
+                subject_end = self.noun_phrase(text, start, end, agencies, pos=())
+                cue = next((c for c in cues if subject_end and text.startswith(c, subject_end)), None)
+                position = subject_end + len(cue) if cue else None
+            if cue is None or position is None:
                 continue
-            position = start + len(cue)
-            if text.startswith("和引导", position):
-                position += 3
+            # 鼓励和引导 / 鼓励和支持: a second cue coordinated with the first.
+            second = next((c for c in cues if text.startswith("和" + c, position)), None)
+            if second:
+                position += 1 + len(second)
             found = self.noun_phrase(text, position, end, agencies, pos=("v", "vn"))  # 鼓励企业重组
             if found:
                 finding.mentions.extend(self.mentions(text, position, found, agencies))

@@ -164,9 +164,17 @@ def _in_relative_clause(text: str, position: int, cue: str) -> bool:
     return re.match(r"[^，；。的]{0,3}的(?![，；。])", text[position + len(cue):]) is not None
 
 
-def classify(text: str, starts_with_actor: bool = False) -> Modality:
-    """The modality of one sentence (see the module docstring for the order of tests)."""
-    if _PURPOSE.match(text):
+# A numbered list item that is only a condition (（四）…，被责令改正，拒不改正的。): the duty or sanction is in
+# the sentence that introduces the list, and a cue inside the condition (责令) binds nobody here.
+_CONDITION_ITEM = re.compile(r"^[（(][一二三四五六七八九十]+[）)][^。]*的[。；;]?$")
+
+
+def classify(text: str, starts_with_actor: bool = False, subject_end: int | None = None) -> Modality:
+    """The modality of one sentence (see the module docstring for the order of tests).
+
+    ``subject_end``: where the actor that opens the sentence ends, if one does (国家|鼓励和引导…).
+    """
+    if _PURPOSE.match(text) or _CONDITION_ITEM.match(text):
         return Modality(None, None, False)
     liability = _liability_cue(text)
     if liability:
@@ -181,6 +189,11 @@ def classify(text: str, starts_with_actor: bool = False) -> Modality:
         cue = _opens_with(text, cues[kind])
         if cue:
             return Modality(kind, cue, True, text.find(cue))
+        # 国家鼓励和引导公民…: the cue right after the actor who encourages.
+        if subject_end is not None:
+            cue = next((c for c in sorted(cues[kind], key=len, reverse=True) if text.startswith(c, subject_end)), None)
+            if cue:
+                return Modality(kind, cue, True, subject_end)
     # Only in an instruction (完善…政策，鼓励企业重组); in 遏制矛盾…，引导好投资方向，对…具有重要意义 it is no cue.
     later = _clause_opening_cue(text, _config()["encouragement_any_clause"]["cues"])
     if later and is_directive(text, starts_with_actor):

@@ -35,10 +35,12 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.enums import Modality as ModalityType
 from kg.extract.bearers import BearerFinder, default_finder
 from kg.extract.citations import find_citations
 from kg.extract.lexicon import Lexicon, default_lexicon
-from kg.extract.modality import _first_substantive_clause, classify, find_condition
+from kg.extract.modality import Modality, _first_substantive_clause, classify, find_condition
+from kg.extract.modality import _clauses as _modality_clauses
 from kg.extract.quantities import find_quantities
 from kg.extract.times import find_times
 from kg.extract.tokens import domain_dictionary
@@ -98,16 +100,29 @@ def quantities_component(doc: Doc) -> Doc:
     return doc
 
 
+def _assigns_competence(finder: BearerFinder, doc: Doc) -> bool:
+    """A clause 由 + actor + predicate (…办法，由国务院另行规定) assigns a task: a competence norm."""
+    agencies = char_mentions(doc, "agency")
+    for start, clause in _modality_clauses(doc.text):
+        if clause.startswith("由") and not clause.startswith("由于"):
+            found = finder.clause_subject(doc.text, start, start + len(clause), agencies, "")
+            if found is not None:
+                return True
+    return False
+
+
 @Language.component("policy_modality", requires=["doc.spans"], assigns=["doc._.modality", "doc._.condition"])
 def modality_component(doc: Doc) -> Doc:
     finder = default_finder()
     body = _first_substantive_clause(doc.text)
     start = doc.text.find(body) if body else -1
     # An actor opening the sentence makes a bare verb later in it a directive (各地财政…予以支持).
-    opens_with_actor = start >= 0 and finder.clause_subject(
+    subject = finder.clause_subject(
         doc.text, start, start + len(body), char_mentions(doc, "agency"), doc.text[start + len(body) + 1:],
-        pos=()) is not None
-    modality = classify(doc.text, opens_with_actor)
+        pos=()) if start >= 0 else None
+    modality = classify(doc.text, subject is not None, subject[1] if subject else None)
+    if modality.type is None and _assigns_competence(finder, doc):
+        modality = Modality(ModalityType.OBLIGATION, None, False)
     doc._.modality = modality
     doc._.condition = find_condition(doc.text) if modality.type else None
     return doc
