@@ -49,9 +49,13 @@ TENURE = "家庭承包的耕地的承包期为三十年，草地的承包期为�
 DETENTION = "由公安机关对其直接负责的主管人员和其他直接责任人员，处十日以上十五日以下拘留；"
 LIGHTER = "情节较轻的，处五日以上十日以下拘留:"
 
+# A period of another measure (a ban on applying again) beside a sentence that names 有效期 without a figure.
+BAN = "申请人在三年内不得再次申请该行政许可。"
+VALIDITY = "被许可人需要延续行政许可有效期的，应当提出申请。"
+
 HEADINGS = {"s1": "坚决淘汰落后产能"}  # the heading a list of tonnages stands under
 TEXTS = {"s1": ENUMERATION, "s2": FIGURES, "s3": LOAN, "s4": LIST, "s5": REGION, "s6": DEFICIT, "s7": SPLIT_DEFICIT,
-         "s8": GROWTH, "s9": ENERGY, "art13.p1.s2": TENURE, "art63.p1.s1": DETENTION, "art63.p1.s2": LIGHTER}
+         "s8": GROWTH, "s9": ENERGY, "s10": BAN, "s11": VALIDITY, "art13.p1.s2": TENURE, "art63.p1.s1": DETENTION, "art63.p1.s2": LIGHTER}
 QUANTITIES = {
     "s1": [_q("s1", 1, "1500万吨", "1500", "万吨", "钢铁", "炼铁", "2015-12-31", "再淘汰炼铁"),
            _q("s1", 2, "1500万吨", "1500", "万吨", "钢铁", "炼钢", "2015-12-31", "炼钢"),
@@ -66,6 +70,7 @@ QUANTITIES = {
     "s7": [_q("s7", 1, "1.4万亿元", "1.4", "万亿元", None, None, None, "其中中央财政赤字"),
            _q("s7", 2, "7800亿元", "7800", "亿元", None, None, None, "地方财政赤字")],
     "s8": [_q("s8", 1, "6.5%以上", "6.5", "%", None, None, "2020-12-31", "“十三五”时期经济年均增长保持")],
+    "s10": [_q("s10", 1, "三年内", "3", "年", None, None, None, "申请人")],
     "art13.p1.s2": [_q("art13.p1.s2", 1, "三十年", "30", "年", None, None, None, "家庭承包的耕地的承包期"),
                     _q("art13.p1.s2", 2, "三十年", "30", "年", None, None, None, "草地的承包期"),
                     _q("art13.p1.s2", 3, "五十年", "50", "年", None, None, None, "草地的承包期为三十年"),
@@ -182,6 +187,15 @@ def test_rate_is_never_answered_by_a_period() -> None:
 def test_period_is_answered_by_a_period() -> None:
     answer = value("并购贷款期限可以延长到几年？", "s3", words={"并购", "贷款", "期限"})
     assert answer.answered and answer.text == "7年"
+
+
+def test_a_period_noun_asked_must_be_what_the_period_is_of() -> None:
+    # 有效期 names a period: a 三年内 that bans applying again is not the validity period.
+    refused = value("行政许可的有效期是几年？", "s10", words={"行政许可", "有效期"})
+    assert not refused.answered and refused.reason.code == ReasonCode.NO_VALUE_MEASURE
+    # A period of an act (不得再次申请几年) is still answered by the period the sentence gives.
+    answered = value("申请人几年内不得再次申请？", "s10", words={"申请人", "申请"})
+    assert answered.answered and answered.text == "三年内"
 
 
 def test_rate_noun_must_name_the_figure() -> None:

@@ -68,6 +68,7 @@ def test_rate_nouns(question: str, nouns: list[str]) -> None:
     ("要求提前多久完成？", TimeAsk.ADVANCE),
     ("预焙槽什么时候淘汰？", TimeAsk.DATE),
     ("这项政策的执行期延长到了什么时候？", TimeAsk.UNTIL),
+    ("这套政策执行期延到什么时候？", TimeAsk.UNTIL),  # 延到, the spoken short form of 延长到
     ("Until when was the pilot extended?", TimeAsk.UNTIL),
     ("环境保护法什么时候开始施行？", TimeAsk.IN_FORCE),
     ("From what date did the law take effect?", TimeAsk.IN_FORCE),

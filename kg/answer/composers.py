@@ -513,6 +513,10 @@ def fits_rate_noun(frame: Frame, quantity: dict) -> bool:
     return any(noun in clause for noun in frame.rate_nouns)
 
 
+#: Endings of nouns that name a period (有效期, 期限, 时限, 年限, 保质期): a duration asked of one must state it.
+PERIOD_NOUN_ENDINGS = ("期", "期限", "时限", "年限", "期间")
+
+
 def fits_measure(frame: Frame, quantity: dict, words: set[str], library: Library) -> bool:
     """The figure's own clause (or its recorded measure) states the asked measure: its head noun (能耗 is
     not answered by 经济年均增长6.5%, PM2.5浓度 by 能源消耗强度下降3.7%), and the nouns modifying it
@@ -529,9 +533,12 @@ def fits_measure(frame: Frame, quantity: dict, words: set[str], library: Library
         # The longest end of the noun run the library itself writes: what the figure must state.
         terms = next((terms[start:] for start in range(len(terms))
                       if library.names("".join(forms[0] for forms in terms[start:]))), terms[-1:])
-    if frame.unit_family == UnitFamily.DURATION:
-        return True  # a period measures what is done (被拘留几天), not the noun before it
     stated = _up_to_clause(quantity, library)
+    if frame.unit_family == UnitFamily.DURATION:
+        # A period measures what is done (被拘留几天), not the noun before it; but a noun that names a period
+        # itself (有效期, 期限, 年限) is what the figure must be of: 三年内不得再次申请 is no 有效期.
+        periods = [forms for forms in terms if forms[0].endswith(PERIOD_NOUN_ENDINGS)]
+        return all(any(form in stated for form in forms) for forms in periods)
     # The topic clause (…服务经费，财政给每人补到多少钱) names what the figure is of, when the library writes it.
     if frame.topic and library.names(frame.topic) and frame.topic not in stated:
         return False

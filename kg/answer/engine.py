@@ -29,6 +29,7 @@ from functools import cached_property
 import numpy as np
 
 from kg import config
+from kg.answer.bilingual import ENGLISH_FUNCTION_WORDS, english_words, renderings
 from kg.answer.checks import SUPPORT_CHECKS, Scores
 from kg.answer.composers import composer_for, fits_unit, locate_quantities
 from kg.answer.facts import list_targets
@@ -47,7 +48,7 @@ from kg.graph.store import GraphStore, rows
 from kg.i18n import text as i18n
 from kg.library import open_generation
 from kg.queries import get
-from kg.retrieval import SentenceIndex, analyse_tokens, reciprocal_rank_fusion
+from kg.retrieval import SentenceIndex, analyse_tokens, reciprocal_rank_fusion, stopwords
 
 #: The modality a must-not question ranks first. "May X still …?" is answered as often by an obligation to
 #: abolish (各地要取消…优惠政策) as by a prohibition, and obligations are most sentences: no boost for those.
@@ -237,6 +238,8 @@ class Answerer:
     def rank(self, question: Question, frame: Frame | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Fused scores, BM25 scores and dense scores for every passage."""
         tokens = analyse_tokens(question.search_text)
+        if question.language == "en" and self.index.bm25 is not None:
+            tokens += self._rendered(question)
         bm25 = self.index.bm25_scores(tokens)
         dense = np.zeros(len(self.index.passages))
         if self.mode != "bm25" and self.dense:
@@ -256,6 +259,16 @@ class Answerer:
         if self.mode == "hybrid":
             fused = fused + self._boosts(question, frame)
         return fused, bm25, dense
+
+    def _rendered(self, question: Question) -> list[str]:
+        """Library words for the English words the glossary leaves unrendered (see :mod:`kg.answer.bilingual`)."""
+        covered = {word for phrase in question.english_terms for word in english_words(phrase)}
+        unrendered = [word for word in english_words(question.text)
+                      if word not in covered and word not in ENGLISH_FUNCTION_WORDS and len(word) > 2]
+        stop = stopwords()
+        vocabulary = self.index.bm25.vocab
+        return [token for token in renderings(unrendered, vocabulary, per_word=self.settings.renderings_per_word)
+                if token not in stop]
 
     def _boosts(self, question: Question, frame: Frame | None) -> np.ndarray:
         knobs = self.settings

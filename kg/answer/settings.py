@@ -18,6 +18,7 @@ from pathlib import Path
 class AnswerSettings:
     dense_weight_zh: float
     dense_weight_en: float
+    renderings_per_word: int
     evidence_k: int
     boost_industry: float
     boost_entity: float
