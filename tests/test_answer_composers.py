@@ -55,7 +55,8 @@ VALIDITY = "被许可人需要延续行政许可有效期的，应当提出申�
 
 HEADINGS = {"s1": "坚决淘汰落后产能"}  # the heading a list of tonnages stands under
 TEXTS = {"s1": ENUMERATION, "s2": FIGURES, "s3": LOAN, "s4": LIST, "s5": REGION, "s6": DEFICIT, "s7": SPLIT_DEFICIT,
-         "s8": GROWTH, "s9": ENERGY, "s10": BAN, "s11": VALIDITY, "art13.p1.s2": TENURE, "art63.p1.s1": DETENTION, "art63.p1.s2": LIGHTER}
+         "s8": GROWTH, "s9": ENERGY, "s10": BAN, "s11": VALIDITY,
+         "art13.p1.s2": TENURE, "art63.p1.s1": DETENTION, "art63.p1.s2": LIGHTER}
 QUANTITIES = {
     "s1": [_q("s1", 1, "1500万吨", "1500", "万吨", "钢铁", "炼铁", "2015-12-31", "再淘汰炼铁"),
            _q("s1", 2, "1500万吨", "1500", "万吨", "钢铁", "炼钢", "2015-12-31", "炼钢"),

@@ -26,14 +26,17 @@ _SEPARATORS = re.compile(r"[,;，；、/\s]+|\b[a-z]{1,5}\.")
 _GLOSS = re.compile(rf"[\u4e00-\u9fff]{{2,{_MAX_GLOSS_CHARS}}}")
 _ENGLISH_WORD = re.compile(r"[a-z][a-z-]*")
 #: Words of a question's grammar, never looked up (the dictionary renders "how" as 怎样, "must" as 必须).
-ENGLISH_FUNCTION_WORDS = frozenset("""
-a an the and or but if of in on at to for from by with without under over into onto about after before
-during within between among than as is are was were be been being do does did done has have had having
-can could may might must shall should will would not no nor any each every all some such what which who
-whom whose when where why how this that these those there here it its they them their he she his her we
-our you your i me my much many more most less least other another also only just very too so then ever
-up down out off per via whether long often far
-""".split())
+ENGLISH_FUNCTION_WORDS = frozenset({
+    "a", "an", "the", "and", "or", "but", "if", "of", "in", "on", "at", "to", "for", "from", "by", "with", "without",
+    "under", "over", "into", "onto", "about", "after", "before", "during", "within", "between", "among", "than",
+    "as", "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "done", "has", "have", "had",
+    "having", "can", "could", "may", "might", "must", "shall", "should", "will", "would", "not", "no", "nor", "any",
+    "each", "every", "all", "some", "such", "what", "which", "who", "whom", "whose", "when", "where", "why", "how",
+    "this", "that", "these", "those", "there", "here", "it", "its", "they", "them", "their", "he", "she", "his",
+    "her", "we", "our", "you", "your", "i", "me", "my", "much", "many", "more", "most", "less", "least", "other",
+    "another", "also", "only", "just", "very", "too", "so", "then", "ever", "up", "down", "out", "off", "per", "via",
+    "whether", "long", "often", "far",
+})
 
 
 def glosses(translation: str) -> tuple[str, ...]:
