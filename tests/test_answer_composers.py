@@ -53,9 +53,13 @@ LIGHTER = "情节较轻的，处五日以上十日以下拘留:"
 BAN = "申请人在三年内不得再次申请该行政许可。"
 VALIDITY = "被许可人需要延续行政许可有效期的，应当提出申请。"
 
+# Two provisions worded alike, each after its own case: which one a question means is not proved.
+FALSE_MATERIALS = "属于公共安全事项的，申请人在一年内不得再次申请该行政许可。"
+BRIBERY = "取得的许可属于公共安全事项的，申请人在三年内不得再次申请该行政许可；"
+
 HEADINGS = {"s1": "坚决淘汰落后产能"}  # the heading a list of tonnages stands under
 TEXTS = {"s1": ENUMERATION, "s2": FIGURES, "s3": LOAN, "s4": LIST, "s5": REGION, "s6": DEFICIT, "s7": SPLIT_DEFICIT,
-         "s8": GROWTH, "s9": ENERGY, "s10": BAN, "s11": VALIDITY,
+         "s8": GROWTH, "s9": ENERGY, "s10": BAN, "s11": VALIDITY, "s12": FALSE_MATERIALS, "s13": BRIBERY,
          "art13.p1.s2": TENURE, "art63.p1.s1": DETENTION, "art63.p1.s2": LIGHTER}
 QUANTITIES = {
     "s1": [_q("s1", 1, "1500万吨", "1500", "万吨", "钢铁", "炼铁", "2015-12-31", "再淘汰炼铁"),
@@ -72,6 +76,8 @@ QUANTITIES = {
            _q("s7", 2, "7800亿元", "7800", "亿元", None, None, None, "地方财政赤字")],
     "s8": [_q("s8", 1, "6.5%以上", "6.5", "%", None, None, "2020-12-31", "“十三五”时期经济年均增长保持")],
     "s10": [_q("s10", 1, "三年内", "3", "年", None, None, None, "申请人")],
+    "s12": [_q("s12", 1, "一年内", "1", "年", None, None, None, "申请人")],
+    "s13": [_q("s13", 1, "三年内", "3", "年", None, None, None, "申请人")],
     "art13.p1.s2": [_q("art13.p1.s2", 1, "三十年", "30", "年", None, None, None, "家庭承包的耕地的承包期"),
                     _q("art13.p1.s2", 2, "三十年", "30", "年", None, None, None, "草地的承包期"),
                     _q("art13.p1.s2", 3, "五十年", "50", "年", None, None, None, "草地的承包期为三十年"),
@@ -197,6 +203,13 @@ def test_a_period_noun_asked_must_be_what_the_period_is_of() -> None:
     # A period of an act (不得再次申请几年) is still answered by the period the sentence gives.
     answered = value("申请人几年内不得再次申请？", "s10", words={"申请人", "申请"})
     assert answered.answered and answered.text == "三年内"
+
+
+def test_provisions_worded_alike_with_different_figures_are_both_given() -> None:
+    answer = value("涉及公共安全的许可，申请人多少年内不得再次申请？", "s12", "s13", words={"公共安全", "申请"})
+    assert answer.answered
+    assert [fact.surface for fact in answer.values] == ["一年内", "三年内"]
+    assert answer.support == ["s12", "s13"]  # each cited
 
 
 def test_rate_noun_must_name_the_figure() -> None:

@@ -354,8 +354,23 @@ def _closest(candidates: list[_Candidate], words: set[str], focus: set[str], que
     best = max(score for score, _ in scored)
     top = [c for score, c in scored if score == best]
     first = min(c.rank for c in top)
+    if _parallel_provisions(top):
+        # Two sentences say as much of the question with the same words and different figures (一年内 after
+        # 提供虚假材料的, 三年内 after 以欺骗、贿赂等不正当手段取得的, the case in the sentence before each): which
+        # one is meant is not proved, so both are given, each cited, never the better-ranked one silently.
+        return top
     return _respective_item(_named_item([c for c in top if c.rank == first], _compact(question)),
                             _compact(question))
+
+
+def _parallel_provisions(top: list[_Candidate]) -> bool:
+    """Tied figures from several sentences whose clauses read the same once the figures are taken out."""
+    sentences = {c.quantity["sentence"] for c in top}
+    if len(sentences) < 2 or len({c.quantity["surface"] for c in top}) < 2:
+        return False
+    shapes = {_compact(_quantity_clause(c.quantity)).replace(_compact(c.quantity["surface"]), "#", 1).rstrip("；;。")
+              for c in top}
+    return len(shapes) == 1
 
 
 #: Items listed before 分别 (早籼稻、中晚籼稻、粳稻每50公斤分别提高3元、5元和10元), each without its qualifier.
