@@ -379,10 +379,14 @@ def test_until_when_is_answered_by_the_end_a_period_reaches_not_a_date_describin
     monkeypatch.setitem(TEXTS, "s7", "这些政策的执行期均延长到2010年底。")
     frame = build_frame(parse_question("就业扶持政策的执行期延长到了什么时候？"))
     words = {"就业", "扶持", "政策", "执行期", "延长"}
-    refused = WhenComposer().compose(frame, evidence("s6", "s7"), FakeLibrary(words=words), 5)
-    assert not refused.answered and refused.reason.code == ReasonCode.NO_TIME
+    ranked = [{**item, "score": score} for item, score in zip(evidence("s6", "s7"), (1.0, 0.9), strict=True)]
+    refused = WhenComposer().compose(frame, ranked, FakeLibrary(words=words), 5)
+    assert not refused.answered and refused.reason.code == ReasonCode.NO_TIME  # a lower sentence's date: no proof
     answered = WhenComposer().compose(frame, evidence("s7", "s6"), FakeLibrary(words=words), 5)
     assert answered.answered and answered.value.surface == "到2010年底" and answered.value.date == "2010-12-31"
+    # Ranked level with the top sentence, which states no end: the ranking cannot tell them apart, so it is read.
+    level = [{**item, "score": 1.0} for item in evidence("s6", "s7")]
+    assert WhenComposer().compose(frame, level, FakeLibrary(words=words), 5).value.surface == "到2010年底"
 
 
 def test_a_target_is_not_answered_by_a_figure_reported_as_achieved(monkeypatch) -> None:

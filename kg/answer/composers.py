@@ -690,7 +690,30 @@ class WhenComposer:
         # date of another sentence (2015年底前 for the 335 rebar, which has none) would be a confident error.
         if not evidence:
             return Answer.refuse(frame.kind, Reason(ReasonCode.NO_TIME, {"subject": Localized("", "")}))
-        rank, item = 0, evidence[0]
+        best: tuple[tuple[bool, int, int, int], ValueFact, str] | None = None
+        # Sentences ranked level with the top one (the ranking cannot tell them apart) are read, in order,
+        # only when the top one states no time of the asked kind (2009年到期的…延长一年 beside …均延长到2010年底).
+        level = [item for item in evidence if item.get("score", 0) >= evidence[0].get("score", 0)]
+        for rank, item in enumerate(level):
+            best = self._best_time(frame, item, rank, words)
+            if best is not None:
+                break
+        if best is None:
+            return Answer.refuse(frame.kind, Reason(ReasonCode.NO_TIME, {"subject": Localized("", "")}))
+        _, fact, phrase = best
+        return Answer(
+            kind=frame.kind,
+            answered=True,
+            text=phrase,
+            value=fact,
+            values=[fact],
+            support=[fact.citation],
+            facts=[fact.as_dict()],
+        )
+
+    def _best_time(self, frame: Frame, item: Evidence, rank: int,
+                   words: set[str]) -> tuple[tuple[bool, int, int, int], ValueFact, str] | None:
+        """The time expression of one sentence that answers the question, with its sort key and phrase."""
         best: tuple[tuple[bool, int, int, int], ValueFact, str] | None = None
         sentence = _compact(item["text"])
         if sentence:
@@ -710,18 +733,7 @@ class WhenComposer:
                     # An adverb is read with what it qualifies (立即停建, 定期发布…名单); a date stands alone.
                     phrase = surface if preference == 0 else sentence[start: _clause_end(sentence, end)]
                     best = (key, fact, phrase)
-        if best is None:
-            return Answer.refuse(frame.kind, Reason(ReasonCode.NO_TIME, {"subject": Localized("", "")}))
-        _, fact, phrase = best
-        return Answer(
-            kind=frame.kind,
-            answered=True,
-            text=phrase,
-            value=fact,
-            values=[fact],
-            support=[fact.citation],
-            facts=[fact.as_dict()],
-        )
+        return best
 
     @staticmethod
     def _entry_into_force(frame: Frame, evidence: Sequence[Evidence], library: Library) -> Answer | None:
