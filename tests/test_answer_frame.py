@@ -26,6 +26,7 @@ from kg.answer.question import parse_question
     ("电解铝2015年底前要做什么？", AskedKind.LIST),
     ("What applies to electrolytic aluminium by 2015?", AskedKind.LIST),
     ("产能置换方案由哪一级政府负责制定？", AskedKind.WHO),
+    ("农村村民的宅基地由哪一级审批？", AskedKind.WHO),  # a level of authority is a body, whatever the verb
     ("这份意见是哪个机关发布的？", AskedKind.DOCUMENT),
     ("文件的发文字号是什么？", AskedKind.DOCUMENT),
     ("国发〔2013〕41号是什么时候印发的？", AskedKind.DOCUMENT),

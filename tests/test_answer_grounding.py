@@ -74,3 +74,12 @@ def test_answer_object_carries_kind_value_and_reason(answerer) -> None:
     refused = answerer.ask("2012年底焦炭行业的产能利用率是多少？")
     assert refused["answered"] is False and refused["value"] is None
     assert set(refused["reason"]) >= {"code", "text"} and refused["answer"].startswith("未找到")
+
+
+def test_a_list_item_is_read_with_the_sentence_that_introduces_its_list(answerer) -> None:
+    # （三）其他土地超过七十公顷的。 names no approver; 征收下列土地的，由国务院批准： above it does.
+    result = answerer.ask("征收其他土地超过七十公顷的，由哪一级批准？")
+    ids = [item["id"] for item in result["evidence"]]
+    assert {"lal-2019/art46.p4.s1", "lal-2019/art46.p1.s1"} <= set(ids)  # the item and its introducer, both cited
+    assert result["answered"] and result["answer"].startswith("国务院")
+    assert ids[0] == "lal-2019/art46.p1.s1"  # the sentence that states the answer leads

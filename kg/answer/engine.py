@@ -347,7 +347,7 @@ class Answerer:
             outside = ~self._in_scope(scope)
             fused[outside], bm25[outside], dense[outside] = 0.0, 0.0, 0.0
         k = self.settings.evidence_k
-        order = top_k(fused, k)
+        order = self._with_introducers(top_k(fused, k), fused, k)
         top = float(fused[order[0]]) if len(order) else 0.0
         evidence = [self._evidence(int(i), fused, top) for i in order if fused[i] > 0]
         scores = Scores(fused, bm25, dense)
@@ -364,7 +364,7 @@ class Answerer:
         if reason is not None:
             answer = Answer.refuse(frame.kind, reason)
         else:
-            best = top_k(fused, self.settings.candidate_k)
+            best = self._with_introducers(top_k(fused, self.settings.candidate_k), fused, self.settings.candidate_k)
             pool = [self._evidence(int(i), fused, top) for i in best if fused[i] > 0]
             if frame.kind == AskedKind.DOCUMENT:
                 pool = evidence
@@ -375,6 +375,37 @@ class Answerer:
         result["notes"] = self._validity_notes(frame, evidence, question.language)
         result["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)
         return result
+
+    def _with_introducers(self, order: np.ndarray, fused: np.ndarray, k: int) -> list[int]:
+        """The ranking with each numbered list item followed by the sentence that introduces its list
+        (（二）永久基本农田以外的耕地超过三十五公顷的； is read under 征收下列土地的，由国务院批准：, which says
+        who approves), k in all. The item keeps its place; the introducer takes the next one."""
+        ranked = [int(i) for i in order if fused[i] > 0]
+        result: list[int] = []
+        for index in ranked:
+            if index in result:
+                continue
+            result.append(index)
+            introducer = self._introducer(index)
+            if introducer is not None and introducer not in result:
+                result.append(introducer)
+        return result[:k] if len(result) > k else result
+
+    def _introducer(self, index: int) -> int | None:
+        """The sentence ending in ： that opens the list a numbered item (（一）…) belongs to, if any."""
+        passages = self.index.passages
+        item = passages[index]
+        if not item.lead or not _LIST_ITEM.match(item.text):
+            return None
+        for at in range(index - 1, max(-1, index - 40), -1):
+            before = passages[at]
+            if before.doc_id != item.doc_id:
+                return None
+            if before.lead == item.lead and _LIST_ITEM.match(before.text):
+                continue  # an earlier item of the same list
+            text = re.sub(r"\s+", "", before.text)
+            return at if text.endswith(("：", ":")) and re.sub(r"\s+", "", item.lead) in text else None
+        return None
 
     def _validity_notes(self, frame: Frame, evidence: list[dict], language: str) -> list[str]:
         """A cited document that did not apply in the year asked about is said so (环境保护法 2014 revision
@@ -456,6 +487,10 @@ class Answerer:
         cid = citation_id(str(row["docId"]), str(row["cite"]))
         return {"id": cid, "label": row["label"], "section": row["section"], "text": row["text"], "score": 1.0,
                 "modality": None, "citation_text": self.citations.get(cid)}
+
+
+#: A numbered list item of a statute or guidance: （一）…, (2)…
+_LIST_ITEM = re.compile(r"^\s*[（(][一二三四五六七八九十\d]+[）)]")
 
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:
