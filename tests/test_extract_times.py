@@ -133,6 +133,8 @@ def test_seed_times(seed_facts) -> None:
     ("今年要淘汰钢铁2700万吨", "period", D(2014, 1, 1), D(2014, 12, 31)),   # a 2014 report's own year
     ("明年将全面实施", "period", D(2015, 1, 1), D(2015, 12, 31)),
     ("去年国内生产总值增长7.7%", "reference", D(2013, 12, 31), D(2013, 12, 31)),  # what it reports
+    ("今后五年，单位国内生产总值能耗下降15%", "period", D(2014, 1, 1), D(2018, 12, 31)),  # the report's year on
+    ("未来三年要完成改造", "period", D(2014, 1, 1), D(2016, 12, 31)),
 ])
 def test_relative_years_resolve_against_the_document_date(text: str, kind: str, begin: dt.date, end: dt.date) -> None:
     found = only(text, D(2014, 3, 5))
@@ -146,6 +148,7 @@ def test_a_comparison_base_is_no_time(text: str) -> None:
 
 def test_relative_years_need_the_document_date() -> None:
     assert find_times("今年要淘汰钢铁2700万吨", None) == []
+    assert find_times("今后五年要完成改造", None) == []
 
 
 @pytest.mark.parametrize("text", ["可以延长十五日，并应当将延长期限的理由告知申请人", "处十日以上十五日以下拘留",

@@ -12,6 +12,7 @@ instant            2013年10月6日                 instant 2013-10-06
 period             "十二五", "十三五"期间          [2011-01-01, 2015-12-31] / 2016–2020
 period             通过5年努力                   [issue date, issue date + 5 years]
 period             今年, 明年 (from the issue date) that year: 今年 in a 2014 report is 2014
+period             今后五年, 未来五年            the report's year and the four after it (2016–2020 in 2016)
 reference          去年, 上年 (from the issue date)  the end of that past year: what it reports
 deadline           提前一年完成"十二五"…          (open, 2014-12-31]: the plan's end, one year early
 =================  ==========================  ==================================
@@ -65,6 +66,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("year", re.compile(rf"(?<![\d.]){_YEAR}")),
 ]
 _EFFORT = re.compile(rf"(?:通过|经过|用)\s*([\d{CN_NUMERAL}]+)\s*年(?:左右)?(?:的)?(?:努力|时间)")
+# 今后五年 / 未来五年 in a report: the years from the report's own to the last of them (2016–2020 in 2016).
+_COMING_YEARS = re.compile(rf"(?:今后|未来)\s*([\d{CN_NUMERAL}]+)\s*年(?!前|后|内|底|末)")
 _EARLY = re.compile(rf"提前\s*([\d{CN_NUMERAL}]+)\s*年")
 # Years named relative to the document's own date. A comparison's base (比上年增长, 与去年同期相比) is
 # not the time the sentence speaks of, so it is not one of them.
@@ -148,6 +151,12 @@ def find_times(text: str, issued: dt.date | None = None) -> list[TimeExpression]
             else:
                 add(TimeExpression(match.start(), match.end(), match.group(0), "period",
                                    dt.date(year, 1, 1), dt.date(year, 12, 31)))
+        for match in _COMING_YEARS.finditer(text):
+            if free(match.start(), match.end()):
+                years = cn_to_int(match.group(1))
+                if years:
+                    add(TimeExpression(match.start(), match.end(), match.group(0), "period",
+                                       dt.date(issued.year, 1, 1), dt.date(issued.year + years - 1, 12, 31)))
         for match in _EFFORT.finditer(text):
             if free(match.start(), match.end()):
                 years = cn_to_int(match.group(1))
