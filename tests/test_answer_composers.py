@@ -7,6 +7,7 @@ names the kind of failure it guards against (issue: grounded answers).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import pytest
@@ -115,6 +116,9 @@ class FakeLibrary:
     def names(self, phrase: str) -> bool:
         return bool(phrase) and phrase in "".join(TEXTS.values())
 
+    def issued(self, document: str):
+        return ISSUED.get(document)
+
     def run_query(self, name: str, params: dict[str, str]) -> list[dict]:
         if name == "entry_into_force":
             return [row for row in FINAL_CLAUSES if row["docId"] == params["doc"]]
@@ -129,6 +133,10 @@ FINAL_CLAUSES = [
     {"docId": "alp", "cite": "art83.p2.s2", "text": "不符合本法规定的，自本法施行之日起停止执行。"},
     {"docId": "alp", "cite": "art83.p1.s1", "text": "第八十三条本法自2004年7月1日起施行。"},
 ]
+
+
+#: Issue dates of the fake library's documents (a month and day without a year is read in that year).
+ISSUED = {"report-2016": dt.date(2016, 3, 5)}
 
 
 def evidence(*ids: str) -> list[dict]:
@@ -387,6 +395,18 @@ def test_until_when_is_answered_by_the_end_a_period_reaches_not_a_date_describin
     # Ranked level with the top sentence, which states no end: the ranking cannot tell them apart, so it is read.
     level = [{**item, "score": 1.0} for item in evidence("s6", "s7")]
     assert WhenComposer().compose(frame, level, FakeLibrary(words=words), 5).value.surface == "到2010年底"
+
+
+def test_a_month_and_day_without_a_year_is_of_the_year_of_its_document(monkeypatch) -> None:
+    monkeypatch.setitem(TEXTS, "s6", "全面实施营改增，从5月1日起，将试点范围扩大到建筑业、房地产业。")
+    frame = build_frame(parse_question("营改增试点从哪天起扩大到建筑业？"))
+    words = {"营改增", "试点", "建筑业"}
+    dated = [{**item, "document": "report-2016"} for item in evidence("s6")]
+    answer = WhenComposer().compose(frame, dated, FakeLibrary(words=words), 5)
+    assert answer.answered and answer.value.surface == "5月1日起" and answer.value.date == "2016-05-01"
+    # A document whose date the library does not know gives the day no year: it is not answered as a date.
+    undated = [{**item, "document": "unknown"} for item in evidence("s6")]
+    assert not WhenComposer().compose(frame, undated, FakeLibrary(words=words), 5).answered
 
 
 def test_a_target_is_not_answered_by_a_figure_reported_as_achieved(monkeypatch) -> None:

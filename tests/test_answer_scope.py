@@ -41,3 +41,19 @@ def test_a_document_the_library_lacks_is_reported_missing(question: str, missing
                                       "违规项目要依法处理吗？", "要研究制定管理办法吗？"])
 def test_a_year_or_a_bracket_alone_names_no_document(question: str) -> None:
     assert resolve_scope([question], LIBRARY).missing is None
+
+
+@pytest.mark.parametrize(("question", "named"), [
+    ("How long may an M&A loan run under the 2013 overcapacity guidance?", "guofa-2013-41"),
+    ("What did the 2014 report plan for steel?", "gwr-2014"),
+])
+def test_a_year_before_a_genre_word_names_that_year_s_document_and_is_no_time(question: str, named: str) -> None:
+    scope = resolve_scope([question], LIBRARY)
+    assert scope.documents == (named,) and scope.missing is None
+    assert scope.naming_years == (int(named.split("-")[1]),)
+
+
+def test_a_year_before_a_genre_word_the_library_lacks_names_nothing() -> None:
+    # the words around a year are loose in English: no document of that year is no missing document either
+    scope = resolve_scope(["What did the 2015 report plan for steel?"], LIBRARY)
+    assert scope.documents == () and scope.missing is None

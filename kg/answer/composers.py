@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
+import datetime as dt
 import itertools
 import re
 from collections import Counter
@@ -47,6 +48,7 @@ class Library(Protocol):
     def names(self, phrase: str) -> bool: ...
     def above(self, citation: str) -> str: ...
     def run_query(self, name: str, params: dict[str, str]) -> list[dict]: ...
+    def issued(self, document: str) -> dt.date | None: ...
 
 
 Evidence = dict
@@ -695,7 +697,7 @@ class WhenComposer:
         # only when the top one states no time of the asked kind (2009年到期的…延长一年 beside …均延长到2010年底).
         level = [item for item in evidence if item.get("score", 0) >= evidence[0].get("score", 0)]
         for rank, item in enumerate(level):
-            best = self._best_time(frame, item, rank, words)
+            best = self._best_time(frame, item, rank, words, library)
             if best is not None:
                 break
         if best is None:
@@ -711,13 +713,15 @@ class WhenComposer:
             facts=[fact.as_dict()],
         )
 
-    def _best_time(self, frame: Frame, item: Evidence, rank: int,
-                   words: set[str]) -> tuple[tuple[bool, int, int, int], ValueFact, str] | None:
+    def _best_time(self, frame: Frame, item: Evidence, rank: int, words: set[str],
+                   library: Library) -> tuple[tuple[bool, int, int, int], ValueFact, str] | None:
         """The time expression of one sentence that answers the question, with its sort key and phrase."""
         best: tuple[tuple[bool, int, int, int], ValueFact, str] | None = None
         sentence = _compact(item["text"])
         if sentence:
-            for preference, surface, start, end, date in self._expressions(frame.time_ask, sentence):
+            # A month and day without a year (从5月1日起) is of the year of the document that writes it.
+            issued = library.issued(str(item["document"])) if item.get("document") else None
+            for preference, surface, start, end, date in self._expressions(frame.time_ask, sentence, issued):
                 window = clause_around(sentence, start, end, neighbours=True)
                 shared = _overlap(words, window.replace(surface, ""))
                 if words and shared == 0:
@@ -762,13 +766,14 @@ class WhenComposer:
                       support=[fact.citation], facts=[fact.as_dict()])
 
     @staticmethod
-    def _expressions(ask: TimeAsk | None, sentence: str) -> list[tuple[int, str, int, int, str | None]]:
+    def _expressions(ask: TimeAsk | None, sentence: str,
+                     issued: dt.date | None = None) -> list[tuple[int, str, int, int, str | None]]:
         """(preference, surface, start, end, ISO date) of the expressions that answer this kind of when."""
         # Without a final clause that proves it, entry into force is asked like any date of the text.
         ask = TimeAsk.DATE if ask in (None, TimeAsk.IN_FORCE) else ask
         found: list[tuple[int, str, int, int, str | None]] = []
         if ask == TimeAsk.UNTIL:
-            for expr in find_times(sentence):
+            for expr in find_times(sentence, issued):
                 preceding = sentence[max(0, expr.start_char - 1): expr.start_char]
                 reached = expr.kind == "deadline" or preceding in ("到", "至")
                 if reached and expr.end is not None:
@@ -780,7 +785,7 @@ class WhenComposer:
                 if ask == TimeAsk.REFERENCE
                 else ("deadline", "from", "instant", "reference", "period")
             )
-            for expr in find_times(sentence):
+            for expr in find_times(sentence, issued):
                 if expr.kind in wanted and "提前" not in expr.surface:
                     day = expr.end or expr.begin
                     found.append((0, expr.surface, expr.start_char, expr.end_char, day.isoformat() if day else None))

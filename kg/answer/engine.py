@@ -230,6 +230,10 @@ class Answerer:
         """Whether the library's text writes this phrase (white space aside)."""
         return bool(phrase) and compact(phrase) in self.compact_corpus
 
+    def issued(self, document: str) -> dt.date | None:
+        """The date a library document was issued (what its 今年 and 5月1日 are read against)."""
+        return next((doc.date for doc in self.library if doc.id == document), None)
+
     def run_query(self, name: str, params: dict[str, str]) -> list[dict]:
         query = get(name)
         return rows(self.store.query(query.text, query.bind(params)))

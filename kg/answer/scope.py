@@ -153,9 +153,33 @@ def named_documents(text: str, library: Sequence[LibraryDocument]) -> tuple[list
                 named.extend(fitting)
             elif missing is None:
                 missing = f"{year}年{next(d.type for d in library if key in (compact(d.type), compact(d.type_en)))}"
+    for match in _EN_YEAR_GENRE.finditer(unicodedata.normalize("NFKC", text)):
+        # "the 2013 overcapacity guidance", "the 2016 report": a year before a genre word names the document of
+        # that genre issued that year, when the library has one (it never makes one missing: the words are loose).
+        year, genre = int(match["year"]), match["genre"].lower()
+        fitting = [doc.id for doc in library if doc.date.year == year and genre in _genres(doc)]
+        if fitting:
+            named.extend(fitting)
+            naming_years.append(year)
     if missing is None:
         missing = _unknown_statute(text, library)
     return list(dict.fromkeys(named)), missing, naming_years
+
+
+#: English genre words by the ending of a document's type (a closed set: what a question calls a document of
+#: that type: 指导意见 → guidance, opinions; 政府工作报告 → report; 法律 → law).
+_EN_GENRES = {
+    "意见": ("guidance", "guideline", "guidelines", "opinion", "opinions"),
+    "报告": ("report",),
+    "法律": ("law", "statute"),
+}
+_EN_YEAR_GENRE = re.compile(
+    r"\b(?P<year>(?:19|20)\d{2})\b(?:\s+(?!(?:in|on|at|by|from|to|until|before|after|since|the)\b)[A-Za-z'-]+){0,3}?"
+    r"\s+(?P<genre>guidance|guidelines?|opinions?|report|law|statute)\b", re.IGNORECASE)
+
+
+def _genres(document: LibraryDocument) -> tuple[str, ...]:
+    return next((words for ending, words in _EN_GENRES.items() if document.type.endswith(ending)), ())
 
 
 #: Words ending in 法 that name no statute (a way, a rule, lawful…).

@@ -13,6 +13,7 @@ period             "十二五", "十三五"期间          [2011-01-01, 2015-12-
 period             通过5年努力                   [issue date, issue date + 5 years]
 period             今年, 明年 (from the issue date) that year: 今年 in a 2014 report is 2014
 period             今后五年, 未来五年            the report's year and the four after it (2016–2020 in 2016)
+from / instant     从5月1日起, 6月底前的5月1日   the document's year: 2016-05-01 in a 2016 report
 reference          去年, 上年 (from the issue date)  the end of that past year: what it reports
 deadline           提前一年完成"十二五"…          (open, 2014-12-31]: the plan's end, one year early
 =================  ==========================  ==================================
@@ -66,6 +67,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("year", re.compile(rf"(?<![\d.]){_YEAR}")),
 ]
 _EFFORT = re.compile(rf"(?:通过|经过|用)\s*([\d{CN_NUMERAL}]+)\s*年(?:左右)?(?:的)?(?:努力|时间)")
+# A month and day without a year (从5月1日起) in a dated document: that document's year. Not an annual date
+# (每年6月5日) and not the tail of a full date (2013年10月6日).
+_MONTH_DAY = re.compile(r"(?<![年\d])(?<!每年)(?<!每年的)(\d{1,2})\s*月\s*(\d{1,2})\s*日(起|前)?")
 # 今后五年 / 未来五年 in a report: the years from the report's own to the last of them (2016–2020 in 2016).
 _COMING_YEARS = re.compile(rf"(?:今后|未来)\s*([\d{CN_NUMERAL}]+)\s*年(?!前|后|内|底|末)")
 _EARLY = re.compile(rf"提前\s*([\d{CN_NUMERAL}]+)\s*年")
@@ -151,6 +155,19 @@ def find_times(text: str, issued: dt.date | None = None) -> list[TimeExpression]
             else:
                 add(TimeExpression(match.start(), match.end(), match.group(0), "period",
                                    dt.date(year, 1, 1), dt.date(year, 12, 31)))
+        for match in _MONTH_DAY.finditer(text):
+            if not free(match.start(), match.end()):
+                continue
+            try:
+                day = dt.date(issued.year, int(match.group(1)), int(match.group(2)))
+            except ValueError:
+                continue
+            if match.group(3) == "起":
+                add(TimeExpression(match.start(), match.end(), match.group(0), "from", day, None))
+            elif match.group(3) == "前":
+                add(TimeExpression(match.start(), match.end(), match.group(0), "deadline", None, day))
+            else:
+                add(TimeExpression(match.start(), match.end(), match.group(0), "instant", day, day))
         for match in _COMING_YEARS.finditer(text):
             if free(match.start(), match.end()):
                 years = cn_to_int(match.group(1))
