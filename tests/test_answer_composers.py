@@ -397,6 +397,27 @@ def test_until_when_is_answered_by_the_end_a_period_reaches_not_a_date_describin
     assert WhenComposer().compose(frame, level, FakeLibrary(words=words), 5).value.surface == "到2010年底"
 
 
+def test_a_respectively_figure_is_of_its_item_and_a_topic_clause_not_of_an_earlier_figure_s_measure(
+        monkeypatch) -> None:
+    monkeypatch.setitem(TEXTS, "s8", "前四年累计能耗下降14.38%，化学需氧量、二氧化硫排放量分别下降9.66%和13.14%。")
+    monkeypatch.setitem(QUANTITIES, "s8", [_q("s8", 1, "14.38%", "14.38", "%", None, None, None, "累计能耗下降"),
+                                           _q("s8", 2, "9.66%", "9.66", "%", None, None, None, None),
+                                           _q("s8", 3, "13.14%", "13.14", "%", None, None, None, None)])
+    locate_quantities(QUANTITIES["s8"])
+    # 能耗's only figure is reported, not set: the list's figures (of 化学需氧量, 二氧化硫) are not its target
+    assert not value("能耗的下降目标是多少？", "s8", words={"能耗", "下降", "目标"}).answered
+    answered = value("化学需氧量下降了多少？", "s8", words={"化学需氧量", "下降"})
+    assert answered.answered and answered.text == "9.66%"
+    # a clause before the list that holds no figure is the topic of every item
+    monkeypatch.setitem(TEXTS, "s9", "提高粮食最低收购价，早籼稻、中晚籼稻每50公斤分别提高3元和5元，小麦提高3元。")
+    monkeypatch.setitem(QUANTITIES, "s9", [_q("s9", 1, "3元", "3", "元", None, None, None, None),
+                                           _q("s9", 2, "5元", "5", "元", None, None, None, None),
+                                           _q("s9", 3, "3元", "3", "元", None, None, None, "小麦提高")])
+    locate_quantities(QUANTITIES["s9"])
+    grain = value("中晚籼稻最低收购价每50公斤提高多少元？", "s9", words={"中晚籼稻", "最低收购价", "提高"})
+    assert grain.answered and grain.text == "5元"
+
+
 def test_a_month_and_day_without_a_year_is_of_the_year_of_its_document(monkeypatch) -> None:
     monkeypatch.setitem(TEXTS, "s6", "全面实施营改增，从5月1日起，将试点范围扩大到建筑业、房地产业。")
     frame = build_frame(parse_question("营改增试点从哪天起扩大到建筑业？"))

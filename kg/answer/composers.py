@@ -551,6 +551,14 @@ def fits_measure(frame: Frame, quantity: dict, words: set[str], library: Library
         terms = next((terms[start:] for start in range(len(terms))
                       if library.names("".join(forms[0] for forms in terms[start:]))), terms[-1:])
     stated = _up_to_clause(quantity, library)
+    siblings = library.quantities.get(quantity["sentence"], [])
+    item = respective_items(siblings).get(quantity["id"])
+    if item is not None:
+        # 化学需氧量、二氧化硫排放量分别下降9.66%和13.14%: what 分别 gives the figure is what it is of. A clause
+        # before it counts only as a topic without a figure of its own (进一步提高粮食最低收购价，…分别提高3元、
+        # 5元); one with a figure (…能耗下降14.38%) states that figure's measure, not this one's.
+        stated = item + _topic_before(quantity, siblings) + _compact(_quantity_clause(quantity)) \
+            + library.above(quantity["sentence"])
     if frame.unit_family == UnitFamily.DURATION:
         # A period measures what is done (被拘留几天), not the noun before it; but a noun that names a period
         # itself (有效期, 期限, 年限) is what the figure must be of: 三年内不得再次申请 is no 有效期.
@@ -560,6 +568,21 @@ def fits_measure(frame: Frame, quantity: dict, words: set[str], library: Library
     if frame.topic and library.names(frame.topic) and frame.topic not in stated:
         return False
     return all(any(form in stated for form in forms) for forms in terms)
+
+
+def _topic_before(quantity: dict, siblings: list[dict]) -> str:
+    """The clauses before a figure's clause that hold no figure of the sentence."""
+    sentence = _compact(quantity["text"])
+    span = _span(quantity)
+    if span is None:
+        return ""
+    spans = [found for q in siblings if (found := _span(q)) is not None]
+    topic, start = [], 0
+    for mark in _CLAUSE_END.finditer(sentence, 0, span[0]):
+        if not any(start <= a < mark.start() for a, _ in spans):
+            topic.append(sentence[start: mark.start()])
+        start = mark.end()
+    return "".join(topic)
 
 
 def _up_to_clause(quantity: dict, library: Library) -> str:
