@@ -418,6 +418,16 @@ def test_a_respectively_figure_is_of_its_item_and_a_topic_clause_not_of_an_earli
     assert grain.answered and grain.text == "5元"
 
 
+def test_items_of_one_clause_are_told_apart_by_their_own_measure(monkeypatch) -> None:
+    monkeypatch.setitem(TEXTS, "s8", "完成铁路投资8000亿元以上、公路投资1.65万亿元。")
+    monkeypatch.setitem(QUANTITIES, "s8", [
+        _q("s8", 1, "8000亿元以上", "8000", "亿元", None, None, None, "完成铁路投资"),
+        _q("s8", 2, "1.65万亿元", "1.65", "万亿元", None, None, None, "公路投资")])
+    locate_quantities(QUANTITIES["s8"])
+    answer = value("公路投资要完成多少？", "s8", words={"公路", "投资", "完成"})
+    assert answer.answered and answer.text == "1.65万亿元"
+
+
 def test_a_month_and_day_without_a_year_is_of_the_year_of_its_document(monkeypatch) -> None:
     monkeypatch.setitem(TEXTS, "s6", "全面实施营改增，从5月1日起，将试点范围扩大到建筑业、房地产业。")
     frame = build_frame(parse_question("营改增试点从哪天起扩大到建筑业？"))

@@ -133,3 +133,14 @@ def test_a_dimension_noun_is_no_measure_term() -> None:
                                                  ("按照意见，2015年底前还要再淘汰多少平板玻璃产能？", None)])  # where
 def test_a_topic_clause_of_nouns_gives_its_head(question: str, topic: str | None) -> None:
     assert build_frame(parse_question(question)).topic == topic
+
+
+@pytest.mark.parametrize(("question", "language"), [
+    ("From what date was the replacement of business tax with VAT (营改增) rolled out?", "en"),
+    ("2016年GDP增长目标是多少？", "zh"),
+    ("GDP目标？", "zh"),
+])
+def test_a_question_is_in_the_language_most_of_it_is_written_in(question: str, language: str) -> None:
+    from kg.answer.question import question_language
+
+    assert question_language(question) == language

@@ -61,6 +61,13 @@ def test_list_of_targets_with_find_quantities() -> None:
     ]
 
 
+def test_an_industry_named_only_in_a_later_clause_is_not_the_figure_s_subject() -> None:
+    # 核电 is one of the projects of the next clause, not what the investment figures are of
+    found = quantities("完成铁路投资8000亿元以上、公路投资1.65万亿元，建设水电核电等重大项目。")
+    assert [(q.surface, q.industry, q.measure) for q in found[:2]] == [
+        ("8000亿元以上", None, "完成铁路投资"), ("1.65万亿元", None, "公路投资")]
+
+
 def test_comparator_after_the_number(by_sentence) -> None:
     (quantity,) = by_sentence["4.p2.s2"].quantities
     assert (quantity.surface, quantity.value, quantity.unit) == ("8000万吨以上", Decimal(8000), "万吨")

@@ -142,3 +142,11 @@ def test_scheme_files_use_only_defined_pkg_terms() -> None:
                 if isinstance(t, URIRef) and str(t).startswith(namespace)}
         assert used <= defined, (filename, used - defined)
         assert any(graph.subjects(RDF.type, SKOS.Concept)), filename
+
+
+def test_the_laws_staff_are_not_enterprise_workers() -> None:
+    # 行政机关应当指派两名以上工作人员进行核查: "staff" in a question about it means 工作人员, not 职工
+    lexicon = default_lexicon()
+    assert lexicon.resolve("staff").iri == iri("agency", "personnel")
+    assert lexicon.resolve("工作人员").iri == iri("agency", "personnel")
+    assert lexicon.resolve("职工").iri == iri("agency", "workers")

@@ -24,7 +24,7 @@ _MAX_GLOSS_CHARS = 6
 _BRACKETS = re.compile(r"\[[^\]]*\]|\([^)]*\)|（[^）]*）|<[^>]*>|\{[^}]*\}")
 _SEPARATORS = re.compile(r"[,;，；、/\s]+|\b[a-z]{1,5}\.")
 _GLOSS = re.compile(rf"[\u4e00-\u9fff]{{2,{_MAX_GLOSS_CHARS}}}")
-_ENGLISH_WORD = re.compile(r"[a-z][a-z-]*")
+_ENGLISH_WORD = re.compile(r"[a-z]+")  # deficit-to-GDP is three words to look up
 #: Words of a question's grammar, never looked up (the dictionary renders "how" as 怎样, "must" as 必须).
 ENGLISH_FUNCTION_WORDS = frozenset({
     "a", "an", "the", "and", "or", "but", "if", "of", "in", "on", "at", "to", "for", "from", "by", "with", "without",

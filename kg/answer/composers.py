@@ -361,8 +361,30 @@ def _closest(candidates: list[_Candidate], words: set[str], focus: set[str], que
         # 提供虚假材料的, 三年内 after 以欺骗、贿赂等不正当手段取得的, the case in the sentence before each): which
         # one is meant is not proved, so both are given, each cited, never the better-ranked one silently.
         return top
-    return _respective_item(_named_item([c for c in top if c.rank == first], _compact(question)),
-                            _compact(question))
+    chosen = _own_measure([c for c in top if c.rank == first], words)
+    return _respective_item(_named_item(chosen, _compact(question)), _compact(question))
+
+
+def _own_measure(candidates: list[_Candidate], words: set[str]) -> list[_Candidate]:
+    """Items of one clause (铁路投资8000亿元以上、公路投资1.65万亿元) share the clause: each figure's own measure,
+    recorded by extraction, tells which item the question names. Only nouns tell items apart: the first
+    item's measure also holds the verb all items share (再淘汰炼铁1500万吨、炼钢1500万吨), which names none."""
+    if len(candidates) < 2:
+        return candidates
+    measures = {id(c): _compact(c.quantity.get("measure") or "") for c in candidates}
+    telling = {w for w in words if _is_noun(w) and 0 < sum(w in m for m in measures.values()) < len(measures)}
+    if not telling:
+        return candidates
+    own = {key: _overlap(telling, measure) for key, measure in measures.items()}
+    best = max(own.values())
+    return [c for c in candidates if own[id(c)] == best] if best > min(own.values()) else candidates
+
+
+def _is_noun(word: str) -> bool:
+    import jieba.posseg
+
+    tags = [token.flag for token in jieba.posseg.cut(word)]
+    return bool(tags) and all(tag[:1] in ("n", "j") for tag in tags)
 
 
 def _parallel_provisions(top: list[_Candidate]) -> bool:

@@ -68,6 +68,14 @@ def _config() -> dict:
     return tomllib.loads(resources.files("kg.resources").joinpath("question.toml").read_text("utf-8"))
 
 
+def question_language(text: str) -> str:
+    """zh or en: the language most of the question is written in. An English question that quotes a Chinese
+    term (…the replacement of business tax with VAT (营改增)…) is English; a Chinese one with GDP is Chinese."""
+    han = len(re.findall(r"[\u4e00-\u9fff]", text))
+    latin_words = len(re.findall(r"[A-Za-z]{2,}", text))
+    return "zh" if han and han >= latin_words else "en"
+
+
 def clean(raw: object) -> tuple[str, bool]:
     """Normalise a question; refuse what is not a question at all."""
     if not isinstance(raw, str):
@@ -93,8 +101,7 @@ _EN_YEAR = re.compile(
 
 def parse_question(raw: object) -> Question:
     text, truncated = clean(raw)
-    has_cjk = bool(re.search(r"[\u4e00-\u9fff]", text))
-    question = Question(text=text, language="zh" if has_cjk else "en", truncated=truncated)
+    question = Question(text=text, language=question_language(text), truncated=truncated)
     lexicon = default_lexicon()
     mentions = [c for _, _, c in lexicon.find(text)] + [c for _, _, c in lexicon.find_english(text)]
     for concept in mentions:

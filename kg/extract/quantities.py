@@ -226,8 +226,16 @@ def _industry_for(quantity: Quantity, text: str, segment_start: int, mentions: l
         return in_clause[-1][2]
     if context_industry:
         return context_industry
-    sentence_industries = {m[2] for m in mentions}
+    # The sentence's one industry, if named before the figure or in its clause: 核电 in a later clause
+    # (…公路投资1.65万亿元，…建设水电核电…项目) is not what the figure is of.
+    clause_end = _clause_end_of(text, quantity.end_char)
+    sentence_industries = {m[2] for m in mentions if m[0] < quantity.start_char or m[0] < clause_end}
     return next(iter(sentence_industries)) if len(sentence_industries) == 1 else None
+
+
+def _clause_end_of(text: str, position: int) -> int:
+    found = re.compile(r"[，；。：！？,;:]").search(text, position)
+    return found.start() if found else len(text)
 
 
 def _align_respectively(text: str, found: list[Quantity], mentions: list[tuple[int, int, str]]) -> None:
