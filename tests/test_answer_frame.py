@@ -71,6 +71,7 @@ def test_rate_nouns(question: str, nouns: list[str]) -> None:
     ("预焙槽什么时候淘汰？", TimeAsk.DATE),
     ("这项政策的执行期延长到了什么时候？", TimeAsk.UNTIL),
     ("这套政策执行期延到什么时候？", TimeAsk.UNTIL),  # 延到, the spoken short form of 延长到
+    ("这部法律是从哪天开始施行的？", TimeAsk.IN_FORCE),
     ("Until when was the pilot extended?", TimeAsk.UNTIL),
     ("环境保护法什么时候开始施行？", TimeAsk.IN_FORCE),
     ("From what date did the law take effect?", TimeAsk.IN_FORCE),
@@ -144,3 +145,11 @@ def test_a_question_is_in_the_language_most_of_it_is_written_in(question: str, l
     from kg.answer.question import question_language
 
     assert question_language(question) == language
+
+
+@pytest.mark.parametrize(("question", "unit"), [("How many days does the agency have to decide?", "日"),
+                                                ("Above how many hectares must the State Council approve?", "公顷")])
+def test_english_units_asked_for(question: str, unit: str) -> None:
+    from kg.answer.question import parse_question
+
+    assert parse_question(question).asked_unit == unit

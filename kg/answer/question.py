@@ -138,7 +138,8 @@ def parse_question(raw: object) -> Question:
 _EN_UNITS = {"ton": "吨", "tons": "吨", "tonnes": "吨", "tonne": "吨", "yuan": "元", "rmb": "元", "percent": "%",
              "percentage": "%", "weight box": "重量箱", "weight boxes": "重量箱", "year": "年", "years": "年",
              "mpa": "兆帕", "megapascal": "兆帕", "kwh": "千瓦时", "ampere": "安培", "amperes": "安培",
-             "dollars": "美元", "usd": "美元", "months": "月", "people": "人", "workers": "人"}
+             "dollars": "美元", "usd": "美元", "months": "月", "people": "人", "workers": "人",
+             "days": "日", "day": "日", "month": "月", "hectares": "公顷", "hectare": "公顷"}
 _UNIT_PREFIXES = ("万亿", "亿", "万", "千", "百")
 
 
