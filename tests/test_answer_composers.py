@@ -119,6 +119,9 @@ class FakeLibrary:
     def issued(self, document: str):
         return ISSUED.get(document)
 
+    def names_document(self, phrase: str) -> bool:
+        return False
+
     def run_query(self, name: str, params: dict[str, str]) -> list[dict]:
         if name == "entry_into_force":
             return [row for row in FINAL_CLAUSES if row["docId"] == params["doc"]]
@@ -426,6 +429,20 @@ def test_items_of_one_clause_are_told_apart_by_their_own_measure(monkeypatch) ->
     locate_quantities(QUANTITIES["s8"])
     answer = value("公路投资要完成多少？", "s8", words={"公路", "投资", "完成"})
     assert answer.answered and answer.text == "1.65万亿元"
+
+
+def test_an_english_term_of_art_must_be_stated_with_the_figure(monkeypatch) -> None:
+    monkeypatch.setitem(TEXTS, "s8", "申请材料不齐全的，应当在五日内一次告知申请人需要补正的全部内容。")
+    monkeypatch.setitem(QUANTITIES, "s8", [_q("s8", 1, "五日内", "5", "日", None, None, None, "告知申请人")])
+    monkeypatch.setitem(TEXTS, "s9", "申请人可以自收到决定之日起六十日内申请行政复议。")
+    monkeypatch.setitem(QUANTITIES, "s9", [_q("s9", 1, "六十日内", "60", "日", None, None, None, "申请行政复议")])
+    for sentence in ("s8", "s9"):
+        locate_quantities(QUANTITIES[sentence])
+    question = "How many days does an applicant have to file for administrative reconsideration?"
+    # 五日内 is about telling the applicant what to complete: no reconsideration in its sentence
+    assert not value(question, "s8", words={"申请人", "行政复议"}).answered
+    answered = value(question, "s9", words={"申请人", "行政复议"})
+    assert answered.answered and answered.text == "六十日内"
 
 
 def test_a_month_and_day_without_a_year_is_of_the_year_of_its_document(monkeypatch) -> None:

@@ -24,7 +24,7 @@ from typing import Protocol
 
 from kg.answer.frame import AskedKind, Frame, TimeAsk, UnitFamily, is_reported, unit_family
 from kg.answer.model import Answer, Localized, Reason, ReasonCode, ValueFact
-from kg.answer.question import base_unit
+from kg.answer.question import base_unit, glossary_phrases
 from kg.extract.lexicon import Lexicon
 from kg.extract.manner import MannerClass, find_manner
 from kg.extract.times import find_relative_times, find_times
@@ -49,6 +49,7 @@ class Library(Protocol):
     def above(self, citation: str) -> str: ...
     def run_query(self, name: str, params: dict[str, str]) -> list[dict]: ...
     def issued(self, document: str) -> dt.date | None: ...
+    def names_document(self, phrase: str) -> bool: ...
 
 
 Evidence = dict
@@ -288,6 +289,7 @@ class ValueComposer:
             (ReasonCode.NO_VALUE_REGION, lambda q: fits_region(frame, q, library)),
             (ReasonCode.NO_VALUE_MEASURE, lambda q: fits_rate_noun(frame, q)),
             (ReasonCode.NO_VALUE_MEASURE, lambda q: fits_measure(frame, q, words, library)),
+            (ReasonCode.NO_VALUE_MEASURE, lambda q: fits_terms(frame, q, library)),
             (ReasonCode.NO_VALUE_TARGET, lambda q: not frame.asks_target or not is_reported(_quantity_clause(q))),
             (ReasonCode.NO_VALUE, lambda q: not words or _overlap(words, library.context(q["sentence"])) > 0),
         ]
@@ -590,6 +592,22 @@ def fits_measure(frame: Frame, quantity: dict, words: set[str], library: Library
     if frame.topic and library.names(frame.topic) and frame.topic not in stated:
         return False
     return all(any(form in stated for form in forms) for forms in terms)
+
+
+def fits_terms(frame: Frame, quantity: dict, library: Library) -> bool:
+    """An English question's terms of art (administrative reconsideration → 行政复议: a phrase of several words
+    the glossary renders) are what it asks about: a figure whose sentence states none of a term's renderings
+    answers another question (五日内 to 告知申请人…补正, asked how long one has to seek reconsideration)."""
+    if frame.language != "en":
+        return True
+    context = library.context(quantity["sentence"])
+    phrases = glossary_phrases()  # a concept's label (mergers and acquisitions) is checked as an entity instead
+    asked = frame.question.text.lower()
+    terms = [renderings for term, renderings in frame.question.english_terms.items()
+             if term in phrases and re.search(rf"\b{re.escape(term)}\b", asked)
+             and not any(library.names_document(r) for r in renderings)]
+    # Any one term will do: a question may offer alternatives (land for construction or geological survey).
+    return not terms or any(_compact(r) in context for renderings in terms for r in renderings)
 
 
 def _topic_before(quantity: dict, siblings: list[dict]) -> str:

@@ -230,6 +230,11 @@ class Answerer:
         """Whether the library's text writes this phrase (white space aside)."""
         return bool(phrase) and compact(phrase) in self.compact_corpus
 
+    def names_document(self, phrase: str) -> bool:
+        """Whether a phrase is (part of) a library document's name (环境保护法): it says where, not what."""
+        folded = compact(phrase)
+        return bool(folded) and any(folded in name for doc in self.library for name in doc.names())
+
     def issued(self, document: str) -> dt.date | None:
         """The date a library document was issued (what its 今年 and 5月1日 are read against)."""
         return next((doc.date for doc in self.library if doc.id == document), None)

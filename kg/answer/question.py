@@ -68,6 +68,11 @@ def _config() -> dict:
     return tomllib.loads(resources.files("kg.resources").joinpath("question.toml").read_text("utf-8"))
 
 
+def glossary_phrases() -> frozenset[str]:
+    """The English terms of several words the glossary renders (administrative reconsideration → 行政复议)."""
+    return frozenset(_config()["phrases"])
+
+
 def question_language(text: str) -> str:
     """zh or en: the language most of the question is written in. An English question that quotes a Chinese
     term (…the replacement of business tax with VAT (营改增)…) is English; a Chinese one with GDP is Chinese."""
