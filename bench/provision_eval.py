@@ -44,6 +44,16 @@ tune laws    0.633 / 0.087 (2/23) / 0.062           1.000 / 1.000 / 1.000
 sealed seed  0.940 / 0.860 (37/43) / 0.333          0.980 / 0.953 (41/43) / 0.889  (run once)
 sealed laws  0.567 / 0.050 (1/20) / 0.062           0.900 / 0.850 (17/20) / 0.875  (run once)
 ===========  =====================================  =====================================
+
+A third sample (``--labels bench/labels/laws_third_60.jsonl``, 60 law sentences drawn at random with seed
+20261128 from sentences neither earlier sample has, labelled by a new annotator from the texts alone):
+
+===========  ==============================  =======================================
+split        first contact (cea4a78)         after fixing the tuning half's kinds
+===========  ==============================  =======================================
+tune         0.767 / 0.538 (14/26) / 0.524   0.900 / 0.846 (22/26) / 0.857
+sealed       0.733 / 0.577 (15/26) / 0.500   0.833 / 0.692 (18/26) / 0.650  (run once)
+===========  ==============================  =======================================
 """
 
 from __future__ import annotations
