@@ -81,6 +81,9 @@ def warm_answerer(data: str) -> None:
 def _warm(data: str) -> None:
     try:
         get_answerer(data).ask(WARM_UP_QUESTION)
+        from kg.answer.bilingual import dictionary
+
+        dictionary()  # an English question's word list, read once
     except Exception:  # the ask page loads the answerer itself and shows the error there
         logging.getLogger("policykg.app").warning("warming the answerer for %s failed", data, exc_info=True)
 
