@@ -153,3 +153,14 @@ def test_english_units_asked_for(question: str, unit: str) -> None:
     from kg.answer.question import parse_question
 
     assert parse_question(question).asked_unit == unit
+
+
+def test_an_english_measure_is_the_head_before_its_post_modifier() -> None:
+    from kg.answer.question import parse_question
+
+    # energy consumption *per unit of GDP* asks about energy consumption: GDP growth (8%) does not answer it
+    frame = build_frame(parse_question("What target for cutting energy consumption per unit of GDP did it set?"))
+    assert [set(forms) & {"能耗"} for forms in frame.measure_terms] == [{"能耗"}, {"能耗"}]
+    assert not any("国内生产总值" in forms for forms in frame.measure_terms)
+    # a pre-modified head keeps its last noun
+    assert build_frame(parse_question("What GDP growth target did it set?")).measure_terms == [("增长",)]

@@ -248,6 +248,7 @@ def build_frame(question: Question, written: Callable[[str], bool] | None = None
     return frame
 
 
+_EN_POST_MODIFIER = re.compile(r"\b(?:per|of)\b")
 _EN_ASKED_PHRASE = re.compile(
     r"\b(?:how (?:much|many)|what|which)\s+(?!(?:did|does|do|is|are|was|were|will)\b)"
     r"(?P<phrase>[a-z0-9 .,'&-]+?)\s+"
@@ -314,6 +315,17 @@ def measure_terms(question: Question, focus: str) -> list[tuple[str, ...]]:
         found = [(m.start(), forms) for term, renderings in question.english_terms.items()
                  if term not in generic and (forms := tuple(r for r in renderings if r not in generic))
                  for m in re.finditer(rf"\b{re.escape(term)}\b", phrase)]
+        # The head comes before a post-modifier: energy consumption *per unit of GDP* asks about energy
+        # consumption (GDP growth target, pre-modified, keeps its last noun).
+        modifier = next((m.start() for m in _EN_POST_MODIFIER.finditer(phrase)
+                         if any(start < m.start() for start, _ in found)), None)
+        if modifier is not None:
+            found = sorted(item for item in found if item[0] < modifier)
+            # a head of two nouns (energy consumption) needs both: 消费 alone is consumer prices
+            head = [found[-1]] if found else []
+            if len(found) >= 2 and re.fullmatch(r"\s*[a-z-]+\s*", phrase[found[-2][0]: found[-1][0]]):
+                head.insert(0, found[-2])
+            return [forms for _, forms in head]
         return [max(found)[1]] if found else []
     asking = _ASKING.search(focus)
     if asking is None:
