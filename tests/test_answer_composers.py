@@ -122,6 +122,9 @@ class FakeLibrary:
     def names_document(self, phrase: str) -> bool:
         return False
 
+    def section(self, citation: str) -> str:
+        return SECTIONS.get(citation, "")
+
     def run_query(self, name: str, params: dict[str, str]) -> list[dict]:
         if name == "entry_into_force":
             return [row for row in FINAL_CLAUSES if row["docId"] == params["doc"]]
@@ -138,6 +141,8 @@ FINAL_CLAUSES = [
 ]
 
 
+#: Section paths of the fake library's sentences (none by default).
+SECTIONS: dict[str, str] = {}
 #: Issue dates of the fake library's documents (a month and day without a year is read in that year).
 ISSUED = {"report-2016": dt.date(2016, 3, 5)}
 
@@ -443,6 +448,18 @@ def test_an_english_term_of_art_must_be_stated_with_the_figure(monkeypatch) -> N
     assert not value(question, "s8", words={"申请人", "行政复议"}).answered
     answered = value(question, "s9", words={"申请人", "行政复议"})
     assert answered.answered and answered.text == "六十日内"
+
+
+def test_a_figure_under_a_review_heading_is_no_target(monkeypatch) -> None:
+    monkeypatch.setitem(TEXTS, "s8", "财政收入增长10.1%。")
+    monkeypatch.setitem(QUANTITIES, "s8", [_q("s8", 1, "10.1%", "10.1", "%", None, None, None, "财政收入增长")])
+    locate_quantities(QUANTITIES["s8"])
+    words = {"财政收入", "增长"}
+    assert value("财政收入增长目标是多少？", "s8", words=words).answered  # nothing says it was achieved
+    monkeypatch.setitem(SECTIONS, "s8", "一、2013年工作回顾 › 居民收入和经济效益持续提高")
+    refused = value("财政收入增长目标是多少？", "s8", words=words)
+    assert not refused.answered and refused.reason.code == ReasonCode.NO_VALUE_TARGET
+    assert value("财政收入增长了多少？", "s8", words=words).answered  # what was achieved is still answered
 
 
 def test_a_month_and_day_without_a_year_is_of_the_year_of_its_document(monkeypatch) -> None:

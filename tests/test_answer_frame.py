@@ -72,6 +72,7 @@ def test_rate_nouns(question: str, nouns: list[str]) -> None:
     ("这项政策的执行期延长到了什么时候？", TimeAsk.UNTIL),
     ("这套政策执行期延到什么时候？", TimeAsk.UNTIL),  # 延到, the spoken short form of 延长到
     ("这部法律是从哪天开始施行的？", TimeAsk.IN_FORCE),
+    ("新环保法哪天开始正式实施的？", TimeAsk.IN_FORCE),
     ("Until when was the pilot extended?", TimeAsk.UNTIL),
     ("环境保护法什么时候开始施行？", TimeAsk.IN_FORCE),
     ("From what date did the law take effect?", TimeAsk.IN_FORCE),
@@ -164,3 +165,19 @@ def test_an_english_measure_is_the_head_before_its_post_modifier() -> None:
     assert not any("国内生产总值" in forms for forms in frame.measure_terms)
     # a pre-modified head keeps its last noun
     assert build_frame(parse_question("What GDP growth target did it set?")).measure_terms == [("增长",)]
+
+
+def test_what_a_figure_is_of_includes_the_object_of_in() -> None:
+    from kg.answer.question import parse_question
+
+    # growth *in income*: GDP growth does not answer it; "in 2014" is a time, not what grows
+    asked = build_frame(parse_question("What percentage growth in disposable income did the report set as its target?"))
+    assert asked.measure_terms == [("增长",), ("收入",)]
+    assert build_frame(parse_question("What growth target in 2014 did the report set?")).measure_terms == [("增长",)]
+
+
+@pytest.mark.parametrize("question", ["2010年单位GDP能耗要求下降百分之几？", "What reduction was required?"])
+def test_a_required_figure_is_a_target(question: str) -> None:
+    from kg.answer.question import parse_question
+
+    assert build_frame(parse_question(question)).asks_target

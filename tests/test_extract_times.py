@@ -163,3 +163,15 @@ def test_a_count_of_days_or_tonnes_is_no_five_year_plan(text: str) -> None:
 def test_the_tenth_plan_is_still_a_plan(text: str, end: dt.date) -> None:
     (found,) = find_times(text)
     assert found.kind == "period" and found.end == end and found.surface == text
+
+
+@pytest.mark.parametrize(("text", "surfaces"), [
+    ("并至少每三年调整或者重新公布一次。", ["至少每三年"]),  # an interval: every three years
+    ("每两年报告一次", ["每两年"]),
+    ("定期发布淘汰落后产能企业名单", ["定期"]),
+    ("每年6月5日为环境日", ["每年"]),
+])
+def test_frequencies_with_and_without_an_interval(text: str, surfaces: list[str]) -> None:
+    from kg.extract.manner import MannerClass, find_manner
+
+    assert [e.surface for e in find_manner(text) if e.kind == MannerClass.FREQUENCY] == surfaces

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from kg.answer.frame import AskedKind, Frame, TimeAsk, UnitFamily, is_reported, unit_family
+from kg.answer.frame import AskedKind, Frame, TimeAsk, UnitFamily, is_reported, is_review, unit_family
 from kg.answer.model import Answer, Localized, Reason, ReasonCode, ValueFact
 from kg.answer.question import base_unit, glossary_phrases
 from kg.extract.lexicon import Lexicon
@@ -50,6 +50,7 @@ class Library(Protocol):
     def run_query(self, name: str, params: dict[str, str]) -> list[dict]: ...
     def issued(self, document: str) -> dt.date | None: ...
     def names_document(self, phrase: str) -> bool: ...
+    def section(self, citation: str) -> str: ...
 
 
 Evidence = dict
@@ -290,7 +291,8 @@ class ValueComposer:
             (ReasonCode.NO_VALUE_MEASURE, lambda q: fits_rate_noun(frame, q)),
             (ReasonCode.NO_VALUE_MEASURE, lambda q: fits_measure(frame, q, words, library)),
             (ReasonCode.NO_VALUE_MEASURE, lambda q: fits_terms(frame, q, library)),
-            (ReasonCode.NO_VALUE_TARGET, lambda q: not frame.asks_target or not is_reported(_quantity_clause(q))),
+            (ReasonCode.NO_VALUE_TARGET, lambda q: not frame.asks_target or not (
+                is_reported(_quantity_clause(q)) or is_review(library.section(q["sentence"])))),
             (ReasonCode.NO_VALUE, lambda q: not words or _overlap(words, library.context(q["sentence"])) > 0),
         ]
         remaining = candidates

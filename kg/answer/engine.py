@@ -230,6 +230,11 @@ class Answerer:
         """Whether the library's text writes this phrase (white space aside)."""
         return bool(phrase) and compact(phrase) in self.compact_corpus
 
+    def section(self, citation: str) -> str:
+        """A sentence's section path (一、2013年工作回顾 › …)."""
+        at = self.position(citation)
+        return self.index.passages[at].section if at is not None else ""
+
     def names_document(self, phrase: str) -> bool:
         """Whether a phrase is (part of) a library document's name (环境保护法): it says where, not what."""
         folded = compact(phrase)

@@ -249,6 +249,9 @@ def build_frame(question: Question, written: Callable[[str], bool] | None = None
 
 
 _EN_POST_MODIFIER = re.compile(r"\b(?:per|of)\b")
+_EN_IN_PHRASE = re.compile(
+    r"\s+in\s+(?!(?:\d|the year|that year|this year|its|their|each|every)\b)(?P<object>[a-z' -]+?)\s+"
+    r"(?:did|does|do|is|are|was|were|will|would|must|should|has|have|had|can|may|shall)\b")
 _EN_ASKED_PHRASE = re.compile(
     r"\b(?:how (?:much|many)|what|which)\s+(?!(?:did|does|do|is|are|was|were|will)\b)"
     r"(?P<phrase>[a-z0-9 .,'&-]+?)\s+"
@@ -319,6 +322,16 @@ def measure_terms(question: Question, focus: str) -> list[tuple[str, ...]]:
         # consumption (GDP growth target, pre-modified, keeps its last noun).
         modifier = next((m.start() for m in _EN_POST_MODIFIER.finditer(phrase)
                          if any(start < m.start() for start, _ in found)), None)
+        # growth *in per-capita disposable income*: what grows is asked too (the phrase stops at "in" because
+        # "in 2014" is a time); its last rendered noun must be stated as well.
+        inside = _EN_IN_PHRASE.match(question.text.lower(), match.end("phrase"))
+        extra = []
+        if inside is not None:
+            extra = [(m.start(), forms) for term, renderings in question.english_terms.items()
+                     if term not in generic and (forms := tuple(r for r in renderings if r not in generic))
+                     for m in re.finditer(rf"\b{re.escape(term)}\b", inside.group("object"))]
+        if extra and found:
+            return [max(found)[1], max(extra)[1]]
         if modifier is not None:
             found = sorted(item for item in found if item[0] < modifier)
             # a head of two nouns (energy consumption) needs both: 消费 alone is consumer prices
@@ -365,6 +378,11 @@ def _counted(focus: str, terms: list[tuple[str, ...]]) -> bool:
     """Whether the measure terms were read after the question word (多少奖金), not before it."""
     asking = _ASKING.search(focus)
     return asking is not None and terms[0][0] in focus[asking.end():]
+
+
+def is_review(section: str) -> bool:
+    """A section path under a review heading (2013年工作回顾): what it states was done, not set."""
+    return any(cue in section for cue in cues()["value_status"]["review_headings"])
 
 
 def is_reported(clause: str) -> bool:

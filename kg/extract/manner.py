@@ -37,6 +37,8 @@ class MannerExpression:
 
 
 _ADVANCE = re.compile(r"提前\s*[\d一二两三四五六七八九十半]+\s*个?(?:年|月|天|季度)")
+# Every N years / months (至少每三年调整或者重新公布一次, 每两年): a frequency with its interval.
+_EVERY = re.compile(r"(?:至少|最长|最少)?每(?:隔)?\s*[\d一二两三四五六七八九十半]+\s*个?(?:年|月|周|日|天|季度)")
 
 
 @lru_cache(maxsize=1)
@@ -49,7 +51,10 @@ def find_manner(text: str) -> list[MannerExpression]:
     """Frequency, timing, manner and advance expressions, left to right; a word in two classes
     (立即 is timing and manner) is found once per class."""
     found = [MannerExpression(m.start(), m.end(), m.group(0), MannerClass.ADVANCE) for m in _ADVANCE.finditer(text)]
+    every = [MannerExpression(m.start(), m.end(), m.group(0), MannerClass.FREQUENCY) for m in _EVERY.finditer(text)]
+    found += every
     for kind, words in _words().items():
         pattern = re.compile("|".join(map(re.escape, words)))
-        found += [MannerExpression(m.start(), m.end(), m.group(0), kind) for m in pattern.finditer(text)]
+        found += [MannerExpression(m.start(), m.end(), m.group(0), kind) for m in pattern.finditer(text)
+                  if not any(e.start_char <= m.start() < e.end_char for e in every)]  # 每年 of 每两年 once
     return sorted(found, key=lambda e: (e.start_char, e.kind))
