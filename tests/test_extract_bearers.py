@@ -76,6 +76,15 @@ ROWS = [
     # a numbered item that is only a condition has no modality of its own (its 责令 is part of the condition)
     ("（三）被责令停产，拒不执行的。", None, None, [], []),
     ("申请人提供虚假材料的，行政机关不予受理，并给予警告。", "liability", "explicit", ["申请人"], ["行政机关"]),
+    # a quantifier makes a noun phrase; a bare noun coordinated after an actor before a modal; agents of 由
+    ("禁止任何单位和个人闲置耕地。", "prohibition", "explicit", ["任何单位和个人"], []),
+    ("卫生行政部门、医院应当将防疫知识纳入培训内容。", "obligation", "explicit", ["卫生行政部门", "医院"], []),
+    ("跨区域的纠纷，由上级人民政府协调解决，或者由有关地方人民政府协商解决。", "obligation", "explicit",
+     ["上级人民政府", "有关地方人民政府"], []),
+    ("排放总量指标由国务院下达，省级人民政府分解落实。", "obligation", "explicit", ["国务院", "省级人民政府"], []),
+    # the agent of an exception (除…由行政机关实施的外) is not the rule's; a proviso has no modality of its own
+    ("除法律规定由行政机关实施的外，应当逐步由专业技术组织实施。", "obligation", "explicit", ["专业技术组织"], []),
+    ("但是，依法应当由申请人到办公场所提出申请的除外。", None, None, [], []),
     # background stays background
     ("为了规范行政许可的设定和实施，保护公民、法人和其他组织的合法权益，根据宪法，制定本法。", None, None, [], []),
     ("一些地方过于追求发展速度，过分倚重投资拉动。", None, None, [], []),

@@ -78,7 +78,7 @@ FLOORS = {
         "laws": {"modality_accuracy": (55, 60), "bearer_agreement": (35, 46), "bearer_text_exact": (24, 33)},
     },
     "laws_third_60.jsonl": {
-        "laws": {"modality_accuracy": (52, 60), "bearer_agreement": (40, 52), "bearer_text_exact": (31, 41)},
+        "laws": {"modality_accuracy": (53, 60), "bearer_agreement": (45, 52), "bearer_text_exact": (36, 41)},
     },
 }
 

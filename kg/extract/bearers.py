@@ -42,6 +42,8 @@ import jieba.posseg
 from kg.enums import BearerSource, MentionRole, Modality
 
 _CLAUSE_END = re.compile(r"[，；。：！？]")
+#: After the agent of 由 whatever follows is its predicate (另行规定, 协商解决 which jieba tags a noun): "*".
+_AFTER_AGENT = ("*",)
 #: Modal words no subject phrase contains (a subject ends before its modal).
 _STRONG_MODALS = ("应当", "必须", "不得", "禁止", "可以", "有权")
 
@@ -153,6 +155,8 @@ class BearerFinder:
             # the domain dictionary's terms come back tagged x.
             first = next(iter(jieba.posseg.cut(rest[:8])), None)
             return first is None or first.word == listed or not first.flag.startswith(("n", "l", "x", "j"))
+        if "*" in pos:
+            return not rest.startswith(self.rules.actor_heads)
         first = next(iter(jieba.posseg.cut(rest[:8])), None) if pos else None
         return first is not None and first.flag in pos
 
@@ -177,6 +181,16 @@ class BearerFinder:
         for position in range(start + 1, end + 1):
             if text[start:position].endswith(self.rules.actor_heads):
                 ends.add(position)
+        # 教育行政部门、学校应当…: a bare noun coordinated after an actor, right before a modal, is an actor too.
+        for position in sorted(ends):
+            coordinator = next((c for c in self.rules.coordinators if text.startswith(c, position)), None)
+            if coordinator is None:
+                continue
+            after = position + len(coordinator)
+            cue = next((at for at in range(after + 1, min(end, after + 8) + 1)
+                        if text.startswith(self.cue_words, at)), None)
+            if cue is not None and all(token.flag[:1] == "n" for token in jieba.posseg.cut(text[after:cue])):
+                ends.add(cue)
         return sorted(ends)
 
     def _is_actor_phrase(self, phrase: str, starts_with_term: bool) -> bool:
@@ -201,10 +215,14 @@ class BearerFinder:
         # An end found only by an agentive suffix needs a listed predicate word after it: 移民 in 移民安置办法
         # is a modifier, and jieba's guess that 安置 is a verb must not make it a subject.
         strong = set(self._actor_ends(text, start, end, agencies, agentive=False))
+        # 任何单位和个人 is a noun phrase by its quantifier, whatever jieba makes of the verb after it (闲置 as a noun).
+        quantified = text.startswith(("任何", "一切", "所有"), start)
         for position in self._actor_ends(text, start, end, agencies):
             rest = text[position:end]
             if rest.startswith(self.rules.coordinators) or rest.startswith(("等", "的")):
                 continue
+            if quantified and position in strong and rest and not rest.startswith(self.rules.actor_heads):
+                return position
             if self._opens_predicate(rest, pos if position in strong else ()) or (whole_clause and not rest):
                 term_first = any(s == start for s, _, _ in agencies)
                 return position if self._is_actor_phrase(text[start:position], term_first) else None
@@ -263,18 +281,37 @@ class BearerFinder:
             return None  # 并向制定机关说明…, 并告知申请人…: a second verb phrase of the same subject
         start = self._skip_connectives(text, start, end)
         if text.startswith("由", start):
-            # 由国务院另行规定: after the agent of 由 an adverb opens the predicate as a verb does.
-            found = self.noun_phrase(text, start + 1, end, agencies, pos=("v", "d"))
+            # 由国务院另行规定, 由有关地方人民政府协商解决: after the agent of 由 an adverb or a verbal noun opens
+            # the predicate as a verb does.
+            found = self.noun_phrase(text, start + 1, end, agencies, pos=_AFTER_AGENT)
             return (start + 1, found) if found else None
         term_first = any(s == start for s, _, _ in agencies)  # 建设单位 opens with the verb 建设 yet is an actor
         if not term_first and (text.startswith(self.rules.openers, start) or text.startswith(self.cue_words, start)
                                or text.startswith(self.verbs, start)):
-            return None
+            return self._agent_of_you(text, start, end, agencies)
         whole = self._opens_predicate(next_clause, pos)
         found = self.noun_phrase(text, start, end, agencies, whole_clause=whole, pos=pos)
         if found and "由" in text[start:found]:  # 规划期限由国务院规定: the agent after 由, not the topic before it
             start = text.rindex("由", start, found) + 1
+        if found is None:
+            # 指标由国务院下达, …应当逐步由专业技术组织实施: the agent of a 由 inside the clause.
+            agent = self._agent_of_you(text, start, end, agencies)
+            if agent is not None:
+                return agent
         return (start, found) if found else None
+
+    def _agent_of_you(self, text: str, start: int, end: int,
+                      agencies: list[tuple[int, int, str]]) -> tuple[int, int] | None:
+        if text.startswith("除", start):
+            return None  # 除…由行政机关实施的外: the exception's agent, not the rule's
+        position = start
+        for token in jieba.cut(text[start:end]):
+            if token == "由":
+                found = self.noun_phrase(text, position + 1, end, agencies, pos=_AFTER_AGENT)
+                if found is not None:
+                    return position + 1, found
+            position += len(token)
+        return None
 
     def _thing_subject(self, text: str, start: int, cue_at: int) -> bool:
         """A noun phrase before the cue that names no actor (处理结果均应…, 县级土地利用总体规划应当…)."""

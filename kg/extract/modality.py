@@ -167,6 +167,8 @@ def _in_relative_clause(text: str, position: int, cue: str) -> bool:
 # A numbered list item that is only a condition (（四）…，被责令改正，拒不改正的。): the duty or sanction is in
 # the sentence that introduces the list, and a cue inside the condition (责令) binds nobody here.
 _CONDITION_ITEM = re.compile(r"^[（(][一二三四五六七八九十]+[）)][^。]*的[。；;]?$")
+# A proviso (但是，依法应当由申请人到行政机关办公场所提出申请的除外。): an exception to the rule before it, no rule.
+_PROVISO = re.compile(r"^但(?:是)?[，,]?[^。]*除外[。；;]?$")
 
 
 def classify(text: str, starts_with_actor: bool = False, subject_end: int | None = None) -> Modality:
@@ -174,7 +176,7 @@ def classify(text: str, starts_with_actor: bool = False, subject_end: int | None
 
     ``subject_end``: where the actor that opens the sentence ends, if one does (国家|鼓励和引导…).
     """
-    if _PURPOSE.match(text) or _CONDITION_ITEM.match(text):
+    if _PURPOSE.match(text) or _CONDITION_ITEM.match(text) or _PROVISO.match(text):
         return Modality(None, None, False)
     liability = _liability_cue(text)
     if liability:
