@@ -462,6 +462,18 @@ def test_a_figure_under_a_review_heading_is_no_target(monkeypatch) -> None:
     assert value("财政收入增长了多少？", "s8", words=words).answered  # what was achieved is still answered
 
 
+def test_the_first_item_s_words_are_cut_to_its_own_so_a_shared_lead_names_no_item(monkeypatch) -> None:
+    monkeypatch.setitem(TEXTS, "s8", "推进燃煤电厂脱硫改造1500万千瓦、脱硝改造1.3亿千瓦、除尘改造1.8亿千瓦。")
+    monkeypatch.setitem(QUANTITIES, "s8", [
+        _q("s8", 1, "1500万千瓦", "1500", "万千瓦", None, None, None, "推进燃煤电厂脱硫改造"),
+        _q("s8", 2, "1.3亿千瓦", "1.3", "亿千瓦", None, None, None, "脱硝改造"),
+        _q("s8", 3, "1.8亿千瓦", "1.8", "亿千瓦", None, None, None, "除尘改造")])
+    locate_quantities(QUANTITIES["s8"])
+    # 燃煤电厂 is said once for all three items: it must not pick the first
+    answer = value("脱硝改造要完成多少？", "s8", words={"燃煤电厂", "脱硝", "改造"})
+    assert answer.answered and answer.text == "1.3亿千瓦"
+
+
 def test_a_month_and_day_without_a_year_is_of_the_year_of_its_document(monkeypatch) -> None:
     monkeypatch.setitem(TEXTS, "s6", "全面实施营改增，从5月1日起，将试点范围扩大到建筑业、房地产业。")
     frame = build_frame(parse_question("营改增试点从哪天起扩大到建筑业？"))

@@ -209,3 +209,9 @@ def test_a_bound_stays_with_its_figure(text: str, surface: str, operator: str) -
     # 十五日 and 十五日内 state different rules: the answer a lawyer pastes must carry the bound.
     (quantity,) = find_quantities(text)
     assert quantity.surface == surface and quantity.operator == operator
+
+
+def test_any_unit_takes_a_magnitude() -> None:
+    found = quantities("推进燃煤电厂脱硫改造1500万千瓦、脱硝改造1.3亿千瓦，淘汰燃煤小锅炉5万台。")
+    assert [(q.surface, q.unit) for q in found] == [
+        ("1500万千瓦", "万千瓦"), ("1.3亿千瓦", "亿千瓦"), ("5万台", "万台")]

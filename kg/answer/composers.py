@@ -370,25 +370,35 @@ def _closest(candidates: list[_Candidate], words: set[str], focus: set[str], que
 
 
 def _own_measure(candidates: list[_Candidate], words: set[str]) -> list[_Candidate]:
-    """Items of one clause (铁路投资8000亿元以上、公路投资1.65万亿元) share the clause: each figure's own measure,
-    recorded by extraction, tells which item the question names. Only nouns tell items apart: the first
-    item's measure also holds the verb all items share (再淘汰炼铁1500万吨、炼钢1500万吨), which names none."""
-    if len(candidates) < 2:
+    """Items of one clause (铁路投资8000亿元以上、公路投资1.65万亿元) share the clause: the words right before
+    each figure name its item, and tell which item the question names.
+
+    An item's words run from the previous figure (or 、) to its own figure. The first item's run also holds
+    what all items share (推进燃煤电厂脱硫改造1500万千瓦、脱硝改造…: 推进燃煤电厂; 再淘汰炼铁…、炼钢…: 再淘汰):
+    the items of a list are parallel, so it is cut to the length of the longest other run."""
+    if len(candidates) < 2 or len({c.quantity["sentence"] for c in candidates}) != 1:
         return candidates
-    measures = {id(c): _compact(c.quantity.get("measure") or "") for c in candidates}
-    telling = {w for w in words if _is_noun(w) and 0 < sum(w in m for m in measures.values()) < len(measures)}
-    if not telling:
+    sentence = _compact(candidates[0].quantity["text"])
+    located = sorted((span[0], span[1], c) for c in candidates if (span := _span(c.quantity)) is not None)
+    clauses = {clause_around(sentence, a, b) for a, b, _ in located}
+    if len(located) != len(candidates) or len(clauses) != 1 or "分别" in clauses.pop():
+        return candidates  # figures after 分别 go with the items before it (see _respective_item)
+    runs, previous = [], None
+    for start, end, _ in located:
+        marks = [m.end() for m in _CLAUSE_END.finditer(sentence, 0, start)] + \
+            [m.end() for m in re.finditer("、", sentence[:start])]
+        left = max([*marks, previous or 0])
+        runs.append(sentence[left:start])
+        previous = end
+    if not all(runs[1:]):
+        return candidates  # figures side by side with no words between them are not items of a list
+    longest_other = max(len(run) for run in runs[1:])
+    runs[0] = runs[0][-longest_other:] if longest_other else runs[0]
+    own = [_overlap(words, run) for run in runs]
+    best = max(own)
+    if best == min(own):
         return candidates
-    own = {key: _overlap(telling, measure) for key, measure in measures.items()}
-    best = max(own.values())
-    return [c for c in candidates if own[id(c)] == best] if best > min(own.values()) else candidates
-
-
-def _is_noun(word: str) -> bool:
-    import jieba.posseg
-
-    tags = [token.flag for token in jieba.posseg.cut(word)]
-    return bool(tags) and all(tag[:1] in ("n", "j") for tag in tags)
+    return [c for (_, _, c), score in zip(located, own, strict=True) if score == best]
 
 
 def _parallel_provisions(top: list[_Candidate]) -> bool:

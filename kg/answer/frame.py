@@ -254,7 +254,7 @@ _EN_IN_PHRASE = re.compile(
     r"(?:did|does|do|is|are|was|were|will|would|must|should|has|have|had|can|may|shall)\b")
 _EN_ASKED_PHRASE = re.compile(
     r"\b(?:how (?:much|many)|what|which)\s+(?!(?:did|does|do|is|are|was|were|will)\b)"
-    r"(?P<phrase>[a-z0-9 .,'&-]+?)\s+"
+    r"(?P<phrase>[a-z0-9 .,'&()\u4e00-\u9fff-]+?)\s+"
     r"(?:did|does|do|is|are|was|were|will|would|must|should|has|have|had|can|may|shall|before|after|in|under|by|"
     r"to|that|when|if)\b")
 #: Parts of speech (jieba) of the words that name what a figure measures: nouns, verbal nouns, Latin words,

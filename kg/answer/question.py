@@ -155,10 +155,13 @@ _UNIT_SYNONYMS = {"天": "日", "名": "人"}
 def base_unit(unit: str) -> str:
     """万吨 → 吨, 亿元 → 元, 个月 → 月, 天 → 日: units that can answer each other."""
     unit = unit.removeprefix("个")
-    for prefix in _UNIT_PREFIXES:
-        if unit.startswith(prefix) and len(unit) > len(prefix):
-            unit = unit[len(prefix):]
-            break
+    stripped = True
+    while stripped:  # 万千瓦 and 千瓦 are both watts: every magnitude goes, not only the first
+        stripped = False
+        for prefix in _UNIT_PREFIXES:
+            if unit.startswith(prefix) and len(unit) > len(prefix):
+                unit, stripped = unit[len(prefix):], True
+                break
     return _UNIT_SYNONYMS.get(unit, unit)
 
 

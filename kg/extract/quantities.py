@@ -50,8 +50,10 @@ def _config() -> dict:
 def _number_pattern() -> re.Pattern[str]:
     units = sorted(_config()["units"], key=len, reverse=True)
     unit_alt = "|".join(map(re.escape, units))
+    # Any unit may take a magnitude (1.3亿千瓦, 600万辆 of a listed 辆): the list need not spell each out.
     return re.compile(
-        rf"(?<![\d.])(?:(\d+(?:\.\d+)?)|(?<![{CN_NUMERAL}])([{CN_NUMERAL}]{{1,6}}))\s*({unit_alt})"
+        rf"(?<![\d.])(?:(\d+(?:\.\d+)?)|(?<![{CN_NUMERAL}])([{CN_NUMERAL}]{{1,6}}))\s*"
+        rf"((?:{unit_alt})|(?:万亿|亿|万)(?:{unit_alt}))"
     )
 
 
