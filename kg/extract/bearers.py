@@ -165,10 +165,9 @@ class BearerFinder:
         if not self.rules.agentive_suffixes:
             return []
         found, position = [], start
-        for token in jieba.posseg.cut(text[start:end]):
-            word_end = position + len(token.word)
-            if (len(token.word) >= 2 and token.word.endswith(self.rules.agentive_suffixes)
-                    and token.flag[:1] in ("n", "i", "l", "j")):
+        for word, flag in _tagged(text[start:end]):
+            word_end = position + len(word)
+            if len(word) >= 2 and word.endswith(self.rules.agentive_suffixes) and flag[:1] in ("n", "i", "l", "j"):
                 found.append((position, word_end))
             position = word_end
         return found
@@ -454,6 +453,12 @@ class BearerFinder:
                 finding.mentions.extend(self.mentions(text, match.start(1), match.end(1), agencies))
         finding.source = BearerSource.EXPLICIT if finding.bearers else BearerSource.IMPLIED
         return finding
+
+
+@lru_cache(maxsize=4096)
+def _tagged(segment: str) -> tuple[tuple[str, str], ...]:
+    """jieba's words and tags of a clause: asked again for each candidate subject end of the same clause."""
+    return tuple((token.word, token.flag) for token in jieba.posseg.cut(segment))
 
 
 @lru_cache(maxsize=1)
