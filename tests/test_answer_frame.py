@@ -181,3 +181,11 @@ def test_a_required_figure_is_a_target(question: str) -> None:
     from kg.answer.question import parse_question
 
     assert build_frame(parse_question(question)).asks_target
+
+
+def test_by_how_much_was_x_raised_asks_about_x() -> None:
+    from kg.answer.question import parse_question
+
+    # the subject of the passive is the measure: a consumer-price rise (价格涨幅) is no purchase price
+    frame = build_frame(parse_question("By how much per 50 kg was the minimum purchase price for rice raised?"))
+    assert [set(forms) for forms in frame.measure_terms] == [{"收购", "直购电"}, {"价格", "电价"}]

@@ -249,6 +249,10 @@ def build_frame(question: Question, written: Callable[[str], bool] | None = None
 
 
 _EN_POST_MODIFIER = re.compile(r"\b(?:per|of)\b")
+_EN_PASSIVE_SUBJECT = re.compile(
+    r"\bhow (?:much|many)\b.*?\b(?:was|were|is|are|will|has|have|had)\s+(?:the\s+)?(?P<phrase>[a-z0-9 .,'&-]+?)\s+"
+    r"(?:be\s+|been\s+)?(?:raised|increased|cut|reduced|lowered|decreased|set|expanded|extended|eliminated|"
+    r"lifted|adjusted|allocated|invested|spent)\b")
 _EN_IN_PHRASE = re.compile(
     r"\s+in\s+(?!(?:\d|the year|that year|this year|its|their|each|every)\b)(?P<object>[a-z' -]+?)\s+"
     r"(?:did|does|do|is|are|was|were|will|would|must|should|has|have|had|can|may|shall)\b")
@@ -310,14 +314,27 @@ def measure_terms(question: Question, focus: str) -> list[tuple[str, ...]]:
     """
     table = cues()["measure_phrase"]
     if question.language == "en":
-        match = _EN_ASKED_PHRASE.search(question.text.lower())
+        lowered = question.text.lower()
+        generic = set(table["generic_en"]) | set(table["generic_zh"])
+
+        def rendered(phrase: str) -> list[tuple[int, tuple[str, ...]]]:
+            return [(m.start(), forms) for term, renderings in question.english_terms.items()
+                    if term not in generic and (forms := tuple(r for r in renderings if r not in generic))
+                    for m in re.finditer(rf"\b{re.escape(term)}\b", phrase)]
+
+        match = _EN_ASKED_PHRASE.search(lowered)
+        found = rendered(match.group("phrase")) if match is not None else []
+        if not found:
+            # By how much was *the minimum purchase price* raised: the subject of the passive is the measure.
+            passive = _EN_PASSIVE_SUBJECT.search(lowered)
+            if passive is not None and (subject := sorted(rendered(passive.group("phrase")))):
+                # every noun before its post-modifier (minimum purchase price *for … rice*) must be stated
+                cut = next((m.start() for m in re.finditer(r"\b(?:for|of|per|in)\b", passive.group("phrase"))
+                            if m.start() > subject[0][0]), None)
+                return [forms for start, forms in subject if cut is None or start < cut]
         if match is None:
             return []
         phrase = match.group("phrase")
-        generic = set(table["generic_en"]) | set(table["generic_zh"])
-        found = [(m.start(), forms) for term, renderings in question.english_terms.items()
-                 if term not in generic and (forms := tuple(r for r in renderings if r not in generic))
-                 for m in re.finditer(rf"\b{re.escape(term)}\b", phrase)]
         # The head comes before a post-modifier: energy consumption *per unit of GDP* asks about energy
         # consumption (GDP growth target, pre-modified, keeps its last noun).
         modifier = next((m.start() for m in _EN_POST_MODIFIER.finditer(phrase)
