@@ -83,3 +83,11 @@ def test_a_list_item_is_read_with_the_sentence_that_introduces_its_list(answerer
     assert {"lal-2019/art46.p4.s1", "lal-2019/art46.p1.s1"} <= set(ids)  # the item and its introducer, both cited
     assert result["answered"] and result["answer"].startswith("国务院")
     assert ids[0] == "lal-2019/art46.p1.s1"  # the sentence that states the answer leads
+
+
+def test_a_year_that_names_a_report_and_is_written_again_is_also_the_time_asked(answerer) -> None:
+    # 1981亿元 is 2009's education spending, reported in the 2010 report; the question asks for 2010's
+    result = answerer.ask("How much central government spending on education did the 2010 government work report "
+                          "budget for 2010?")
+    assert not result["answered"]
+    assert 2010 in result["parsed"]["frame"]["years"]

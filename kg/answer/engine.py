@@ -355,7 +355,10 @@ class Answerer:
         frame.scope = scope.documents
         if frame.time is not None and scope.naming_years:
             # 2014年政府工作报告 says which report; the time asked about is the one the report speaks of.
-            frame.time = frame.time.without(scope.naming_years)
+            # …the 2010 government work report budget *for 2010*: a year written again on its own is a time too.
+            naming = tuple(y for y in scope.naming_years
+                           if len(re.findall(rf"(?<!\d){y}(?!\d)", question.text)) <= scope.naming_years.count(y))
+            frame.time = frame.time.without(naming)
         fused, bm25, dense = self.rank(question, frame)
         if scope.narrowed:
             outside = ~self._in_scope(scope)
