@@ -13,6 +13,7 @@ from kg.answer.question import parse_question
     ("What was the capacity utilization rate of the flat glass industry at the end of 2012?", AskedKind.VALUE),
     ("What fine in yuan does a bank face?", AskedKind.VALUE),  # a unit asked for makes a value question
     ("How far can the term of a merger loan be stretched?", AskedKind.VALUE),
+    ("What numerical PM2.5 concentration reduction target did the report set?", AskedKind.VALUE),  # PM2.5 a word
     ("五个行业中，2012年底产能利用率最低的是哪个？", AskedKind.SUPERLATIVE),
     ("Which industry had the highest capacity utilization rate?", AskedKind.SUPERLATIVE),
     ("炼铁和炼钢产能合计是多少万吨？", AskedKind.AGGREGATE),
