@@ -190,3 +190,11 @@ def test_by_how_much_was_x_raised_asks_about_x() -> None:
     # the subject of the passive is the measure: a consumer-price rise (价格涨幅) is no purchase price
     frame = build_frame(parse_question("By how much per 50 kg was the minimum purchase price for rice raised?"))
     assert [set(forms) for forms in frame.measure_terms] == [{"收购", "直购电"}, {"价格", "电价"}]
+
+
+@pytest.mark.parametrize(("question", "years"), [("09年中央政府公共投资里哪一块比重最大？", [2009]),
+                                                 ("贷款期限10年以上的要报批吗？", [])])  # 10年 is ten years
+def test_a_two_digit_year_with_a_leading_zero_is_a_year(question: str, years: list[int]) -> None:
+    from kg.answer.question import parse_question
+
+    assert parse_question(question).years == years

@@ -178,8 +178,17 @@ def _asked_unit(question: Question) -> str | None:
     return None
 
 
+#: A year written with two digits and a leading zero (09年中央政府公共投资): 2000–2009. 10年 and up are left alone,
+#: as they are as often ten years as 2010.
+_SHORT_YEAR = re.compile(r"(?<![\d.])0(\d)年(?!代)")
+
+
 def _time_bounds(question: Question) -> None:
     question.years = sorted({int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", question.text)})
+    short = sorted({2000 + int(d) for d in _SHORT_YEAR.findall(question.text)})
+    if short:
+        question.years = sorted({*question.years, *short})
+        question.search_text = " ".join([question.search_text, *(f"{year}年" for year in short)])
     for expr in find_times(question.text):
         if expr.kind == "period" and expr.begin and expr.end and expr.end.year - expr.begin.year < 10:
             question.years = sorted({*question.years, *range(expr.begin.year, expr.end.year + 1)})
