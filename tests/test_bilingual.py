@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from kg.answer.bilingual import ENGLISH_FUNCTION_WORDS, dictionary, glosses, renderings, word_forms
+from kg.answer.bilingual import ENGLISH_FUNCTION_WORDS, dictionary, glosses, renderings
+from kg.answer.question import word_forms
 
 
 def test_glosses_keep_the_chinese_words_of_an_entry_in_order() -> None:

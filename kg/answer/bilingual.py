@@ -19,6 +19,8 @@ from collections.abc import Container, Iterable
 from functools import lru_cache
 from importlib import resources
 
+from kg.answer.question import word_forms
+
 #: A sense's Chinese glosses are at most this long; longer ones are definitions, not words.
 _MAX_GLOSS_CHARS = 6
 _BRACKETS = re.compile(r"\[[^\]]*\]|\([^)]*\)|（[^）]*）|<[^>]*>|\{[^}]*\}")
@@ -65,19 +67,6 @@ def dictionary() -> dict[str, tuple[str, ...]]:
             if found:
                 table[(row.get("word") or "").lower()] = found
     return table
-
-
-def word_forms(word: str) -> list[str]:
-    """The word and naive stems (renewals → renewal, retrofitting → retrofit, expired → expire)."""
-    forms = [word]
-    for suffix, replacement in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("d", ""),
-                                ("ing", ""), ("ing", "e"), ("ly", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            stem = word[: -len(suffix)] + replacement
-            forms.append(stem)
-            if suffix in ("ed", "ing") and len(stem) >= 4 and stem[-1] == stem[-2]:
-                forms.append(stem[:-1])  # retrofitted → retrofitt → retrofit
-    return list(dict.fromkeys(forms))
 
 
 def renderings(words: Iterable[str], vocabulary: Container[str], *, per_word: int = 2) -> list[str]:

@@ -173,7 +173,7 @@ class Answerer:
         or by its stem (造船厂 → 造船). A library document's own name (环境保护法, 政府工作报告) names the scope:
         it is never a missing term."""
         folded = re.sub(r"\s+", "", term)
-        if len(folded) >= 2 and any(compact(folded) in name for name in self.document_names):
+        if self.names_document(term):
             return True
         text = "".join(self.compact_documents.get(d, "") for d in documents) if documents else self.compact_corpus
         if folded in text or self._known_term(term, documents):
@@ -238,7 +238,7 @@ class Answerer:
     def names_document(self, phrase: str) -> bool:
         """Whether a phrase is (part of) a library document's name (环境保护法): it says where, not what."""
         folded = compact(phrase)
-        return bool(folded) and any(folded in name for doc in self.library for name in doc.names())
+        return len(folded) >= 2 and any(folded in name for name in self.document_names)
 
     def issued(self, document: str) -> dt.date | None:
         """The date a library document was issued (what its 今年 and 5月1日 are read against)."""

@@ -126,7 +126,7 @@ def parse_question(raw: object) -> Question:
                 extra += _config()["phrases"][phrase]
                 covered = pattern.sub(" ", covered)  # the phrase, not its words, decides coverage
         for word in re.findall(r"[a-z][a-z-]*", lowered):
-            renderings = next((glossary[form] for form in _word_forms(word) if form in glossary), [])
+            renderings = next((glossary[form] for form in word_forms(word) if form in glossary), [])
             if renderings and re.search(rf"\b{re.escape(word)}\b", covered):
                 question.english_terms[word] = renderings
             extra += renderings
@@ -232,14 +232,18 @@ _DOCUMENT_WORDS = (r"(这份|该|本|此)(文件|意见|通知|文)|\b(this|the)
                    r"|\bguiding opinions?\b|〔\d{4}〕\d+号|\[\d{4}\]\s*no\.\s*\d+|《[^》]+》")
 
 
-def _word_forms(word: str) -> list[str]:
-    """The word and naive stems (eliminated → eliminate, eliminat; companies → company)."""
+def word_forms(word: str) -> list[str]:
+    """The word and naive stems (eliminated → eliminate, eliminat; companies → company; retrofitted → retrofit)."""
     forms = [word]
     for suffix, replacement in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("d", ""),
                                 ("ing", ""), ("ing", "e"), ("ly", ""), ("ion", "e"), ("ion", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             forms.append(word[: -len(suffix)] + replacement)
-    return forms
+    for suffix in ("ed", "ing"):  # a doubled final consonant (retrofitted, planning) is tried last
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and len(stem) >= 4 and stem[-1] == stem[-2]:
+            forms.append(stem[:-1])
+    return list(dict.fromkeys(forms))
 
 
 _NOUN_FLAGS = ("n", "eng", "l", "j", "vn", "nz", "nr", "ns", "nt")
