@@ -54,13 +54,9 @@ LIGHTER = "情节较轻的，处五日以上十日以下拘留:"
 BAN = "申请人在三年内不得再次申请该行政许可。"
 VALIDITY = "被许可人需要延续行政许可有效期的，应当提出申请。"
 
-# Two provisions worded alike, each after its own case: which one a question means is not proved.
-FALSE_MATERIALS = "属于公共安全事项的，申请人在一年内不得再次申请该行政许可。"
-BRIBERY = "取得的许可属于公共安全事项的，申请人在三年内不得再次申请该行政许可；"
-
 HEADINGS = {"s1": "坚决淘汰落后产能"}  # the heading a list of tonnages stands under
 TEXTS = {"s1": ENUMERATION, "s2": FIGURES, "s3": LOAN, "s4": LIST, "s5": REGION, "s6": DEFICIT, "s7": SPLIT_DEFICIT,
-         "s8": GROWTH, "s9": ENERGY, "s10": BAN, "s11": VALIDITY, "s12": FALSE_MATERIALS, "s13": BRIBERY,
+         "s8": GROWTH, "s9": ENERGY, "s10": BAN, "s11": VALIDITY,
          "art13.p1.s2": TENURE, "art63.p1.s1": DETENTION, "art63.p1.s2": LIGHTER}
 QUANTITIES = {
     "s1": [_q("s1", 1, "1500万吨", "1500", "万吨", "钢铁", "炼铁", "2015-12-31", "再淘汰炼铁"),
@@ -77,8 +73,6 @@ QUANTITIES = {
            _q("s7", 2, "7800亿元", "7800", "亿元", None, None, None, "地方财政赤字")],
     "s8": [_q("s8", 1, "6.5%以上", "6.5", "%", None, None, "2020-12-31", "“十三五”时期经济年均增长保持")],
     "s10": [_q("s10", 1, "三年内", "3", "年", None, None, None, "申请人")],
-    "s12": [_q("s12", 1, "一年内", "1", "年", None, None, None, "申请人")],
-    "s13": [_q("s13", 1, "三年内", "3", "年", None, None, None, "申请人")],
     "art13.p1.s2": [_q("art13.p1.s2", 1, "三十年", "30", "年", None, None, None, "家庭承包的耕地的承包期"),
                     _q("art13.p1.s2", 2, "三十年", "30", "年", None, None, None, "草地的承包期"),
                     _q("art13.p1.s2", 3, "五十年", "50", "年", None, None, None, "草地的承包期为三十年"),
@@ -151,6 +145,15 @@ def evidence(*ids: str) -> list[dict]:
     return [{"id": i, "text": TEXTS[i], "label": i, "section": "", "modality": "obligation"} for i in ids]
 
 
+def put_sentence(monkeypatch, sentence: str, text: str, *figures: tuple[str, str, str, str | None]) -> None:
+    """A sentence of the fake library for one test, with its figures (surface, value, unit, measure) located."""
+    monkeypatch.setitem(TEXTS, sentence, text)
+    quantities = [_q(sentence, order, surface, number, unit, None, None, None, measure)
+                  for order, (surface, number, unit, measure) in enumerate(figures, 1)]
+    locate_quantities(quantities)
+    monkeypatch.setitem(QUANTITIES, sentence, quantities)
+
+
 def value(question: str, *ids: str, words: set[str] | None = None):
     frame = build_frame(parse_question(question))
     return ValueComposer().compose(frame, evidence(*ids), FakeLibrary(words=words or set()), 5)
@@ -221,11 +224,17 @@ def test_a_period_noun_asked_must_be_what_the_period_is_of() -> None:
     assert answered.answered and answered.text == "三年内"
 
 
-def test_provisions_worded_alike_with_different_figures_are_both_given() -> None:
-    answer = value("涉及公共安全的许可，申请人多少年内不得再次申请？", "s12", "s13", words={"公共安全", "申请"})
+def test_provisions_worded_alike_with_different_figures_are_both_given(monkeypatch) -> None:
+    # Two provisions worded alike, each after its own case: which one a question means is not proved.
+    put_sentence(monkeypatch, "false-materials", "属于公共安全事项的，申请人在一年内不得再次申请该行政许可。",
+                 ("一年内", "1", "年", "申请人"))
+    put_sentence(monkeypatch, "bribery", "取得的许可属于公共安全事项的，申请人在三年内不得再次申请该行政许可；",
+                 ("三年内", "3", "年", "申请人"))
+    answer = value("涉及公共安全的许可，申请人多少年内不得再次申请？", "false-materials", "bribery",
+                   words={"公共安全", "申请"})
     assert answer.answered
     assert [fact.surface for fact in answer.values] == ["一年内", "三年内"]
-    assert answer.support == ["s12", "s13"]  # each cited
+    assert answer.support == ["false-materials", "bribery"]  # each cited
 
 
 def test_rate_noun_must_name_the_figure() -> None:
@@ -407,42 +416,31 @@ def test_until_when_is_answered_by_the_end_a_period_reaches_not_a_date_describin
 
 def test_a_respectively_figure_is_of_its_item_and_a_topic_clause_not_of_an_earlier_figure_s_measure(
         monkeypatch) -> None:
-    monkeypatch.setitem(TEXTS, "s8", "前四年累计能耗下降14.38%，化学需氧量、二氧化硫排放量分别下降9.66%和13.14%。")
-    monkeypatch.setitem(QUANTITIES, "s8", [_q("s8", 1, "14.38%", "14.38", "%", None, None, None, "累计能耗下降"),
-                                           _q("s8", 2, "9.66%", "9.66", "%", None, None, None, None),
-                                           _q("s8", 3, "13.14%", "13.14", "%", None, None, None, None)])
-    locate_quantities(QUANTITIES["s8"])
+    put_sentence(monkeypatch, "s8", "前四年累计能耗下降14.38%，化学需氧量、二氧化硫排放量分别下降9.66%和13.14%。",
+                 ("14.38%", "14.38", "%", "累计能耗下降"), ("9.66%", "9.66", "%", None), ("13.14%", "13.14", "%", None))
     # 能耗's only figure is reported, not set: the list's figures (of 化学需氧量, 二氧化硫) are not its target
     assert not value("能耗的下降目标是多少？", "s8", words={"能耗", "下降", "目标"}).answered
     answered = value("化学需氧量下降了多少？", "s8", words={"化学需氧量", "下降"})
     assert answered.answered and answered.text == "9.66%"
     # a clause before the list that holds no figure is the topic of every item
-    monkeypatch.setitem(TEXTS, "s9", "提高粮食最低收购价，早籼稻、中晚籼稻每50公斤分别提高3元和5元，小麦提高3元。")
-    monkeypatch.setitem(QUANTITIES, "s9", [_q("s9", 1, "3元", "3", "元", None, None, None, None),
-                                           _q("s9", 2, "5元", "5", "元", None, None, None, None),
-                                           _q("s9", 3, "3元", "3", "元", None, None, None, "小麦提高")])
-    locate_quantities(QUANTITIES["s9"])
+    put_sentence(monkeypatch, "s9", "提高粮食最低收购价，早籼稻、中晚籼稻每50公斤分别提高3元和5元，小麦提高3元。",
+                 ("3元", "3", "元", None), ("5元", "5", "元", None), ("3元", "3", "元", "小麦提高"))
     grain = value("中晚籼稻最低收购价每50公斤提高多少元？", "s9", words={"中晚籼稻", "最低收购价", "提高"})
     assert grain.answered and grain.text == "5元"
 
 
 def test_items_of_one_clause_are_told_apart_by_their_own_measure(monkeypatch) -> None:
-    monkeypatch.setitem(TEXTS, "s8", "完成铁路投资8000亿元以上、公路投资1.65万亿元。")
-    monkeypatch.setitem(QUANTITIES, "s8", [
-        _q("s8", 1, "8000亿元以上", "8000", "亿元", None, None, None, "完成铁路投资"),
-        _q("s8", 2, "1.65万亿元", "1.65", "万亿元", None, None, None, "公路投资")])
-    locate_quantities(QUANTITIES["s8"])
+    put_sentence(monkeypatch, "s8", "完成铁路投资8000亿元以上、公路投资1.65万亿元。",
+                 ("8000亿元以上", "8000", "亿元", "完成铁路投资"), ("1.65万亿元", "1.65", "万亿元", "公路投资"))
     answer = value("公路投资要完成多少？", "s8", words={"公路", "投资", "完成"})
     assert answer.answered and answer.text == "1.65万亿元"
 
 
 def test_an_english_term_of_art_must_be_stated_with_the_figure(monkeypatch) -> None:
-    monkeypatch.setitem(TEXTS, "s8", "申请材料不齐全的，应当在五日内一次告知申请人需要补正的全部内容。")
-    monkeypatch.setitem(QUANTITIES, "s8", [_q("s8", 1, "五日内", "5", "日", None, None, None, "告知申请人")])
-    monkeypatch.setitem(TEXTS, "s9", "申请人可以自收到决定之日起六十日内申请行政复议。")
-    monkeypatch.setitem(QUANTITIES, "s9", [_q("s9", 1, "六十日内", "60", "日", None, None, None, "申请行政复议")])
-    for sentence in ("s8", "s9"):
-        locate_quantities(QUANTITIES[sentence])
+    put_sentence(monkeypatch, "s8", "申请材料不齐全的，应当在五日内一次告知申请人需要补正的全部内容。",
+                 ("五日内", "5", "日", "告知申请人"))
+    put_sentence(monkeypatch, "s9", "申请人可以自收到决定之日起六十日内申请行政复议。",
+                 ("六十日内", "60", "日", "申请行政复议"))
     question = "How many days does an applicant have to file for administrative reconsideration?"
     # 五日内 is about telling the applicant what to complete: no reconsideration in its sentence
     assert not value(question, "s8", words={"申请人", "行政复议"}).answered
@@ -451,9 +449,7 @@ def test_an_english_term_of_art_must_be_stated_with_the_figure(monkeypatch) -> N
 
 
 def test_a_figure_under_a_review_heading_is_no_target(monkeypatch) -> None:
-    monkeypatch.setitem(TEXTS, "s8", "财政收入增长10.1%。")
-    monkeypatch.setitem(QUANTITIES, "s8", [_q("s8", 1, "10.1%", "10.1", "%", None, None, None, "财政收入增长")])
-    locate_quantities(QUANTITIES["s8"])
+    put_sentence(monkeypatch, "s8", "财政收入增长10.1%。", ("10.1%", "10.1", "%", "财政收入增长"))
     words = {"财政收入", "增长"}
     assert value("财政收入增长目标是多少？", "s8", words=words).answered  # nothing says it was achieved
     monkeypatch.setitem(SECTIONS, "s8", "一、2013年工作回顾 › 居民收入和经济效益持续提高")
@@ -463,12 +459,9 @@ def test_a_figure_under_a_review_heading_is_no_target(monkeypatch) -> None:
 
 
 def test_the_first_item_s_words_are_cut_to_its_own_so_a_shared_lead_names_no_item(monkeypatch) -> None:
-    monkeypatch.setitem(TEXTS, "s8", "推进燃煤电厂脱硫改造1500万千瓦、脱硝改造1.3亿千瓦、除尘改造1.8亿千瓦。")
-    monkeypatch.setitem(QUANTITIES, "s8", [
-        _q("s8", 1, "1500万千瓦", "1500", "万千瓦", None, None, None, "推进燃煤电厂脱硫改造"),
-        _q("s8", 2, "1.3亿千瓦", "1.3", "亿千瓦", None, None, None, "脱硝改造"),
-        _q("s8", 3, "1.8亿千瓦", "1.8", "亿千瓦", None, None, None, "除尘改造")])
-    locate_quantities(QUANTITIES["s8"])
+    put_sentence(monkeypatch, "s8", "推进燃煤电厂脱硫改造1500万千瓦、脱硝改造1.3亿千瓦、除尘改造1.8亿千瓦。",
+                 ("1500万千瓦", "1500", "万千瓦", "推进燃煤电厂脱硫改造"), ("1.3亿千瓦", "1.3", "亿千瓦", "脱硝改造"),
+                 ("1.8亿千瓦", "1.8", "亿千瓦", "除尘改造"))
     # 燃煤电厂 is said once for all three items: it must not pick the first
     answer = value("脱硝改造要完成多少？", "s8", words={"燃煤电厂", "脱硝", "改造"})
     assert answer.answered and answer.text == "1.3亿千瓦"

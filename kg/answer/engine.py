@@ -406,7 +406,7 @@ class Answerer:
             introducer = self._introducer(index)
             if introducer is not None and introducer not in result:
                 result.append(introducer)
-        return result[:k] if len(result) > k else result
+        return result[:k]
 
     def _introducer(self, index: int) -> int | None:
         """The sentence ending in ： that opens the list a numbered item (（一）…) belongs to, if any."""

@@ -341,12 +341,8 @@ def measure_terms(question: Question, focus: str) -> list[tuple[str, ...]]:
                          if any(start < m.start() for start, _ in found)), None)
         # growth *in per-capita disposable income*: what grows is asked too (the phrase stops at "in" because
         # "in 2014" is a time); its last rendered noun must be stated as well.
-        inside = _EN_IN_PHRASE.match(question.text.lower(), match.end("phrase"))
-        extra = []
-        if inside is not None:
-            extra = [(m.start(), forms) for term, renderings in question.english_terms.items()
-                     if term not in generic and (forms := tuple(r for r in renderings if r not in generic))
-                     for m in re.finditer(rf"\b{re.escape(term)}\b", inside.group("object"))]
+        inside = _EN_IN_PHRASE.match(lowered, match.end("phrase"))
+        extra = rendered(inside.group("object")) if inside is not None else []
         if extra and found:
             return [max(found)[1], max(extra)[1]]
         if modifier is not None:
