@@ -186,6 +186,9 @@ def combine(ids: list[str], predicted: dict[str, Predicted]) -> Predicted:
     return Predicted(best.modality, best.source, texts, enforcers, ids)
 
 
+_COORDINATORS = re.compile(r"以及|或者|及其|[、和及与或]")
+
+
 def concepts(text: str) -> frozenset[str]:
     """The agency concepts a bearer text names in its head (after its last 的), else the head itself."""
     from kg.extract.lexicon import default_lexicon
@@ -193,7 +196,10 @@ def concepts(text: str) -> frozenset[str]:
     text = strip(text)
     head = text.rsplit("的", 1)[-1] if not text.endswith("的") else text
     found = [c.iri for _, _, c in default_lexicon().find(head) if c.kind == "agency"]
-    return frozenset(found) if found else frozenset({"text:" + head})
+    if found:
+        return frozenset(found)
+    # 单位和个人 names two parties however a labeller splits it (one mention or two): its conjuncts.
+    return frozenset("text:" + part for part in _COORDINATORS.split(head) if part)
 
 
 def concept_set(texts: list[str]) -> frozenset[str]:

@@ -19,9 +19,10 @@ from typing import Protocol
 
 import numpy as np
 
-from kg.answer.frame import Frame
+from kg.answer.frame import Frame, cues
 from kg.answer.model import Localized, Reason, ReasonCode
 from kg.answer.question import content_nouns
+from kg.answer.scope import without_document_numbers
 from kg.answer.settings import AnswerSettings
 from kg.extract.lexicon import Lexicon
 
@@ -100,7 +101,10 @@ class MissingTerms:
     def __call__(self, frame: Frame, scores: Scores, corpus: Corpus, settings: AnswerSettings) -> Reason | None:
         if frame.question.language != "zh":
             return None
-        nouns = content_nouns(frame.question.text)
+        # A document's number says where to look (41号文), and a framing noun (时间 of 用几年时间, 情况) what
+        # form the answer takes: neither is content the corpus must hold.
+        framing = set(cues()["measure_phrase"]["generic_zh"])
+        nouns = [n for n in content_nouns(without_document_numbers(frame.question.text)) if n not in framing]
         missing = [n for n in nouns if not corpus.present(n, frame.scope)]
         confident = scores.dense_max is not None and scores.dense_max >= settings.dense_confident_zh
         if nouns and len(missing) / len(nouns) >= settings.missing_share and not confident:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from kg.answer.frame import AskedKind, Frame, TimeAsk, UnitFamily, is_reported, is_review, unit_family
+from kg.answer.frame import AskedKind, Frame, TimeAsk, UnitFamily, cues, is_reported, is_review, unit_family
 from kg.answer.model import Answer, Localized, Reason, ReasonCode, ValueFact
 from kg.answer.question import base_unit, glossary_phrases
 from kg.extract.lexicon import Lexicon
@@ -599,7 +599,9 @@ def fits_measure(frame: Frame, quantity: dict, words: set[str], library: Library
         # A period measures what is done (被拘留几天), not the noun before it; but a noun that names a period
         # itself (有效期, 期限, 年限) is what the figure must be of: 三年内不得再次申请 is no 有效期.
         periods = [forms for forms in terms if forms[0].endswith(PERIOD_NOUN_ENDINGS)]
-        return all(any(form in stated for form in forms) for forms in periods)
+        sentence = library.context(quantity["sentence"])
+        return all(any(form in stated for form in forms) for forms in periods) \
+            and all(word in sentence for word in frame.acted_on)
     # The topic clause (…服务经费，财政给每人补到多少钱) names what the figure is of, when the library writes it.
     if frame.topic and library.names(frame.topic) and frame.topic not in stated:
         return False
@@ -658,6 +660,10 @@ class ExtremeComposer:
     def compose(self, frame: Frame, evidence: Sequence[Evidence], library: Library, k: int) -> Answer:
         group = self._group(frame, evidence, library, k)
         if len(group) < 2:
+            if frame.kind == AskedKind.AGGREGATE:
+                stated = self._stated_total(frame, evidence, library, k)
+                if stated is not None:
+                    return stated
             return Answer.refuse(frame.kind, Reason(ReasonCode.NO_LIST))
         facts = [_value_fact(q) for q in group]
         if frame.kind == AskedKind.AGGREGATE:
@@ -700,6 +706,18 @@ class ExtremeComposer:
             support=list(dict.fromkeys(f.citation for f in facts)),
             query={"name": "quantity_ranking", "params": {"term": self._term(frame, group)}},
         )
+
+    @staticmethod
+    def _stated_total(frame: Frame, evidence: Sequence[Evidence], library: Library, k: int) -> Answer | None:
+        """A total the text states itself (压缩钢铁产能总量8000万吨以上): the value, proved as any value is, whose
+        own clause says it is a total. Without that word a single figure may be one part of the whole."""
+        answer = ValueComposer().compose(dataclasses.replace(frame, kind=AskedKind.VALUE), evidence, library, k)
+        if not answer.answered or answer.value is None:
+            return None
+        markers = cues()["kinds"]["aggregate"]["stated"]
+        if not answer.facts or not all(any(m in _quantity_clause(q) for m in markers) for q in answer.facts):
+            return None
+        return answer
 
     @staticmethod
     def _term(frame: Frame, group: list[dict]) -> str:
@@ -988,6 +1006,11 @@ class ListComposer:
 
     def compose(self, frame: Frame, evidence: Sequence[Evidence], library: Library, k: int) -> Answer:
         lexicon = library.lexicon
+        if not frame.industries:
+            # 约法三章是哪几条: items of one provision, named by no industry: the best sentence lists them.
+            if not evidence:
+                return Answer.refuse(frame.kind, Reason(ReasonCode.NOT_CLOSE))
+            return Answer(kind=frame.kind, answered=True, text=evidence[0]["text"], support=[evidence[0]["id"]])
         industry = next((i for i in frame.industries if not lexicon.is_group(i)), frame.industries[0])
         params: dict[str, str] = {"industry": industry}
         if frame.question.by_date:

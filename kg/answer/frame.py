@@ -85,7 +85,10 @@ UNIT_FAMILIES: dict[str, UnitFamily] = {
     "千瓦": UnitFamily.POWER, "瓦": UnitFamily.POWER, "兆瓦": UnitFamily.POWER,
     "重量箱": UnitFamily.BOXES, "标准箱": UnitFamily.BOXES,
     "家": UnitFamily.COUNT, "个": UnitFamily.COUNT, "项": UnitFamily.COUNT, "条": UnitFamily.COUNT,
-    "台": UnitFamily.COUNT, "座": UnitFamily.COUNT, "户": UnitFamily.COUNT,
+    "台": UnitFamily.COUNT, "座": UnitFamily.COUNT, "户": UnitFamily.COUNT, "辆": UnitFamily.COUNT,
+    "艘": UnitFamily.COUNT, "架": UnitFamily.COUNT, "套": UnitFamily.COUNT, "件": UnitFamily.COUNT,
+    "所": UnitFamily.COUNT, "处": UnitFamily.COUNT, "部": UnitFamily.COUNT, "份": UnitFamily.COUNT,
+    "批": UnitFamily.COUNT, "张": UnitFamily.COUNT, "头": UnitFamily.COUNT, "只": UnitFamily.COUNT,
     "平方公里": UnitFamily.AREA, "亩": UnitFamily.AREA, "公顷": UnitFamily.AREA,
     "公里": UnitFamily.LENGTH, "千米": UnitFamily.LENGTH, "米": UnitFamily.LENGTH,
     "立方米": UnitFamily.VOLUME, "人": UnitFamily.PEOPLE, "倍": UnitFamily.FACTOR,
@@ -172,6 +175,7 @@ class Frame:
     topic: str | None = None  # the head noun of a topic clause before the asking one (…服务经费，…补到多少钱)
     asks_period: bool = False  # a period may answer it (多久, how long, 承包期): see _asks_a_period
     measure_counted: bool = False  # the terms follow the question word (多少奖金): what is counted
+    acted_on: list[str] = field(default_factory=list)  # what a time limit is for (几日内把听证笔录交给…)
     scope: tuple[str, ...] = ()  # the documents it may be answered from (empty: all)
 
     @property
@@ -198,6 +202,7 @@ class Frame:
             "asks_target": self.asks_target,
             "measure_terms": [list(forms) for forms in self.measure_terms],
             "topic": self.topic,
+            "acted_on": self.acted_on,
             "asks_period": self.asks_period,
             "measure_counted": self.measure_counted,
         }
@@ -239,6 +244,7 @@ def build_frame(question: Question, written: Callable[[str], bool] | None = None
         frame.measure_counted = bool(frame.measure_terms) and _counted(frame.focus, frame.measure_terms)
         frame.topic = topic_head(question, frame.focus)
         frame.asks_period = _asks_a_period(text, frame.measure_terms)
+        frame.acted_on = acted_on(question, frame.focus)
     if kind == AskedKind.SUPERLATIVE:
         table = kinds["superlative"]
         frame.extreme = Extreme.MAX if _matches(text, *_cue_set(table, "max")) else Extreme.MIN
@@ -387,6 +393,21 @@ def measure_terms(question: Question, focus: str) -> list[tuple[str, ...]]:
     return []
 
 
+def acted_on(question: Question, focus: str) -> list[str]:
+    """The nouns of the object a time limit is asked for (几日内把听证笔录交给…: 笔录): the period the text sets
+    for another act (二十日内组织听证) is not this one's. Chinese questions with 把 only."""
+    asking = _ASKING.search(focus)
+    if question.language == "en" or asking is None or "把" not in focus[asking.end():]:
+        return []
+    after = _tagged(focus[asking.end():], set(cues()["measure_phrase"]["generic_zh"]))
+    words = [word for word, _, _ in after]
+    if not any(word in ("内", "以内", "之内") for word in words[:3]):
+        return []
+    obj = after[words.index("把") + 1:] if "把" in words else []
+    noun_at = next((i for i, (_, tag, measure) in enumerate(obj) if measure and tag.startswith("n")), None)
+    return [] if noun_at is None else [word for word, _, measure in obj[:noun_at + 1] if measure]
+
+
 def _counted(focus: str, terms: list[tuple[str, ...]]) -> bool:
     """Whether the measure terms were read after the question word (多少奖金), not before it."""
     asking = _ASKING.search(focus)
@@ -409,6 +430,8 @@ def _asked_kind(question: Question, text: str, kinds: dict, written: Callable[[s
                 ) -> AskedKind:
     if "document" in question.intents and _about_the_document(question):
         return AskedKind.DOCUMENT
+    if _matches(text, [], [], kinds["list"]["items_patterns"]):
+        return AskedKind.LIST
     for kind in KIND_ORDER:
         table = kinds[kind.value]
         # A unit asked for (多少万吨, "in yuan") makes a value question whatever else it says.
@@ -495,9 +518,33 @@ def _asked_family(question: Question, text: str) -> UnitFamily | None:
     text = _PER_UNIT.sub(" ", text)  # 每千瓦时 / per tonne qualifies the asked measure, it is not it
     found = [UnitFamily(name) for name, table in cues()["unit_families"].items()
              if _matches(text, table["zh"], table["en"])]
+    # A cue joined to the question word is the form of the answer (资金…增长了百分之几 asks a percentage,
+    # whatever the funds are counted in); a bare noun cue only says what the question is about.
+    asking = [family for family in found if _asks_in_form(text, cues()["unit_families"][family.value])]
+    if len(asking) == 1:
+        return asking[0]
     if len(found) > 1 and UnitFamily.MASS in found:
         found.remove(UnitFamily.MASS)  # "per tonne" qualifies another measure
     return found[0] if len(found) == 1 else None
+
+
+_ASKING_WORD_ZH = re.compile(r"多少|几|多大|多高|多长|多久|什么")
+_ASKING_WORD_EN = re.compile(r"\b(?:how many|how much|what|which)\s*$")
+
+
+def _asks_in_form(text: str, table: dict) -> bool:
+    """A cue of the family that holds a question word or stands right after or before one (百分之几,
+    多少吨, what percentage)."""
+    for cue in table["zh"]:
+        for match in re.finditer(re.escape(cue), text):
+            if _ASKING_WORD_ZH.search(cue) or _ASKING_WORD_ZH.match(text, match.end()) \
+                    or _ASKING_WORD_ZH.search(text[max(0, match.start() - 2): match.start()]):
+                return True
+    for cue in table["en"]:
+        for match in re.finditer(rf"\b{re.escape(cue)}\b", text):
+            if _ASKING_WORD_EN.search(cue) or _ASKING_WORD_EN.search(text[: match.start()]):
+                return True
+    return False
 
 
 def _asks_a_period(text: str, terms: list[tuple[str, ...]]) -> bool:
@@ -518,6 +565,13 @@ def _rate_nouns(question: Question) -> list[str]:
     if question.language == "en":
         for match in _RATE_NOUN_EN.finditer(question.text.lower()):
             renderings = question.english_terms.get(match.group(0)) or []
+            if not renderings:
+                # "urban unemployment rate" has no entry of its own: the word right before "rate" names what
+                # the rate is of (unemployment → 失业 → 失业率).
+                last = match.group(1).split()[-1]
+                suffix = "率" if match.group(2) == "rate" else "比"
+                renderings = [r + suffix for r in question.english_terms.get(last) or []
+                              if not r.endswith(("率", "比"))]
             found += [r for r in renderings if _RATE_NOUN.fullmatch(r)]
     # The longest form that the jieba cut keeps: 产能利用率 → 利用率 is what the text must contain.
     return list(dict.fromkeys(_rate_core(noun) for noun in found))

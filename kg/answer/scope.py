@@ -112,6 +112,14 @@ class Scope:
                 "as_of": self.as_of.isoformat() if self.as_of else None}
 
 
+def without_document_numbers(text: str) -> str:
+    """``text`` with its document numbers blanked (41号文, 国发〔2013〕41号): they say which document, and
+    号文 is no word a document must contain."""
+    folded = compact(text)
+    folded = re.sub(r"[^\W\d_]*\[\d{4}\]\s*(?:no\.?\s*)?\d+号?", " ", folded)
+    return _SERIAL_ONLY.sub(" ", folded)
+
+
 def named_documents(text: str, library: Sequence[LibraryDocument]) -> tuple[list[str], str | None, list[int]]:
     """The ids of the documents ``text`` names, a named document the library lacks (or None), and the
     years that served to name a document (2014年政府工作报告): those say which report, not which time."""

@@ -52,7 +52,7 @@ def _number_pattern() -> re.Pattern[str]:
     unit_alt = "|".join(map(re.escape, units))
     # Any unit may take a magnitude (1.3亿千瓦, 600万辆 of a listed 辆): the list need not spell each out.
     return re.compile(
-        rf"(?<![\d.])(?:(\d+(?:\.\d+)?)|(?<![{CN_NUMERAL}])([{CN_NUMERAL}]{{1,6}}))\s*"
+        rf"(?<![\d.])(?:(\d+(?:\.\d+)?)(?P<more>多)?|(?<![{CN_NUMERAL}])([{CN_NUMERAL}]{{1,6}}))\s*"
         rf"((?:{unit_alt})|(?:万亿|亿|万)(?:{unit_alt}))"
     )
 
@@ -89,7 +89,7 @@ def find_quantities(text: str, industry_mentions: list[tuple[int, int, str]] | N
     mentions = industry_mentions or []
     found: list[Quantity] = []
     for match in _number_pattern().finditer(text):
-        digits, chinese, unit = match.group(1), match.group(2), match.group(3)
+        digits, chinese, unit = match.group(1), match.group(3), match.group(4)
         early = text[max(0, match.start() - 2): match.start()] == "提前"
         if digits is None and (unit not in _CHINESE_MEASURE_UNITS or early):
             continue
@@ -107,7 +107,10 @@ def find_quantities(text: str, industry_mentions: list[tuple[int, int, str]] | N
         if inside:
             quantity.role = "period"
             quantity.extras["period"] = text[inside[0][1]: inside[0][2]]
-        found.append(_with_comparator(quantity, text, before, after))
+        quantity = _with_comparator(quantity, text, before, after)
+        if match.group("more") and quantity.comparator is None:
+            quantity.comparator, quantity.operator = "多", ">"  # 9000多万吨: more than 9000万吨
+        found.append(quantity)
     for match in _PERCENT_WORDS.finditer(text):
         try:
             value = Decimal(cn_to_int(match.group(1)))
