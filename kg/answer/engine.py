@@ -34,7 +34,7 @@ from kg.answer.checks import SUPPORT_CHECKS, Scores
 from kg.answer.composers import composer_for, fits_unit, locate_quantities
 from kg.answer.facts import list_targets
 from kg.answer.features import FEATURES_DIR, PassageFeatures
-from kg.answer.frame import AskedKind, Frame, TimeAsk, build_frame
+from kg.answer.frame import AskedKind, Frame, TimeAsk, TimeConstraint, build_frame
 from kg.answer.model import Answer, Reason, ReasonCode
 from kg.answer.question import Question, parse_question
 from kg.answer.scope import LibraryDocument, Scope, compact, resolve_scope
@@ -359,6 +359,8 @@ class Answerer:
             naming = tuple(y for y in scope.naming_years
                            if len(re.findall(rf"(?<!\d){y}(?!\d)", question.text)) <= scope.naming_years.count(y))
             frame.time = frame.time.without(naming)
+            if frame.time is None:
+                frame.time = relative_year(question.text, scope.naming_years)
         fused, bm25, dense = self.rank(question, frame)
         if scope.narrowed:
             outside = ~self._in_scope(scope)
@@ -508,6 +510,24 @@ class Answerer:
 
 #: A numbered list item of a statute or guidance: （一）…, (2)…
 _LIST_ITEM = re.compile(r"^\s*[（(][一二三四五六七八九十\d]+[）)]")
+
+
+#: Years said relative to the document a question names (2016年政府工作报告…今年要压减多少): offsets from its year.
+_RELATIVE_YEARS = ((re.compile(r"今年|当年|本年|\b(?:this|that|the same) year\b", re.IGNORECASE), 0),
+                   (re.compile(r"明年|\bnext year\b|\bthe following year\b", re.IGNORECASE), 1),
+                   (re.compile(r"去年|上年|\blast year\b|\bthe previous year\b", re.IGNORECASE), -1))
+
+
+def relative_year(text: str, naming_years: Sequence[int]) -> TimeConstraint | None:
+    """The year a question asks about when it says it relative to the one document year it names (今年 of the
+    2016 report is 2016), else None."""
+    if len(set(naming_years)) != 1:
+        return None
+    offsets = {offset for pattern, offset in _RELATIVE_YEARS if pattern.search(text)}
+    if len(offsets) != 1:
+        return None
+    year = naming_years[0] + offsets.pop()
+    return TimeConstraint((year,), dt.date(year, 1, 1), dt.date(year, 12, 31))
 
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:

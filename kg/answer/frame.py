@@ -87,8 +87,6 @@ UNIT_FAMILIES: dict[str, UnitFamily] = {
     "家": UnitFamily.COUNT, "个": UnitFamily.COUNT, "项": UnitFamily.COUNT, "条": UnitFamily.COUNT,
     "台": UnitFamily.COUNT, "座": UnitFamily.COUNT, "户": UnitFamily.COUNT, "辆": UnitFamily.COUNT,
     "艘": UnitFamily.COUNT, "架": UnitFamily.COUNT, "套": UnitFamily.COUNT, "件": UnitFamily.COUNT,
-    "所": UnitFamily.COUNT, "处": UnitFamily.COUNT, "部": UnitFamily.COUNT, "份": UnitFamily.COUNT,
-    "批": UnitFamily.COUNT, "张": UnitFamily.COUNT, "头": UnitFamily.COUNT, "只": UnitFamily.COUNT,
     "平方公里": UnitFamily.AREA, "亩": UnitFamily.AREA, "公顷": UnitFamily.AREA,
     "公里": UnitFamily.LENGTH, "千米": UnitFamily.LENGTH, "米": UnitFamily.LENGTH,
     "立方米": UnitFamily.VOLUME, "人": UnitFamily.PEOPLE, "倍": UnitFamily.FACTOR,

@@ -165,10 +165,15 @@ class BearerFinder:
         if not self.rules.agentive_suffixes:
             return []
         found, position = [], start
+        previous: tuple[int, str] | None = None  # (start, tag) of the word before
         for word, flag in _tagged(text[start:end]):
             word_end = position + len(word)
             if len(word) >= 2 and word.endswith(self.rules.agentive_suffixes) and flag[:1] in ("n", "i", "l", "j"):
                 found.append((position, word_end))
+            elif word in self.rules.agentive_suffixes and previous is not None and previous[1].startswith("n") \
+                    and position - previous[0] >= 2:
+                found.append((previous[0], word_end))  # 所有权人, 使用权人: jieba cuts the suffix off a noun
+            previous = (position, flag)
             position = word_end
         return found
 
@@ -197,7 +202,8 @@ class BearerFinder:
 
         A subject precedes its modal: a phrase that holds one (…成片开发并应当符合国务院) is no subject.
         """
-        if any(cue in phrase for cue in _STRONG_MODALS):
+        # As words: 有权 of 所有权人 is no modal.
+        if any(word in _STRONG_MODALS for word, _ in _tagged(phrase)):
             return False
         if "的" in phrase or starts_with_term or phrase in self.rules.actor_heads:
             return True
@@ -205,8 +211,13 @@ class BearerFinder:
         if phrase.startswith(self.rules.actor_heads) or any(s == 0 for s, _ in self._agentive_words(phrase, 0,
                                                                                                     len(phrase))):
             return True
-        return not phrase.startswith(self.rules.openers + self.rules.predicate_starts + self.verbs + self.cue_words
-                                     + ("报", "抄报", "送"))
+        if phrase.startswith(self.rules.openers + self.rules.predicate_starts + self.verbs + self.cue_words
+                             + ("报", "抄报", "送")):
+            return False
+        # 发现有关工作人员有违法行为: a verb and its object, no relative 的, is a clause, not an actor; a verb with
+        # its head alone (起草单位, 审批部门) is a compound noun.
+        words = _tagged(phrase)
+        return not (len(words) >= 3 and words[0][1] == "v")
 
     def noun_phrase(self, text: str, start: int, end: int, agencies: list[tuple[int, int, str]],
                     *, whole_clause: bool = False, pos: tuple[str, ...] = ("v",)) -> int | None:
@@ -235,9 +246,13 @@ class BearerFinder:
         parts, part_start, position = [], start, start
         while position < end:
             coordinator = next((c for c in self.rules.coordinators if text.startswith(c, position)), None)
+            if coordinator == "及" and text.startswith("其", position + 1):
+                coordinator = None  # 专业技术组织及其有关人员: 其 needs the first conjunct, one mention
             if coordinator and position > part_start and (first_de < 0 or first_de > position):
                 # 国土、环保部门 and 发展改革委、工业和信息化部 share one mention; 各地区、各部门 are two.
-                if text[part_start:position].endswith(self.rules.actor_heads):
+                # 发包方和承包方: an agentive noun ends a conjunct as an actor head does.
+                if text[part_start:position].endswith(self.rules.actor_heads) or any(
+                        e == position for _, e in self._agentive_words(text, part_start, position)):
                     parts.append((part_start, position))
                     part_start = position + len(coordinator)
                 position += len(coordinator)
@@ -346,11 +361,15 @@ class BearerFinder:
         if modality == Modality.LIABILITY:
             return self._liability(text, clauses, subjects, agencies)  # the liable party is the condition's actor
         pivoted = self._cue_objects(text, agencies, self.pivots)
+        # A subject right before its modal heads the clause (工作人员应当提供…的证据): no topic, whatever follows.
+        governed = {i for i, _, end in subjects if text.startswith(self.cue_words, end)}
+        topics = [i for i, (start, end) in enumerate(clauses)
+                  if i not in governed and self._noun_topic(text, start, end)]
         if pivoted is not None and pivoted.mentions:
             # 行政机关依法公开…的，允许申请人…: the actor of the condition is not bound when the main clause names one.
-            subjects = self._outside_conditions(text, clauses, subjects, strict=True)
+            subjects = self._outside_conditions(text, clauses, subjects, strict=True, topics=topics)
         else:
-            subjects = self._outside_conditions(text, clauses, subjects)
+            subjects = self._outside_conditions(text, clauses, subjects, topics=topics)
         if modality == Modality.ENCOURAGEMENT:
             encouraged = self._encouraged(text, agencies)
             if encouraged is not None:
@@ -379,12 +398,26 @@ class BearerFinder:
             finding.source = BearerSource.IMPLIED
         return finding
 
+    def _noun_topic(self, text: str, start: int, end: int) -> bool:
+        """A clause that is one noun phrase headed by a thing (法律、法规规定…应当听证的事项，…): the actor inside its
+        relative clause acts there, not in the main clause."""
+        clause = text[start:end]
+        if "的" not in clause:
+            return False
+        head = clause.rsplit("的", 1)[1]
+        if not head or len(head) > 8 or head.endswith(self.rules.actor_heads) \
+                or self._agentive_words(head, 0, len(head)):
+            return False
+        words = _tagged(head)
+        return words[-1][1].startswith("n") and not any(tag.startswith("v") and tag != "vn" for _, tag in words)
+
     @staticmethod
     def _outside_conditions(text: str, clauses: list[tuple[int, int]], subjects: list[tuple[int, int, int]],
-                            *, strict: bool = False) -> list[tuple[int, int, int]]:
+                            *, strict: bool = False, topics: list[int] = ()) -> list[tuple[int, int, int]]:
         """Drop the subjects of a condition (企业…转产、搬迁、关闭的，人民政府应当予以支持): a clause run ending in 的
-        states when the rule applies, and the actor of the main clause after it is the one bound."""
-        condition_ends = [i for i, (_, end) in enumerate(clauses) if text[:end].endswith("的")]
+        states when the rule applies, and the actor of the main clause after it is the one bound. A noun
+        phrase as topic (…应当听证的事项，行政机关应当…) is read the same way."""
+        condition_ends = [i for i, (_, end) in enumerate(clauses) if text[:end].endswith("的") or i in topics]
         if not condition_ends:
             return subjects
         if strict:  # another actor is bound after the condition (by a pivot cue): drop every condition's actor
