@@ -126,8 +126,10 @@ def _opens_with(text: str, cues: list[str]) -> str | None:
     return next((cue for cue in sorted(cues, key=len, reverse=True) if body.startswith(cue)), None)
 
 
-# 追究…责任 and 承担法律责任 (民事, 赔偿…) name the liable party; 予以处理 is a sanction only after a breach (不改正的，…予以处理).
-_PURSUE = re.compile(r"追究[^，；。]{0,20}责任|承担(?:相应的?)?(?:法律|民事|行政|刑事|赔偿|侵权)责任")
+# 追究…责任 and 承担法律责任 (民事, 赔偿…) name the liable party; 予以处理 is a sanction only after a breach
+# (不改正的，…予以处理).
+_PURSUE = re.compile(r"追究[^，；。]{0,20}责任"
+                     r"|承担(?:相应的?)?(?:法律|民事|行政|刑事|赔偿|侵权)责任")
 _BREACH_HANDLING = re.compile(r"(?:不改正|拒不|逾期不|违反|擅自|弄虚作假|隐瞒)[^，；。]*的，[^。；]*?(?:予以|依法)处理")
 
 
