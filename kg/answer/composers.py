@@ -338,6 +338,9 @@ class ValueComposer:
         if code == ReasonCode.NO_VALUE_UNIT:
             asked = frame.question.asked_unit
             params["unit"] = Localized(asked, asked) if asked else _family_param(frame)
+            if not params["unit"].zh:
+                # No unit was asked: the figures left out were periods, which answer only a question about one.
+                code = ReasonCode.NO_VALUE
         return Reason(code, params)
 
 
@@ -789,6 +792,10 @@ class WhenComposer:
         # Sentences ranked level with the top one (the ranking cannot tell them apart) are read, in order,
         # only when the top one states no time of the asked kind (2009年到期的…延长一年 beside …均延长到2010年底).
         level = [item for item in evidence if item.get("score", 0) >= evidence[0].get("score", 0)]
+        if frame.time_ask == TimeAsk.FREQUENCY:
+            # A frequency (每三年…一次) is a rare, telling phrase: the best-ranked sentence that states one for
+            # what was asked answers, as a date of another sentence would not.
+            level = list(evidence[:k])
         for rank, item in enumerate(level):
             best = self._best_time(frame, item, rank, words, library)
             if best is not None:

@@ -169,6 +169,13 @@ def named_documents(text: str, library: Sequence[LibraryDocument]) -> tuple[list
         if fitting:
             named.extend(fitting)
             naming_years.append(year)
+    for match in _ZH_YEAR_GENRE.finditer(folded):
+        # 2016年报告, 2013年的意见: a year and the ending of a type (报告 of 政府工作报告) name that year's document.
+        year, ending = int(match["year"]), match["ending"]
+        fitting = [doc.id for doc in library if doc.date.year == year and doc.type.endswith(ending)]
+        if fitting and not any(doc_id in named for doc_id in fitting):
+            named.extend(fitting)
+            naming_years.append(year)
     if missing is None:
         missing = _unknown_statute(text, library)
     return list(dict.fromkeys(named)), missing, naming_years
@@ -181,6 +188,7 @@ _EN_GENRES = {
     "报告": ("report",),
     "法律": ("law", "statute"),
 }
+_ZH_YEAR_GENRE = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})年(?:的|所作的|发布的|印发的)?(?P<ending>报告|意见)")
 _EN_YEAR_GENRE = re.compile(
     r"\b(?P<year>(?:19|20)\d{2})\b(?:\s+(?!(?:in|on|at|by|from|to|until|before|after|since|the)\b)[A-Za-z'-]+){0,3}?"
     r"\s+(?P<genre>guidance|guidelines?|opinions?|report|law|statute)\b", re.IGNORECASE)

@@ -57,7 +57,10 @@ class Lexicon:
     def find_english(self, text: str) -> list[tuple[int, int, Concept]]:
         if self._en_pattern is None:
             forms = sorted(self.en_forms, key=len, reverse=True)
-            self._en_pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, forms)) + r")\b", re.IGNORECASE)
+            # Not the fuel or base of a hyphenated participle: coal-fired units are not the coal industry, while
+            # steel-making and flat-glass still name theirs.
+            self._en_pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, forms)) + r")\b"
+                                          r"(?!-(?:fired|burning|powered|fuelled|fueled|based)\b)", re.IGNORECASE)
         return [
             (m.start(), m.end(), self.concepts[self.en_forms[m.group(0).lower()]])
             for m in self._en_pattern.finditer(text)
