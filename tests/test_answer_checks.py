@@ -62,6 +62,11 @@ def test_fillers_never_count_as_missing_content() -> None:
     assert run(MissingTerms(), "什么时候淘汰落后产能？") is None
 
 
+def test_document_numbers_and_framing_nouns_are_not_missing_content() -> None:
+    # 41号文 names the document and 时间 of 用几年时间 frames the answer: neither must be in the text.
+    assert run(MissingTerms(), "41号文的主要目标打算用几年时间见到成效？") is None
+
+
 def test_missing_nouns_refuse_unless_a_sentence_is_a_confident_paraphrase() -> None:
     reason = run(MissingTerms(), "个人所得税起征点是多少？")
     assert reason is not None and reason.code == ReasonCode.MISSING_TERMS and "起征点" in reason.render("zh")

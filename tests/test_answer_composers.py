@@ -14,6 +14,7 @@ import pytest
 
 from kg.answer.composers import (
     ExtremeComposer,
+    ListComposer,
     ValueComposer,
     WhenComposer,
     clause_around,
@@ -623,7 +624,8 @@ def test_a_period_answers_only_a_question_about_a_period(question: str, answered
         answer = value(question, "s12", words={"产能", "期限", "承包期", "土地"})
         assert answer.answered is answered
         if not answered:
-            assert answer.reason.code == ReasonCode.NO_VALUE_UNIT
+            # No unit was asked, so the reason names none: the periods left out answer no such question.
+            assert answer.reason.code == ReasonCode.NO_VALUE and answer.reason.render("en")
     finally:
         del TEXTS["s12"], QUANTITIES["s12"]
 
@@ -647,3 +649,48 @@ def test_what_a_question_counts_must_be_written_by_the_library() -> None:
     assert frame.measure_counted and frame.measure_terms == [("奖金",)]
     refused = value("拟安排的财政赤字给予多少奖金？", "s6", words={"财政", "赤字", "安排", "奖金"})
     assert not refused.answered and refused.reason.code == ReasonCode.NO_VALUE_MEASURE
+
+
+def test_a_stated_total_answers_a_question_about_the_total() -> None:
+    # 压缩钢铁产能总量8000万吨以上 is one figure that says it is a total: no list to add up is needed.
+    frame = build_frame(parse_question("钢铁行业总共要压掉多少产能？"))
+    assert frame.kind == AskedKind.AGGREGATE
+    answer = ExtremeComposer().compose(frame, evidence("s5"), FakeLibrary(words={"钢铁", "产能"}), 5)
+    assert answer.answered and answer.value.surface == "8000万吨以上"
+
+
+def test_a_single_figure_without_a_total_word_is_no_total(monkeypatch) -> None:
+    # One part (淘汰炼铁1500万吨) is not the whole a question about a total asks for.
+    put_sentence(monkeypatch, "one-part", "再淘汰炼铁1500万吨。", ("1500万吨", "1500", "万吨", "再淘汰炼铁"))
+    frame = build_frame(parse_question("炼铁总共要淘汰多少产能？"))
+    answer = ExtremeComposer().compose(frame, evidence("one-part"), FakeLibrary(words={"炼铁", "淘汰"}), 5)
+    assert not answer.answered and answer.reason.code == ReasonCode.NO_LIST
+
+
+def test_a_time_limit_asked_for_an_object_is_not_the_limit_of_another_act(monkeypatch) -> None:
+    # 几日内把听证笔录交给…: the 二十日内 the text sets for holding the hearing is another act's limit.
+    put_sentence(monkeypatch, "hearing", "行政机关应当在二十日内组织听证。", ("二十日内", "20", "日", "行政机关应当"))
+    question = "听证结束后，行政机关要在几日内把听证笔录交给参加人签字？"
+    refused = value(question, "hearing", words={"行政机关", "听证"})
+    assert not refused.answered and refused.reason.code == ReasonCode.NO_VALUE_MEASURE
+    put_sentence(monkeypatch, "record", "行政机关应当在五日内将听证笔录交参加人确认。",
+                 ("五日内", "5", "日", "行政机关应当"))
+    answered = value(question, "record", words={"行政机关", "听证", "笔录"})
+    assert answered.answered and answered.text == "五日内"
+
+
+def test_a_frequency_is_read_from_a_lower_ranked_sentence_that_states_it(monkeypatch) -> None:
+    put_sentence(monkeypatch, "price-basis", "补偿标准由省、自治区、直辖市通过制定公布区片综合地价确定。")
+    put_sentence(monkeypatch, "price-cycle",
+                 "制定区片综合地价应当综合考虑土地原用途等因素，并至少每三年调整或者重新公布一次。")
+    frame = build_frame(parse_question("区片综合地价多长时间调整或重新公布一次？"))
+    ranked = zip(evidence("price-basis", "price-cycle"), (1.0, 0.98), strict=True)
+    items = [{**item, "score": score} for item, score in ranked]
+    answer = WhenComposer().compose(frame, items, FakeLibrary(words={"区片", "综合", "地价", "调整", "公布"}), 5)
+    assert answer.answered and "每三年" in answer.value.surface
+
+
+def test_items_asked_without_an_industry_are_the_best_sentence() -> None:
+    frame = build_frame(parse_question("约法三章具体对政府提了哪几条硬约束？"))
+    answer = ListComposer().compose(frame, evidence("s4"), FakeLibrary(), 5)
+    assert answer.answered and answer.text == TEXTS["s4"] and answer.support == ["s4"]

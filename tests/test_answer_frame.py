@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kg.answer.engine import relative_year
 from kg.answer.frame import AskedKind, Extreme, TimeAsk, UnitFamily, build_frame, unit_family
 from kg.answer.question import parse_question
 
@@ -198,3 +199,42 @@ def test_a_two_digit_year_with_a_leading_zero_is_a_year(question: str, years: li
     from kg.answer.question import parse_question
 
     assert parse_question(question).years == years
+
+
+@pytest.mark.parametrize(("question", "family"), [
+    # the cue joined to the question word says the answer's form; 资金 only says what it is about
+    ("2010年中央财政保障性住房专项补助资金比上年增长了百分之几？", UnitFamily.PERCENT),
+    ("2010年中央财政保障性住房专项补助资金是多少钱？", UnitFamily.CURRENCY),
+])
+def test_the_asking_cue_decides_the_unit_family(question: str, family: UnitFamily) -> None:
+    assert build_frame(parse_question(question)).unit_family == family
+
+
+def test_a_mark_up_names_no_unit_family() -> None:
+    # 加价 is a percentage (上浮10%) as often as an amount.
+    assert build_frame(parse_question("电价要在标准价上加价多少？")).unit_family is None
+
+
+def test_an_english_rate_without_an_entry_is_composed_from_its_word() -> None:
+    frame = build_frame(parse_question("What was the registered urban unemployment rate at end-2015?"))
+    assert frame.rate_nouns == ["失业率"]
+
+
+def test_which_several_asks_for_the_items() -> None:
+    assert build_frame(parse_question("约法三章具体对政府提了哪几条硬约束？")).kind == AskedKind.LIST
+
+
+def test_the_object_of_ba_is_what_a_time_limit_is_for() -> None:
+    assert build_frame(parse_question("行政机关要在几日内把听证笔录交给参加人签字？")).acted_on == ["笔录"]
+    assert build_frame(parse_question("行政机关要在几日内作出决定？")).acted_on == []
+
+
+@pytest.mark.parametrize(("question", "naming", "year"), [
+    ("2016年政府工作报告说钢铁今年要压掉多少产能？", [2016], 2016),
+    ("2014年政府工作报告说明年要做什么？", [2014], 2015),
+    ("What did the 2016 report set for that year?", [2016], 2016),
+    ("钢铁今年要压掉多少产能？", [], None),  # no document named: no year to count from
+])
+def test_a_year_said_relative_to_a_named_report(question: str, naming: list[int], year: int | None) -> None:
+    found = relative_year(question, naming)
+    assert (found.years if found else None) == ((year,) if year else None)

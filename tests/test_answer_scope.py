@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from kg.answer.scope import LibraryDocument, resolve_scope
+from kg.answer.scope import LibraryDocument, named_documents, resolve_scope
 
 SEED = LibraryDocument(id="guofa-2013-41", title="国务院关于化解产能严重过剩矛盾的指导意见", number="国发〔2013〕41号",
                        type="意见", date=dt.date(2013, 10, 6), type_en="Opinion")
@@ -57,3 +57,10 @@ def test_a_year_before_a_genre_word_the_library_lacks_names_nothing() -> None:
     # the words around a year are loose in English: no document of that year is no missing document either
     scope = resolve_scope(["What did the 2015 report plan for steel?"], LIBRARY)
     assert scope.documents == () and scope.missing is None
+
+
+def test_a_year_and_a_type_ending_name_that_years_document() -> None:
+    # 2014年报告 is the 2014 government work report; 2013年的意见 the guidance; a year with no such document none.
+    assert named_documents("2014年报告对淘汰落后产能提了什么要求？", LIBRARY)[0] == ["gwr-2014"]
+    assert named_documents("2013年的意见要求什么？", LIBRARY)[0] == ["guofa-2013-41"]
+    assert named_documents("2016年报告提了什么要求？", LIBRARY)[0] == []

@@ -85,6 +85,18 @@ ROWS = [
     # the agent of an exception (除…由行政机关实施的外) is not the rule's; a proviso has no modality of its own
     ("除法律规定由行政机关实施的外，应当逐步由专业技术组织实施。", "obligation", "explicit", ["专业技术组织"], []),
     ("但是，依法应当由申请人到办公场所提出申请的除外。", None, None, [], []),
+    # agentive nouns jieba cuts in two (所有权人) and coordinated agentive nouns; 有权 of 所有权 is no modal
+    ("拟征收土地的所有权人、使用权人应当在公告规定期限内办理补偿登记。", "obligation", "explicit",
+     ["拟征收土地的所有权人、使用权人"], []),
+    ("发包方和承包方应当依法订立承包合同。", "obligation", "explicit", ["发包方", "承包方"], []),
+    # 及其 keeps one mention; 承担法律责任 is a liability
+    ("专业技术组织及其有关人员对所实施的检验结论承担法律责任。", "liability", "explicit",
+     ["专业技术组织及其有关人员"], []),
+    # a verb with its object is no subject; the actor inside a noun-phrase topic acts there, not in the rule
+    ("发现有关工作人员有违法行为，依法应当给予处分的，应当向其任免机关提出处分建议。", "obligation", "implied", [], []),
+    ("法律规定实施行政许可应当听证的事项，行政机关应当向社会公告。", "obligation", "explicit", ["行政机关"], []),
+    ("审查申请的工作人员应当提供审查意见的证据、理由，申请人可以提出证据。", "obligation", "explicit",
+     ["审查申请的工作人员", "申请人"], []),
     # background stays background
     ("为了规范行政许可的设定和实施，保护公民、法人和其他组织的合法权益，根据宪法，制定本法。", None, None, [], []),
     ("一些地方过于追求发展速度，过分倚重投资拉动。", None, None, [], []),

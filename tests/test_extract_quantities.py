@@ -215,3 +215,11 @@ def test_any_unit_takes_a_magnitude() -> None:
     found = quantities("推进燃煤电厂脱硫改造1500万千瓦、脱硝改造1.3亿千瓦，淘汰燃煤小锅炉5万台。")
     assert [(q.surface, q.unit) for q in found] == [
         ("1500万千瓦", "万千瓦"), ("1.3亿千瓦", "亿千瓦"), ("5万台", "万台")]
+
+
+def test_counters_and_more_than_figures_are_quantities() -> None:
+    found = quantities("淘汰黄标车和老旧车600万辆，近三年淘汰电解铝100多万吨。")
+    assert [(q.surface, q.unit, q.operator) for q in found if q.unit != "年"] == [
+        ("600万辆", "万辆", None), ("100多万吨", "万吨", ">")]
+    # a counter that begins a word is none: 10部门 is ten departments, not a figure in 部
+    assert not [q for q in quantities("10部门联合印发。") if q.unit.endswith("部")]

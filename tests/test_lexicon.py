@@ -150,3 +150,13 @@ def test_the_laws_staff_are_not_enterprise_workers() -> None:
     assert lexicon.resolve("staff").iri == iri("agency", "personnel")
     assert lexicon.resolve("工作人员").iri == iri("agency", "personnel")
     assert lexicon.resolve("职工").iri == iri("agency", "workers")
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("all coal-fired generating units", None),  # the fuel of a unit, not the coal industry
+    ("an additional flat-glass phase-out quantity", "flat glass"),
+    ("steel-making capacity", "steel"),
+])
+def test_an_english_concept_in_a_hyphenated_word(text: str, label: str | None) -> None:
+    found = [concept.label_en for _, _, concept in default_lexicon().find_english(text)]
+    assert found == ([label] if label else [])
