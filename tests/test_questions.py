@@ -346,3 +346,14 @@ def test_applies_to_question_runs_the_named_query(answerer) -> None:
 def test_where_question_answers_with_the_section_path(answerer, question: str) -> None:
     answer = answerer.ask(question)["answer"]
     assert answer.startswith("五、政策措施 › （八）建立项目信息库和公开制度") and "五（八）¶1" in answer
+
+
+@pytest.mark.parametrize("question", [
+    "What did the 2010 Government Work Report require of all coal-fired generating units?",
+    "2010年政府工作报告对所有燃煤机组提了什么要求？",
+])
+def test_a_documents_name_ranks_no_sentence_by_itself(question: str, answerer) -> None:
+    # The name says where to look: as words it matched the report's title line, which answers nothing.
+    result = answerer.ask(question)
+    assert result["scope"]["documents"] == ["gwr-2010"]
+    assert "燃煤机组" in result["evidence"][0]["text"]

@@ -249,11 +249,14 @@ class Answerer:
         return rows(self.store.query(query.text, query.bind(params)))
 
     # ------------------------------------------------------------------ scoring
-    def rank(self, question: Question, frame: Frame | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Fused scores, BM25 scores and dense scores for every passage."""
-        tokens = analyse_tokens(question.search_text)
-        if question.language == "en" and self.index.bm25 is not None:
-            tokens += self._rendered(question)
+    def rank(self, question: Question, frame: Frame | None = None, *, query: Question | None = None
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Fused scores, BM25 scores and dense scores for every passage; ``query`` (default: the question)
+        gives the words BM25 matches."""
+        query = query or question
+        tokens = analyse_tokens(query.search_text)
+        if query.language == "en" and self.index.bm25 is not None:
+            tokens += self._rendered(query)
         bm25 = self.index.bm25_scores(tokens)
         dense = np.zeros(len(self.index.passages))
         if self.mode != "bm25" and self.dense:
@@ -273,6 +276,23 @@ class Answerer:
         if self.mode == "hybrid":
             fused = fused + self._boosts(question, frame)
         return fused, bm25, dense
+
+    def _without_names(self, question: Question, named: Sequence[str]) -> Question:
+        """The question without the names of the documents it names (the 2010 Government Work Report): they
+        say where to look, and as words they match the title line and headings, not the answer."""
+        if not named:
+            return question
+        forms = {form for doc in self.library if doc.id in named
+                 for form in (doc.title, doc.title_en, doc.type, doc.type_en, *doc.short_titles) if len(form) >= 2}
+        text = question.text
+        for form in sorted(forms, key=len, reverse=True):
+            text = re.sub(r"\s*".join(map(re.escape, form.split())), " ", text, flags=re.IGNORECASE)
+        if text == question.text or not text.strip():
+            return question
+        try:
+            return parse_question(text)
+        except QuestionError:
+            return question
 
     def _rendered(self, question: Question) -> list[str]:
         """Library words for the English words the glossary leaves unrendered (see :mod:`kg.answer.bilingual`)."""
@@ -361,7 +381,7 @@ class Answerer:
             frame.time = frame.time.without(naming)
             if frame.time is None:
                 frame.time = relative_year(question.text, scope.naming_years)
-        fused, bm25, dense = self.rank(question, frame)
+        fused, bm25, dense = self.rank(question, frame, query=self._without_names(question, scope.named))
         if scope.narrowed:
             outside = ~self._in_scope(scope)
             fused[outside], bm25[outside], dense[outside] = 0.0, 0.0, 0.0

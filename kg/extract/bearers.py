@@ -183,7 +183,8 @@ class BearerFinder:
         if agentive:
             ends.update(e for _, e in self._agentive_words(text, start, end))
         for position in range(start + 1, end + 1):
-            if text[start:position].endswith(self.rules.actor_heads):
+            # 以乡（镇）为单位 says by what unit something is done: 单位 there is no actor.
+            if text[start:position].endswith(self.rules.actor_heads) and not text[start:position].endswith("为单位"):
                 ends.add(position)
         # 教育行政部门、学校应当…: a bare noun coordinated after an actor, right before a modal, is an actor too.
         for position in sorted(ends):
