@@ -6,7 +6,7 @@ import pytest
 
 from kg.answer.engine import relative_year
 from kg.answer.frame import AskedKind, Extreme, TimeAsk, UnitFamily, build_frame, unit_family
-from kg.answer.question import parse_question
+from kg.answer.question import english_figures, parse_question
 
 
 @pytest.mark.parametrize(("question", "kind"), [
@@ -238,3 +238,9 @@ def test_the_object_of_ba_is_what_a_time_limit_is_for() -> None:
 def test_a_year_said_relative_to_a_named_report(question: str, naming: list[int], year: int | None) -> None:
     found = relative_year(question, naming)
     assert (found.years if found else None) == ((year,) if year else None)
+
+
+def test_english_figures_are_written_as_the_documents_write_them() -> None:
+    assert english_figures("pots rated below 160 kA") == ["16万安培", "160000安培"]
+    assert "13700千瓦时" in english_figures("more than 13,700 kWh per tonne")
+    assert english_figures("by 2015, within 30 days") == []  # years and periods are times, not figures

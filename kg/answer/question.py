@@ -133,6 +133,8 @@ def parse_question(raw: object) -> Question:
         for concept in mentions:
             question.english_terms[concept.label_en.lower()] = [concept.label_zh]
     question.translated = list(dict.fromkeys(extra))
+    if question.language == "en":
+        question.translated += english_figures(text)
     question.search_text = " ".join([text, *question.translated])
     _time_bounds(question)
     question.asked_unit = _asked_unit(question)
@@ -146,6 +148,30 @@ _EN_UNITS = {"ton": "吨", "tons": "吨", "tonnes": "吨", "tonne": "吨", "yuan
              "dollars": "美元", "usd": "美元", "months": "月", "people": "人", "workers": "人",
              "days": "日", "day": "日", "month": "月", "hectares": "公顷", "hectare": "公顷"}
 _UNIT_PREFIXES = ("万亿", "亿", "万", "千", "百")
+#: Metric prefixes an English unit may carry (160 kA, 13.7 MWh): the factor to the Chinese base unit.
+_EN_UNIT_FACTORS = {"ka": ("安培", 1000), "kiloamperes": ("安培", 1000), "mwh": ("千瓦时", 1000),
+                    "gw": ("千瓦", 1_000_000), "mw": ("千瓦", 1000), "kw": ("千瓦", 1)}
+_EN_FIGURE = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s*(million|billion)?\s*([a-z]+(?: box(?:es)?)?)\b",
+                        re.IGNORECASE)
+
+
+def english_figures(text: str) -> list[str]:
+    """An English question's figures as the documents write them (160 kA → 16万安培, 20 million tons →
+    2000万吨): the words BM25 can match. Units outside the tables are left alone."""
+    found = []
+    for match in _EN_FIGURE.finditer(text):
+        unit = match.group(3).lower()
+        base, factor = _EN_UNIT_FACTORS.get(unit) or ((_EN_UNITS[unit], 1) if unit in _EN_UNITS else (None, 1))
+        if base is None or base in ("年", "月", "日"):
+            continue
+        value = float(match.group(1).replace(",", "")) * factor
+        value *= {"million": 1e6, "billion": 1e9}.get((match.group(2) or "").lower(), 1)
+        for size, prefix in ((1e8, "亿"), (1e4, "万")):
+            if value >= size:
+                found.append(f"{value / size:g}{prefix}{base}")  # 16万安培
+                break
+        found.append(f"{value:.15g}{base}")  # 13700千瓦时: plain digits, as smaller figures are written
+    return list(dict.fromkeys(found))
 
 
 #: Units that name the same thing (十五日 answers 几天; 两名 answers 几个人).
