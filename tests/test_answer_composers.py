@@ -694,3 +694,19 @@ def test_items_asked_without_an_industry_are_the_best_sentence() -> None:
     frame = build_frame(parse_question("约法三章具体对政府提了哪几条硬约束？"))
     answer = ListComposer().compose(frame, evidence("s4"), FakeLibrary(), 5)
     assert answer.answered and answer.text == TEXTS["s4"] and answer.support == ["s4"]
+
+
+def test_chinese_an_english_question_quotes_must_be_stated(monkeypatch) -> None:
+    # The tenure of farmland is no tenure of aquaculture water surfaces (养殖水面), which the law does not set.
+    question = "What is the contract term for household-contracted aquaculture water surfaces (养殖水面)?"
+    refused = value(question, "art13.p1.s2", words={"承包期"})
+    assert not refused.answered and refused.reason.code == ReasonCode.NO_VALUE_MEASURE
+
+
+def test_a_share_is_answered_only_by_a_figure_stated_as_one(monkeypatch) -> None:
+    put_sentence(monkeypatch, "growth", "国内生产总值增长8%左右。", ("8%左右", "8", "%", "国内生产总值增长"))
+    put_sentence(monkeypatch, "share", "研究与试验发展经费支出占国内生产总值的比重达到2.1%。",
+                 ("2.1%", "2.1", "%", "研究与试验发展经费支出占国内生产总值的比重达到"))
+    question = "What is the target for R&D spending as a share of GDP?"
+    assert not value(question, "growth", words={"国内生产总值"}).answered
+    assert value(question, "share", words={"国内生产总值"}).text == "2.1%"

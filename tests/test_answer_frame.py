@@ -244,3 +244,4 @@ def test_english_figures_are_written_as_the_documents_write_them() -> None:
     assert english_figures("pots rated below 160 kA") == ["16万安培", "160000安培"]
     assert "13700千瓦时" in english_figures("more than 13,700 kWh per tonne")
     assert english_figures("by 2015, within 30 days") == []  # years and periods are times, not figures
+

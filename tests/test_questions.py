@@ -357,3 +357,9 @@ def test_a_documents_name_ranks_no_sentence_by_itself(question: str, answerer) -
     result = answerer.ask(question)
     assert result["scope"]["documents"] == ["gwr-2010"]
     assert "燃煤机组" in result["evidence"][0]["text"]
+
+
+def test_a_word_of_a_named_reports_name_is_not_the_measure(answerer) -> None:
+    # 2014年报告说…: 报告 says which document; the figure is the report's own cement target for its year.
+    result = answerer.ask("2014年报告说当年要淘汰多少水泥落后产能？")
+    assert result["answered"] and result["value"]["citation"].startswith("gwr-2014/")

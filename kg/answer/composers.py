@@ -22,7 +22,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from kg.answer.frame import AskedKind, Frame, TimeAsk, UnitFamily, cues, is_reported, is_review, unit_family
+from kg.answer.frame import (
+    AskedKind,
+    Frame,
+    TimeAsk,
+    UnitFamily,
+    cues,
+    is_reported,
+    is_review,
+    is_share,
+    unit_family,
+)
 from kg.answer.model import Answer, Localized, Reason, ReasonCode, ValueFact
 from kg.answer.question import base_unit, glossary_phrases
 from kg.extract.lexicon import Lexicon
@@ -291,6 +301,7 @@ class ValueComposer:
             (ReasonCode.NO_VALUE_MEASURE, lambda q: fits_rate_noun(frame, q)),
             (ReasonCode.NO_VALUE_MEASURE, lambda q: fits_measure(frame, q, words, library)),
             (ReasonCode.NO_VALUE_MEASURE, lambda q: fits_terms(frame, q, library)),
+            (ReasonCode.NO_VALUE_MEASURE, lambda q: not frame.asks_share or is_share(_quantity_clause(q))),
             (ReasonCode.NO_VALUE_TARGET, lambda q: not frame.asks_target or not (
                 is_reported(_quantity_clause(q)) or is_review(library.section(q["sentence"])))),
             (ReasonCode.NO_VALUE, lambda q: not words or _overlap(words, library.context(q["sentence"])) > 0),
@@ -618,6 +629,10 @@ def fits_terms(frame: Frame, quantity: dict, library: Library) -> bool:
     if frame.language != "en":
         return True
     context = library.context(quantity["sentence"])
+    # Chinese an English question quotes (water surfaces (养殖水面)) is the document's own word for what it asks.
+    quoted = [run for run in re.findall(r"[\u4e00-\u9fff]{2,}", frame.question.text) if not library.names_document(run)]
+    if any(run not in context for run in quoted):
+        return False
     phrases = glossary_phrases()  # a concept's label (mergers and acquisitions) is checked as an entity instead
     asked = frame.question.text.lower()
     terms = [renderings for term, renderings in frame.question.english_terms.items()

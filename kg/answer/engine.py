@@ -373,6 +373,11 @@ class Answerer:
             frame.topic = None  # 2016年政府工作报告，…: the clause names the document, not what the figure is of
         scope = self.scope(question, documents, as_of)
         frame.scope = scope.documents
+        if scope.named:
+            # 2014年报告说…: a word of a named document's name (报告) says which document, not what is measured.
+            names = [form for doc in self.library if doc.id in scope.named for form in (doc.title, doc.type)]
+            frame.measure_terms = [forms for forms in frame.measure_terms
+                                   if not any(forms[0] in name for name in names)]
         if frame.time is not None and scope.naming_years:
             # 2014年政府工作报告 says which report; the time asked about is the one the report speaks of.
             # …the 2010 government work report budget *for 2010*: a year written again on its own is a time too.

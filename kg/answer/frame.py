@@ -174,6 +174,7 @@ class Frame:
     asks_period: bool = False  # a period may answer it (多久, how long, 承包期): see _asks_a_period
     measure_counted: bool = False  # the terms follow the question word (多少奖金): what is counted
     acted_on: list[str] = field(default_factory=list)  # what a time limit is for (几日内把听证笔录交给…)
+    asks_share: bool = False  # a share of a whole (占GDP的比重, as a share of GDP): see is_share
     scope: tuple[str, ...] = ()  # the documents it may be answered from (empty: all)
 
     @property
@@ -201,6 +202,7 @@ class Frame:
             "measure_terms": [list(forms) for forms in self.measure_terms],
             "topic": self.topic,
             "acted_on": self.acted_on,
+            "asks_share": self.asks_share,
             "asks_period": self.asks_period,
             "measure_counted": self.measure_counted,
         }
@@ -243,6 +245,8 @@ def build_frame(question: Question, written: Callable[[str], bool] | None = None
         frame.topic = topic_head(question, frame.focus)
         frame.asks_period = _asks_a_period(text, frame.measure_terms)
         frame.acted_on = acted_on(question, frame.focus)
+        percent = cues()["unit_families"]["percent"]
+        frame.asks_share = _matches(text, percent["share_zh"], percent["share_en"], percent["share_patterns"])
     if kind == AskedKind.SUPERLATIVE:
         table = kinds["superlative"]
         frame.extreme = Extreme.MAX if _matches(text, *_cue_set(table, "max")) else Extreme.MIN
@@ -410,6 +414,11 @@ def _counted(focus: str, terms: list[tuple[str, ...]]) -> bool:
     """Whether the measure terms were read after the question word (多少奖金), not before it."""
     asking = _ASKING.search(focus)
     return asking is not None and terms[0][0] in focus[asking.end():]
+
+
+def is_share(clause: str) -> bool:
+    """A figure's clause states a share of a whole (占…比重, 比例): what a question about a share asks."""
+    return any(marker in clause for marker in cues()["unit_families"]["percent"]["share_stated"])
 
 
 def is_review(section: str) -> bool:
