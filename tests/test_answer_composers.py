@@ -710,3 +710,13 @@ def test_a_share_is_answered_only_by_a_figure_stated_as_one(monkeypatch) -> None
     question = "What is the target for R&D spending as a share of GDP?"
     assert not value(question, "growth", words={"国内生产总值"}).answered
     assert value(question, "share", words={"国内生产总值"}).text == "2.1%"
+
+
+def test_an_extreme_compares_figures_by_their_magnitude(monkeypatch) -> None:
+    # 2.3亿吨 is more than 9000多万吨, whatever the bare numbers say; a clause of its own names its item.
+    put_sentence(monkeypatch, "three-years", "近三年淘汰炼钢炼铁产能9000多万吨，水泥2.3亿吨，电解铝100多万吨。",
+                 ("9000多万吨", "9000", "万吨", "淘汰炼钢炼铁产能"), ("2.3亿吨", "2.3", "亿吨", "水泥"),
+                 ("100多万吨", "100", "万吨", "电解铝"))
+    frame = build_frame(parse_question("近三年哪一类淘汰的产能最多？"))
+    answer = ExtremeComposer().compose(frame, evidence("three-years"), FakeLibrary(words={"淘汰", "产能"}), 5)
+    assert answer.answered and answer.value.surface == "2.3亿吨" and answer.text.startswith("水泥")

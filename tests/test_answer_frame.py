@@ -16,6 +16,10 @@ from kg.answer.question import english_figures, parse_question
     ("How far can the term of a merger loan be stretched?", AskedKind.VALUE),
     ("What numerical PM2.5 concentration reduction target did the report set?", AskedKind.VALUE),  # PM2.5 a word
     ("五个行业中，2012年底产能利用率最低的是哪个？", AskedKind.SUPERLATIVE),
+    ("2009年中央政府公共投资里哪一块占比最小？", AskedKind.SUPERLATIVE),
+    # a bound the text sets (最多多少天, at most how many) is no extreme of a list
+    ("联合办理的行政许可，最多多少天要办完？", AskedKind.VALUE),
+    ("At most how many days may the detention last?", AskedKind.VALUE),
     ("Which industry had the highest capacity utilization rate?", AskedKind.SUPERLATIVE),
     ("炼铁和炼钢产能合计是多少万吨？", AskedKind.AGGREGATE),
     ("淘汰落后产能企业名单多久发布一次？", AskedKind.WHEN),

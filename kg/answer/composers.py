@@ -34,7 +34,7 @@ from kg.answer.frame import (
     unit_family,
 )
 from kg.answer.model import Answer, Localized, Reason, ReasonCode, ValueFact
-from kg.answer.question import base_unit, glossary_phrases
+from kg.answer.question import base_unit, glossary_phrases, magnitude
 from kg.extract.lexicon import Lexicon
 from kg.extract.manner import MannerClass, find_manner
 from kg.extract.times import find_relative_times, find_times
@@ -142,6 +142,29 @@ def _condition_of(quantity: dict) -> str:
 
 def _overlap(words: set[str], text: str) -> int:
     return sum(1 for word in words if word in text)
+
+
+def _amount(quantity: dict) -> Decimal:
+    """A figure in its base unit (2.3亿吨 → 230000000): what figures of one unit family are compared by."""
+    return Decimal(str(quantity["value"])) * magnitude(quantity["unit"])
+
+
+def _item_of_clause(quantity: dict) -> str:
+    """What a figure that has a clause of its own is stated for: its recorded measure without the verb that
+    joins it to the figure (灾后恢复重建占 → 灾后恢复重建)."""
+    return re.sub(r"(?:占|为|达到|达|是|约)+$", "", quantity.get("measure") or "")
+
+
+def _says_most_of(frame: Frame, words: set[str], context: str, library: Library) -> bool:
+    """The text states at least half of what the question names: of a Chinese question its content words, of an
+    English one its words with renderings (report → 举报/报告/通报 counts once, stated by any of them), but not
+    the words of a document's name (State Council, guidance: where to look, not what)."""
+    if frame.language == "en" and frame.question.english_terms:
+        terms = [renderings for renderings in frame.question.english_terms.values()
+                 if not all(library.names_document(r) for r in renderings)]
+        stated = sum(any(_compact(r) in context for r in renderings) for renderings in terms)
+        return 2 * stated >= len(terms)
+    return not words or 2 * _overlap(words, context) >= len(words)
 
 
 def _subject_of(quantity: dict) -> str | None:
@@ -703,13 +726,16 @@ class ExtremeComposer:
             )
             text = i18n("text.total", frame.language, value=surface, parts=parts)
         else:
-            ordered = sorted(group, key=lambda q: Decimal(str(q["value"])))
+            if len({base_unit(q["unit"]) for q in group}) != 1:
+                return Answer.refuse(frame.kind, Reason(ReasonCode.NO_LIST))  # 吨 and 千克: not compared here
+            ordered = sorted(group, key=_amount)  # 2.3亿吨 is more than 9000多万吨
             best = ordered[-1] if frame.extreme and frame.extreme.value == "max" else ordered[0]
-            ties = [q for q in ordered if Decimal(str(q["value"])) == Decimal(str(best["value"]))]
+            ties = [q for q in ordered if _amount(q) == _amount(best)]
             value = _value_fact(best)
             items = respective_items(group)
             text = "；".join(
-                i18n("text.extreme", frame.language, subject=_subject_of(q) or items.get(q["id"], ""),
+                i18n("text.extreme", frame.language,
+                     subject=_subject_of(q) or items.get(q["id"]) or _item_of_clause(q),
                      value=_compact(q["surface"]))
                 for q in ties
             )
@@ -759,7 +785,7 @@ class ExtremeComposer:
             for item in evidence[:k]:
                 found = library.quantities.get(item["id"], [])
                 if len(found) >= 2:
-                    if words and 2 * _overlap(words, library.context(item["id"])) < len(words):
+                    if not _says_most_of(frame, words, library.context(item["id"]), library):
                         continue
                     pool = list(found)
                     break
@@ -773,7 +799,9 @@ class ExtremeComposer:
             clause_of = {q["id"]: _quantity_clause(q) for q in pool}
             clauses = Counter(clause_of.values())  # in the pool's order: max keeps the first of equals
             listed = max(clauses, key=clauses.__getitem__)
-            pool = [q for q in pool if clause_of[q["id"]] == listed]
+            if clauses[listed] > 1:
+                pool = [q for q in pool if clause_of[q["id"]] == listed]
+            # else each clause states one item (社会事业投资占44%，…占16%，…占14%): the sentence is the list
         # One list: the figures that share the first one's unit family and date (72%…75% of 2012年底).
         head = pool[0]
         return [

@@ -443,7 +443,8 @@ def _asked_kind(question: Question, text: str, kinds: dict, written: Callable[[s
         table = kinds[kind.value]
         # A unit asked for (多少万吨, "in yuan") makes a value question whatever else it says.
         asks_unit = kind == AskedKind.VALUE and question.asked_unit is not None
-        cue_text = _without_named_cues(text, table["zh"], written) if kind == AskedKind.SUPERLATIVE else text
+        cue_text = _without_bounds(_without_named_cues(text, table["zh"], written), table["zh"]) \
+            if kind == AskedKind.SUPERLATIVE else text
         if not asks_unit and not _matches(cue_text, table["zh"], table["en"], table.get("patterns", [])):
             continue
         if kind == AskedKind.SUPERLATIVE and not _matches(text, *_cue_set(table, "which")):
@@ -462,6 +463,19 @@ def _asked_kind(question: Question, text: str, kinds: dict, written: Callable[[s
 
 #: What may follow a superlative cue that is asked (最低的, 最高是, 最多？): never the start of a name.
 _AFTER_ASKED_CUE = re.compile(r"[的是了为呢吗？?，,。\s]|$")
+
+
+_BOUND_ASKED = re.compile(r"多少|几|多长|多久|多大|多高")
+
+
+def _without_bounds(text: str, cue_words: list[str]) -> str:
+    """The text with each cue that bounds the asked figure blanked: 最多多少天 / 最长几年 / at most how many ask a
+    limit the text sets, not the extreme of a list (最低是多少, 哪个最高 stay superlatives)."""
+    for cue in cue_words:
+        for match in reversed(list(re.finditer(re.escape(cue), text))):
+            if _BOUND_ASKED.match(text, match.end()):
+                text = text[: match.start()] + " " * len(cue) + text[match.end():]
+    return re.sub(r"\bat (?:most|least)\b", " ", text)
 
 
 def _without_named_cues(text: str, cue_words: list[str], written: Callable[[str], bool] | None) -> str:
