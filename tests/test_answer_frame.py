@@ -20,6 +20,11 @@ from kg.answer.question import english_figures, parse_question
     # a bound the text sets (最多多少天, at most how many) is no extreme of a list
     ("联合办理的行政许可，最多多少天要办完？", AskedKind.VALUE),
     ("At most how many days may the detention last?", AskedKind.VALUE),
+    # which report / law set something: a document, whose sentence sets it
+    ("Which government work report pledged to phase out small coal-fired boilers?", AskedKind.DOCUMENT),
+    ("哪一年的政府工作报告提出要淘汰燃煤小锅炉？", AskedKind.DOCUMENT),
+    ("Can a local regulation add violations to which the Environmental Protection Law's penalty applies?",
+     AskedKind.MAY),
     ("Which industry had the highest capacity utilization rate?", AskedKind.SUPERLATIVE),
     ("炼铁和炼钢产能合计是多少万吨？", AskedKind.AGGREGATE),
     ("淘汰落后产能企业名单多久发布一次？", AskedKind.WHEN),
@@ -249,3 +254,8 @@ def test_english_figures_are_written_as_the_documents_write_them() -> None:
     assert "13700千瓦时" in english_figures("more than 13,700 kWh per tonne")
     assert english_figures("by 2015, within 30 days") == []  # years and periods are times, not figures
 
+
+
+def test_how_far_ahead_asks_a_period() -> None:
+    question = "How far ahead of the expiry date must it file the renewal application?"
+    assert build_frame(parse_question(question)).unit_family == UnitFamily.DURATION

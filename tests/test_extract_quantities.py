@@ -204,6 +204,7 @@ def test_every_seed_quantity_lies_inside_its_sentence(seed_facts) -> None:
     ("永久基本农田一般应当占本行政区域内耕地的百分之八十以上，具体比例由国务院规定。", "百分之八十以上", ">="),
     ("城镇登记失业率4.5%以内。", "4.5%以内", "<="),
     ("行政机关应当指派两名以上工作人员进行核查。", "两名以上", ">="),
+    ("应当在该行政许可有效期届满三十日前向作出决定的行政机关提出申请。", "三十日前", "before"),
 ])
 def test_a_bound_stays_with_its_figure(text: str, surface: str, operator: str) -> None:
     # 十五日 and 十五日内 state different rules: the answer a lawyer pastes must carry the bound.

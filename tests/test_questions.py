@@ -363,3 +363,11 @@ def test_a_word_of_a_named_reports_name_is_not_the_measure(answerer) -> None:
     # 2014年报告说…: 报告 says which document; the figure is the report's own cement target for its year.
     result = answerer.ask("2014年报告说当年要淘汰多少水泥落后产能？")
     assert result["answered"] and result["value"]["citation"].startswith("gwr-2014/")
+
+
+def test_which_report_is_answered_with_the_document_of_the_sentence_that_says_it(answerer) -> None:
+    result = answerer.ask("哪一年的政府工作报告提出要淘汰燃煤小锅炉？")
+    assert result["answered"] and result["answer"] == "2014年政府工作报告"
+    assert result["evidence"][0]["id"].startswith("gwr-2014/")
+    # a pledge no report makes names no report
+    assert not answerer.ask("哪份报告提出要把电解铝产能压减一半？")["answered"]

@@ -164,6 +164,7 @@ def _says_most_of(frame: Frame, words: set[str], context: str, library: Library)
                  if not all(library.names_document(r) for r in renderings)]
         stated = sum(any(_compact(r) in context for r in renderings) for renderings in terms)
         return 2 * stated >= len(terms)
+    words = {word for word in words if not library.names_document(word)}
     return not words or 2 * _overlap(words, context) >= len(words)
 
 
@@ -1126,6 +1127,8 @@ class DocumentComposer:
     kinds = (AskedKind.DOCUMENT,)
 
     def compose(self, frame: Frame, evidence: Sequence[Evidence], library: Library, k: int) -> Answer:
+        if frame.asks_which_document:
+            return self._which(frame, evidence, library)
         # The document asked about: the one the question names, or the library's only one. Another document's
         # issuer or date would be a confident wrong answer.
         documents = [d for d in library.document if not frame.scope or str(d["docId"]) in frame.scope]
@@ -1155,6 +1158,19 @@ class DocumentComposer:
         )
         return Answer(kind=frame.kind, answered=True, text=text, facts=[doc], support=support[:1],
                       query={"name": "document_facts", "params": {}})
+
+
+    @staticmethod
+    def _which(frame: Frame, evidence: Sequence[Evidence], library: Library) -> Answer:
+        """Which report set X: the title of the document whose sentence says most of X, the best-ranked one;
+        none when no sentence says most of what was asked (another report's words would name a wrong one)."""
+        words = library.content_words(frame)
+        for item in evidence[:1]:
+            document = next((d for d in library.document if str(d["docId"]) == str(item.get("document"))), None)
+            if document is not None and _says_most_of(frame, words, library.context(item["id"]), library):
+                return Answer(kind=frame.kind, answered=True, text=str(document["title"]), facts=[document],
+                              support=[item["id"]], query={"name": "document_facts", "params": {}})
+        return Answer.refuse(frame.kind, Reason(ReasonCode.NOT_CLOSE))
 
 
 class SearchComposer:

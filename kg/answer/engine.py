@@ -401,7 +401,7 @@ class Answerer:
         elif scope.missing_article is not None:
             names = "、".join(doc.title for doc in self.library if doc.id in (scope.documents or scope.named))
             reason = Reason(ReasonCode.NO_ARTICLE, {"article": scope.missing_article, "document": names})
-        if frame.kind == AskedKind.DOCUMENT and self.document:
+        if frame.kind == AskedKind.DOCUMENT and self.document and not frame.asks_which_document:
             reason = None  # the metadata answers it; the signature lines state it
             evidence = [self._signature_evidence(s) for s in self.signatures
                         if not frame.scope or str(s["docId"]) in frame.scope] + evidence
@@ -410,7 +410,7 @@ class Answerer:
         else:
             best = self._with_introducers(top_k(fused, self.settings.candidate_k), fused, self.settings.candidate_k)
             pool = [self._evidence(int(i), fused, top) for i in best if fused[i] > 0]
-            if frame.kind == AskedKind.DOCUMENT:
+            if frame.kind == AskedKind.DOCUMENT and not frame.asks_which_document:
                 pool = evidence
             answer = composer_for(frame.kind).compose(frame, pool, self, self.settings.candidate_k)
             evidence = self._lead_with(answer.support, evidence, fused, top)

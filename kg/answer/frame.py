@@ -175,6 +175,7 @@ class Frame:
     measure_counted: bool = False  # the terms follow the question word (多少奖金): what is counted
     acted_on: list[str] = field(default_factory=list)  # what a time limit is for (几日内把听证笔录交给…)
     asks_share: bool = False  # a share of a whole (占GDP的比重, as a share of GDP): see is_share
+    asks_which_document: bool = False  # which report set X: the document of the sentence that sets it
     scope: tuple[str, ...] = ()  # the documents it may be answered from (empty: all)
 
     @property
@@ -203,6 +204,7 @@ class Frame:
             "topic": self.topic,
             "acted_on": self.acted_on,
             "asks_share": self.asks_share,
+            "asks_which_document": self.asks_which_document,
             "asks_period": self.asks_period,
             "measure_counted": self.measure_counted,
         }
@@ -247,6 +249,8 @@ def build_frame(question: Question, written: Callable[[str], bool] | None = None
         frame.acted_on = acted_on(question, frame.focus)
         percent = cues()["unit_families"]["percent"]
         frame.asks_share = _matches(text, percent["share_zh"], percent["share_en"], percent["share_patterns"])
+    frame.asks_which_document = kind == AskedKind.DOCUMENT and _matches(text, [], [],
+                                                                        kinds["which_document"]["patterns"])
     if kind == AskedKind.SUPERLATIVE:
         table = kinds["superlative"]
         frame.extreme = Extreme.MAX if _matches(text, *_cue_set(table, "max")) else Extreme.MIN
@@ -439,6 +443,8 @@ def _asked_kind(question: Question, text: str, kinds: dict, written: Callable[[s
         return AskedKind.DOCUMENT
     if _matches(text, [], [], kinds["list"]["items_patterns"]):
         return AskedKind.LIST
+    if _matches(text, [], [], kinds["which_document"]["patterns"]):
+        return AskedKind.DOCUMENT
     for kind in KIND_ORDER:
         table = kinds[kind.value]
         # A unit asked for (多少万吨, "in yuan") makes a value question whatever else it says.
