@@ -720,3 +720,15 @@ def test_an_extreme_compares_figures_by_their_magnitude(monkeypatch) -> None:
     frame = build_frame(parse_question("近三年哪一类淘汰的产能最多？"))
     answer = ExtremeComposer().compose(frame, evidence("three-years"), FakeLibrary(words={"淘汰", "产能"}), 5)
     assert answer.answered and answer.value.surface == "2.3亿吨" and answer.text.startswith("水泥")
+
+
+def test_items_of_one_industry_are_named_by_their_items(monkeypatch) -> None:
+    # 脱硫、脱硝、除尘改造 are all 燃煤电厂's: the industry tells them apart from nothing.
+    put_sentence(monkeypatch, "retrofits", "推进燃煤电厂脱硫改造1500万千瓦、脱硝改造1.3亿千瓦、除尘改造1.8亿千瓦。",
+                 ("1500万千瓦", "1500", "万千瓦", "推进燃煤电厂脱硫改造"), ("1.3亿千瓦", "1.3", "亿千瓦", "脱硝改造"),
+                 ("1.8亿千瓦", "1.8", "亿千瓦", "除尘改造"))
+    for quantity in QUANTITIES["retrofits"]:
+        quantity["industry"] = "煤电"
+    frame = build_frame(parse_question("燃煤电厂哪项改造的规模最大？"))
+    answer = ExtremeComposer().compose(frame, evidence("retrofits"), FakeLibrary(words={"改造"}), 5)
+    assert answer.answered and answer.text.startswith("除尘改造") and answer.value.surface == "1.8亿千瓦"

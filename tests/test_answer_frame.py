@@ -259,3 +259,9 @@ def test_english_figures_are_written_as_the_documents_write_them() -> None:
 def test_how_far_ahead_asks_a_period() -> None:
     question = "How far ahead of the expiry date must it file the renewal application?"
     assert build_frame(parse_question(question)).unit_family == UnitFamily.DURATION
+
+
+def test_a_direction_after_the_question_word_is_no_measure() -> None:
+    # 多少下降目标: what falls is named before the question word (单位GDP二氧化碳排放), not by 下降.
+    terms = build_frame(parse_question("2016年单位GDP二氧化碳排放定了多少下降目标？")).measure_terms
+    assert ("下降",) not in terms and ("二氧化碳",) in terms

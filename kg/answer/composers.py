@@ -734,12 +734,14 @@ class ExtremeComposer:
             ties = [q for q in ordered if _amount(q) == _amount(best)]
             value = _value_fact(best)
             items = respective_items(group)
-            text = "；".join(
-                i18n("text.extreme", frame.language,
-                     subject=_subject_of(q) or items.get(q["id"]) or _item_of_clause(q),
-                     value=_compact(q["surface"]))
-                for q in ties
-            )
+            # Items of one industry (脱硫、脱硝、除尘改造 of 燃煤电厂) are told apart by their items, not by it.
+            shared = len({_subject_of(q) for q in group}) == 1
+
+            def named(q: dict) -> str:
+                return ("" if shared else _subject_of(q) or "") or items.get(q["id"]) or _item_of_clause(q)
+
+            text = "；".join(i18n("text.extreme", frame.language, subject=named(q), value=_compact(q["surface"]))
+                            for q in ties)
             facts = [_value_fact(q) for q in ordered]
         return Answer(
             kind=frame.kind,

@@ -379,7 +379,10 @@ def measure_terms(question: Question, focus: str) -> list[tuple[str, ...]]:
     while after and not after[0][2] and after[0][1] in ("m", "q"):
         after.pop(0)
     run = []
-    # What is counted comes first whatever its tag (jieba tags 产能 a verb), then the nouns after it.
+    # What is counted comes first whatever its tag (jieba tags 产能 a verb), then the nouns after it; a direction
+    # (多少下降目标) counts nothing: the measure is the phrase before the question word.
+    if after and after[0][0] in table["direction_zh"]:
+        after = []
     if after and len(after[0][0]) >= 2 and after[0][0] not in generic and after[0][1] in (*_MEASURE_TAGS, "v"):
         run.append(after.pop(0)[0])
     while run and after and after[0][2]:
