@@ -78,7 +78,14 @@ FLOORS = {
         "laws": {"modality_accuracy": (55, 60), "bearer_agreement": (35, 46), "bearer_text_exact": (24, 33)},
     },
     "laws_third_60.jsonl": {
-        "laws": {"modality_accuracy": (53, 60), "bearer_agreement": (45, 52), "bearer_text_exact": (36, 41)},
+        "laws": {"modality_accuracy": (53, 60), "bearer_agreement": (46, 52), "bearer_text_exact": (36, 41)},
+    },
+    # Labelled with bench/labels/GUIDE.md, which makes a sentence without a deontic word null (由…制定 too).
+    "laws_fifth_60.jsonl": {
+        "laws": {"modality_accuracy": (45, 60), "bearer_agreement": (36, 43), "bearer_text_exact": (19, 25)},
+    },
+    "laws_sixth_60.jsonl": {
+        "laws": {"modality_accuracy": (43, 60), "bearer_agreement": (26, 37), "bearer_text_exact": (16, 23)},
     },
 }
 
