@@ -26,7 +26,8 @@ Measures, per group (seed, laws):
   nothing but themselves) and, for *explicit*, the predicted bearer texts and the labelled
   ``bearer_text`` name the same concept set. A text's concepts are the agency concepts of the
   lexicon found in its head (the words after its last 的, so 污染排放严重超标的企业 → 企业 and
-  国土、环保部门 → 国土资源部 + 环境保护部); a head without a lexicon concept stands for itself.
+  国土、环保部门 → 国土资源部 + 环境保护部); a head without a lexicon concept stands for its conjuncts
+  (单位和个人 → 单位 + 个人, however a labeller split the mention: since 2026-11-28, eighth session).
   An *implied* bearer is a free description in the labels, so only its source is compared.
 * **bearer text exact**: on the rows labelled *explicit*, the set of predicted surface texts equals
   the labelled ``bearer_text`` (whitespace stripped); and mention-level precision / recall of those
