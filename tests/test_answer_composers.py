@@ -732,3 +732,17 @@ def test_items_of_one_industry_are_named_by_their_items(monkeypatch) -> None:
     frame = build_frame(parse_question("燃煤电厂哪项改造的规模最大？"))
     answer = ExtremeComposer().compose(frame, evidence("retrofits"), FakeLibrary(words={"改造"}), 5)
     assert answer.answered and answer.text.startswith("除尘改造") and answer.value.surface == "1.8亿千瓦"
+
+
+def test_a_figure_over_a_whole_period_is_the_total_for_its_industry(monkeypatch) -> None:
+    # 近三年…平板玻璃7600多万重量箱 answers how much flat glass was cut in all; the other items are not summed in.
+    put_sentence(monkeypatch, "three-years-glass",
+                 "近三年淘汰炼钢炼铁产能9000多万吨、水泥2.3亿吨、平板玻璃7600多万重量箱。",
+                 ("9000多万吨", "9000", "万吨", "淘汰炼钢炼铁产能"), ("2.3亿吨", "2.3", "亿吨", "水泥"),
+                 ("7600多万重量箱", "7600", "万重量箱", "平板玻璃"))
+    for quantity, industry in zip(QUANTITIES["three-years-glass"], ("钢铁", "水泥", "平板玻璃"), strict=True):
+        quantity["industry"] = industry
+    frame = build_frame(parse_question("近三年一共淘汰了多少平板玻璃落后产能？"))
+    assert frame.kind == AskedKind.AGGREGATE
+    answer = ExtremeComposer().compose(frame, evidence("three-years-glass"), FakeLibrary(words={"淘汰"}), 5)
+    assert answer.answered and answer.value.surface == "7600多万重量箱"

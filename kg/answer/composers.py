@@ -761,8 +761,17 @@ class ExtremeComposer:
         answer = ValueComposer().compose(dataclasses.replace(frame, kind=AskedKind.VALUE), evidence, library, k)
         if not answer.answered or answer.value is None:
             return None
-        markers = cues()["kinds"]["aggregate"]["stated"]
-        if not answer.facts or not all(any(m in _quantity_clause(q) for m in markers) for q in answer.facts):
+        table = cues()["kinds"]["aggregate"]
+
+        def states_total(quantity: dict) -> bool:
+            # A total word in the figure's own clause; a whole period may open the sentence it lists in
+            # (近三年淘汰…、平板玻璃7600多万重量箱).
+            span = _span(quantity)
+            before = _compact(quantity["text"])[: span[0]] if span else ""
+            return any(m in _quantity_clause(quantity) for m in table["stated"]) \
+                or any(re.search(p, before) for p in table["stated_patterns"])
+
+        if not answer.facts or not all(states_total(q) for q in answer.facts):
             return None
         return answer
 
@@ -794,7 +803,7 @@ class ExtremeComposer:
                     break
         pool = [q for q in pool if fits_time(frame, q) and fits_unit(frame, q)]
         named = [i for i in frame.industries if not library.lexicon.is_group(i)]
-        if len(named) >= 2:
+        if named:  # 平板玻璃近三年一共淘汰了多少: of the list, only the named industry's figures
             pool = [q for q in pool if any(fits_subject(_only(frame, i), q, library.lexicon) for i in named)]
         if not pool:
             return []
