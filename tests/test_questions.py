@@ -363,6 +363,9 @@ def test_a_word_of_a_named_reports_name_is_not_the_measure(answerer) -> None:
     # 2014年报告说…: 报告 says which document; the figure is the report's own cement target for its year.
     result = answerer.ask("2014年报告说当年要淘汰多少水泥落后产能？")
     assert result["answered"] and result["value"]["citation"].startswith("gwr-2014/")
+    # a word the question writes outside the name is still asked, though the title holds it too (产能)
+    frame = answerer.ask("41号文要求压缩多少钢铁产能？")["parsed"]["frame"]
+    assert ["产能"] in frame["measure_terms"]
 
 
 def test_which_report_is_answered_with_the_document_of_the_sentence_that_says_it(answerer) -> None:

@@ -1070,9 +1070,7 @@ class ListComposer:
         lexicon = library.lexicon
         if not frame.industries:
             # 约法三章是哪几条: items of one provision, named by no industry: the best sentence lists them.
-            if not evidence:
-                return Answer.refuse(frame.kind, Reason(ReasonCode.NOT_CLOSE))
-            return Answer(kind=frame.kind, answered=True, text=evidence[0]["text"], support=[evidence[0]["id"]])
+            return dataclasses.replace(SearchComposer().compose(frame, evidence, library, k), kind=frame.kind)
         industry = next((i for i in frame.industries if not lexicon.is_group(i)), frame.industries[0])
         params: dict[str, str] = {"industry": industry}
         if frame.question.by_date:
@@ -1175,12 +1173,13 @@ class DocumentComposer:
     def _which(frame: Frame, evidence: Sequence[Evidence], library: Library) -> Answer:
         """Which report set X: the title of the document whose sentence says most of X, the best-ranked one;
         none when no sentence says most of what was asked (another report's words would name a wrong one)."""
-        words = library.content_words(frame)
-        for item in evidence[:1]:
-            document = next((d for d in library.document if str(d["docId"]) == str(item.get("document"))), None)
-            if document is not None and _says_most_of(frame, words, library.context(item["id"]), library):
+        if evidence:
+            best = evidence[0]
+            document = next((d for d in library.document if str(d["docId"]) == str(best.get("document"))), None)
+            if document is not None and _says_most_of(frame, library.content_words(frame),
+                                                      library.context(best["id"]), library):
                 return Answer(kind=frame.kind, answered=True, text=str(document["title"]), facts=[document],
-                              support=[item["id"]], query={"name": "document_facts", "params": {}})
+                              support=[best["id"]], query={"name": "document_facts", "params": {}})
         return Answer.refuse(frame.kind, Reason(ReasonCode.NOT_CLOSE))
 
 

@@ -277,15 +277,22 @@ class Answerer:
             fused = fused + self._boosts(question, frame)
         return fused, bm25, dense
 
+    def _name_forms(self, named: Sequence[str]) -> list[str]:
+        """The ways the named documents are written (title, type, short titles, in both languages), longest
+        first."""
+        forms = {form for doc in self.library if doc.id in named
+                 for form in (doc.title, doc.title_en, doc.type, doc.type_en, *doc.short_titles,
+                              f"{doc.date.year}年{doc.type[-2:]}")  # 2014年报告 (see scope.named_documents)
+                 if len(form) >= 2}
+        return sorted(forms, key=len, reverse=True)
+
     def _without_names(self, question: Question, named: Sequence[str]) -> Question:
         """The question without the names of the documents it names (the 2010 Government Work Report): they
         say where to look, and as words they match the title line and headings, not the answer."""
         if not named:
             return question
-        forms = {form for doc in self.library if doc.id in named
-                 for form in (doc.title, doc.title_en, doc.type, doc.type_en, *doc.short_titles) if len(form) >= 2}
         text = question.text
-        for form in sorted(forms, key=len, reverse=True):
+        for form in self._name_forms(named):
             text = re.sub(r"\s*".join(map(re.escape, form.split())), " ", text, flags=re.IGNORECASE)
         if text == question.text or not text.strip():
             return question
@@ -373,11 +380,11 @@ class Answerer:
             frame.topic = None  # 2016年政府工作报告，…: the clause names the document, not what the figure is of
         scope = self.scope(question, documents, as_of)
         frame.scope = scope.documents
-        if scope.named:
-            # 2014年报告说…: a word of a named document's name (报告) says which document, not what is measured.
-            names = [form for doc in self.library if doc.id in scope.named for form in (doc.title, doc.type)]
-            frame.measure_terms = [forms for forms in frame.measure_terms
-                                   if not any(forms[0] in name for name in names)]
+        query = self._without_names(question, scope.named)
+        if scope.named and question.language == "zh":
+            # 2014年报告说…: a word written only inside a named document's name (报告) says which document, not
+            # what is measured (产能 of 41号文…产能 is still asked).
+            frame.measure_terms = [forms for forms in frame.measure_terms if forms[0] in query.text]
         if frame.time is not None and scope.naming_years:
             # 2014年政府工作报告 says which report; the time asked about is the one the report speaks of.
             # …the 2010 government work report budget *for 2010*: a year written again on its own is a time too.
@@ -386,7 +393,7 @@ class Answerer:
             frame.time = frame.time.without(naming)
             if frame.time is None:
                 frame.time = relative_year(question.text, scope.naming_years)
-        fused, bm25, dense = self.rank(question, frame, query=self._without_names(question, scope.named))
+        fused, bm25, dense = self.rank(question, frame, query=query)
         if scope.narrowed:
             outside = ~self._in_scope(scope)
             fused[outside], bm25[outside], dense[outside] = 0.0, 0.0, 0.0

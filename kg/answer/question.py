@@ -181,29 +181,27 @@ _UNIT_SYNONYMS = {"天": "日", "名": "人"}
 _PREFIX_FACTORS = {"万亿": 10**12, "亿": 10**8, "万": 10**4, "千": 10**3, "百": 10**2}
 
 
-def magnitude(unit: str) -> int:
-    """What a unit's magnitude prefixes multiply by, to its base_unit (亿吨 → 10^8, 万千瓦 → 10^7)."""
+def _split_prefixes(unit: str) -> tuple[str, int]:
+    """A unit without its magnitude prefixes, and what they multiply by (万千瓦 → 瓦, 10^7)."""
     unit, factor = unit.removeprefix("个"), 1
-    stripped = True
-    while stripped:
-        stripped = False
-        for prefix in _UNIT_PREFIXES:
-            if unit.startswith(prefix) and len(unit) > len(prefix):
-                unit, factor, stripped = unit[len(prefix):], factor * _PREFIX_FACTORS[prefix], True
-                break
-    return factor
-
-
-def base_unit(unit: str) -> str:
-    """万吨 → 吨, 亿元 → 元, 个月 → 月, 天 → 日: units that can answer each other."""
-    unit = unit.removeprefix("个")
     stripped = True
     while stripped:  # 万千瓦 and 千瓦 are both watts: every magnitude goes, not only the first
         stripped = False
         for prefix in _UNIT_PREFIXES:
             if unit.startswith(prefix) and len(unit) > len(prefix):
-                unit, stripped = unit[len(prefix):], True
+                unit, factor, stripped = unit[len(prefix):], factor * _PREFIX_FACTORS[prefix], True
                 break
+    return unit, factor
+
+
+def magnitude(unit: str) -> int:
+    """What a unit's magnitude prefixes multiply by, to its base_unit (亿吨 → 10^8, 万千瓦 → 10^7)."""
+    return _split_prefixes(unit)[1]
+
+
+def base_unit(unit: str) -> str:
+    """万吨 → 吨, 亿元 → 元, 个月 → 月, 天 → 日: units that can answer each other."""
+    unit = _split_prefixes(unit)[0]
     return _UNIT_SYNONYMS.get(unit, unit)
 
 
