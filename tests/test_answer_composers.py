@@ -746,3 +746,12 @@ def test_a_figure_over_a_whole_period_is_the_total_for_its_industry(monkeypatch)
     assert frame.kind == AskedKind.AGGREGATE
     answer = ExtremeComposer().compose(frame, evidence("three-years-glass"), FakeLibrary(words={"淘汰"}), 5)
     assert answer.answered and answer.value.surface == "7600多万重量箱"
+
+
+def test_two_figures_of_two_families_asked_at_once_are_not_proved_by_one() -> None:
+    # How many times, and for how long each: 7年 (a period) answers neither question whole.
+    question = "How many times may a merger loan term be extended, and by how long each time?"
+    assert build_frame(parse_question(question)).asks_two_figures
+    answer = value(question, "s3", words={"并购", "贷款", "期限"})
+    assert not answer.answered and answer.reason.code == ReasonCode.NO_VALUE
+    assert value("并购贷款期限可以延长到几年？", "s3", words={"并购", "贷款", "期限"}).answered

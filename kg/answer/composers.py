@@ -330,6 +330,8 @@ class ValueComposer:
                 is_reported(_quantity_clause(q)) or is_review(library.section(q["sentence"])))),
             (ReasonCode.NO_VALUE, lambda q: not words or _overlap(words, library.context(q["sentence"])) > 0),
         ]
+        if frame.asks_two_figures:
+            return Answer.refuse(frame.kind, self._reason(ReasonCode.NO_VALUE, frame, library))
         remaining = candidates
         for code, test in stages:
             kept = [c for c in remaining if test(c.quantity)]

@@ -176,6 +176,8 @@ class Frame:
     acted_on: list[str] = field(default_factory=list)  # what a time limit is for (几日内把听证笔录交给…)
     asks_share: bool = False  # a share of a whole (占GDP的比重, as a share of GDP): see is_share
     asks_which_document: bool = False  # which report set X: the document of the sentence that sets it
+    # How many times, and for how long each: two figures of two families are asked, and one proves neither whole.
+    asks_two_figures: bool = False
     scope: tuple[str, ...] = ()  # the documents it may be answered from (empty: all)
 
     @property
@@ -205,6 +207,7 @@ class Frame:
             "acted_on": self.acted_on,
             "asks_share": self.asks_share,
             "asks_which_document": self.asks_which_document,
+            "asks_two_figures": self.asks_two_figures,
             "asks_period": self.asks_period,
             "measure_counted": self.measure_counted,
         }
@@ -239,6 +242,8 @@ def build_frame(question: Question, written: Callable[[str], bool] | None = None
         frame.time = TimeConstraint(tuple(question.years), question.from_date, question.by_date)
     if kind in (AskedKind.VALUE, AskedKind.SUPERLATIVE, AskedKind.AGGREGATE):
         frame.unit_family = _asked_family(question, frame.focus.lower())
+        whole = _PER_UNIT.sub(" ", text)
+        frame.asks_two_figures = sum(_asks_in_form(whole, table) for table in cues()["unit_families"].values()) >= 2
         frame.rate_nouns = _rate_nouns(question)
         # A noun that names a unit family (电流, 期限, 金额) is a dimension the unit check covers, not a measure.
         dimensions = {cue for table in cues()["unit_families"].values() for cue in table["zh"]}
@@ -559,6 +564,7 @@ def _asked_family(question: Question, text: str) -> UnitFamily | None:
 
 
 _ASKING_WORD_ZH = re.compile(r"多少|几|多大|多高|多长|多久|什么")
+_ASKING_IN_CUE_EN = re.compile(r"\b(?:how|what|which)\b")  # how long, how many times: the cue asks itself
 _ASKING_WORD_EN = re.compile(r"\b(?:how many|how much|what|which)\s*$")
 
 
@@ -572,7 +578,7 @@ def _asks_in_form(text: str, table: dict) -> bool:
                 return True
     for cue in table["en"]:
         for match in re.finditer(rf"\b{re.escape(cue)}\b", text):
-            if _ASKING_WORD_EN.search(cue) or _ASKING_WORD_EN.search(text[: match.start()]):
+            if _ASKING_IN_CUE_EN.search(cue) or _ASKING_WORD_EN.search(text[: match.start()]):
                 return True
     return False
 
