@@ -254,8 +254,7 @@ def build_frame(question: Question, written: Callable[[str], bool] | None = None
         frame.acted_on = acted_on(question, frame.focus)
         percent = cues()["unit_families"]["percent"]
         frame.asks_share = _matches(text, percent["share_zh"], percent["share_en"], percent["share_patterns"])
-    frame.asks_which_document = kind == AskedKind.DOCUMENT and _matches(text, [], [],
-                                                                        kinds["which_document"]["patterns"])
+    frame.asks_which_document = kind == AskedKind.DOCUMENT and _asks_which_document(text, kinds)
     if kind == AskedKind.SUPERLATIVE:
         table = kinds["superlative"]
         frame.extreme = Extreme.MAX if _matches(text, *_cue_set(table, "max")) else Extreme.MIN
@@ -445,13 +444,18 @@ def is_reported(clause: str) -> bool:
         re.search(p, clause) for p in table["planned_patterns"])
 
 
+def _asks_which_document(text: str, kinds: dict) -> bool:
+    """Which report / law set something (which government work report pledged…, 哪一年的政府工作报告…)."""
+    return _matches(text, [], [], kinds["which_document"]["patterns"])
+
+
 def _asked_kind(question: Question, text: str, kinds: dict, written: Callable[[str], bool] | None = None
                 ) -> AskedKind:
     if "document" in question.intents and _about_the_document(question):
         return AskedKind.DOCUMENT
     if _matches(text, [], [], kinds["list"]["items_patterns"]):
         return AskedKind.LIST
-    if _matches(text, [], [], kinds["which_document"]["patterns"]):
+    if _asks_which_document(text, kinds):
         return AskedKind.DOCUMENT
     for kind in KIND_ORDER:
         table = kinds[kind.value]
