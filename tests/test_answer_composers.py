@@ -19,6 +19,7 @@ from kg.answer.composers import (
     WhenComposer,
     clause_around,
     fits_unit,
+    is_given,
     locate_quantities,
 )
 from kg.answer.frame import AskedKind, build_frame
@@ -755,3 +756,71 @@ def test_two_figures_of_two_families_asked_at_once_are_not_proved_by_one() -> No
     answer = value(question, "s3", words={"并购", "贷款", "期限"})
     assert not answer.answered and answer.reason.code == ReasonCode.NO_VALUE
     assert value("并购贷款期限可以延长到几年？", "s3", words={"并购", "贷款", "期限"}).answered
+
+
+def test_a_figure_the_question_states_as_known_is_not_its_answer(monkeypatch) -> None:
+    # Asked how much extra time after 20 days, 二十日内 is what the question gives, not what it asks.
+    put_sentence(monkeypatch, "limit", "二十日内不能作出决定的，经本行政机关负责人批准，可以延长十日。",
+                 ("二十日内", "20", "日", None), ("十日", "10", "日", "可以延长"))
+    question = "If an agency cannot decide within 20 days, how much extra time can it take?"
+    answer = value(question, "limit", words={"延长"})
+    assert answer.answered and answer.text == "十日"
+    assert value("二十天内办不完，最多还能延长几天？", "limit", words={"延长"}).text == "十日"
+    # A question that offers figures to choose from may be answered with one of them.
+    offered = build_frame(parse_question("作出决定的期限是二十日内还是三十日内？"))
+    assert not is_given(offered, QUANTITIES["limit"][0])
+    assert is_given(build_frame(parse_question("二十日内作出不了决定的，能延长几天？")), QUANTITIES["limit"][0])
+
+
+def test_an_english_measure_names_its_item_of_a_respectively_list(monkeypatch) -> None:
+    put_sentence(monkeypatch, "five-years",
+                 "今后五年，单位国内生产总值用水量、能耗、二氧化碳排放量分别下降23%、15%、18%。",
+                 ("23%", "23", "%", None), ("15%", "15", "%", None), ("18%", "18", "%", None))
+    question = "By how much is CO2 emission per unit of GDP to fall over the 13th Five-Year Plan period?"
+    frame = build_frame(parse_question(question))
+    # "over the … period" says when; it asks for no period.
+    assert frame.unit_family is None and not frame.asks_period
+    assert value(question, "five-years", words={"排放"}).text == "18%"
+
+
+def test_an_english_object_of_a_change_is_the_measure_a_figure_must_state(monkeypatch) -> None:
+    put_sentence(monkeypatch, "co-processing", "协同处置生产线数量比重不低于10%。", ("10%", "10", "%", "比重"))
+    put_sentence(monkeypatch, "markup", "吨铝液电耗超过13700千瓦时的，用电价格在标准价格基础上上浮10%。",
+                 ("13700千瓦时", "13700", "千瓦时", "电耗"), ("10%", "10", "%", "上浮"))
+    question = "By what percentage does the guideline raise electricity prices for plants that miss the standards?"
+    refused = value(question, "co-processing", words={"电价"})
+    assert not refused.answered and refused.reason.code == ReasonCode.NO_VALUE_MEASURE
+    assert value(question, "markup", words={"电价"}).text == "10%"
+
+
+def test_a_manner_is_read_from_the_adverb_whose_own_clause_says_what_was_asked(monkeypatch) -> None:
+    put_sentence(monkeypatch, "standards", "尽快取消32.5复合水泥产品标准，逐步降低32.5复合水泥使用比重。")
+    frame = build_frame(parse_question("Is the share of 32.5 composite cement in use to be cut at once or over time?"))
+    answer = WhenComposer().compose(frame, evidence("standards"), FakeLibrary(words={"比重", "复合水泥"}), 5)
+    assert answer.value.surface == "逐步"
+
+
+def test_a_manner_question_takes_the_best_sentence_that_has_one_for_what_was_asked() -> None:
+    # The top sentence (s3) has no adverb; 定期 (a frequency) answers "all at once, or how?".
+    frame = build_frame(parse_question("淘汰落后产能企业的名单，是一次性公布还是怎么发布？"))
+    assert frame.kind == AskedKind.WHEN
+    answer = WhenComposer().compose(frame, evidence("s3", "s4"), FakeLibrary(words={"名单", "发布", "淘汰"}), 5)
+    assert answer.answered and answer.text.startswith("定期发布")
+
+
+def test_which_several_regions_asks_for_the_items_not_a_count() -> None:
+    assert build_frame(parse_question("钢铁产业结构调整重点推动的是哪几个地区？")).kind == AskedKind.LIST
+    assert build_frame(parse_question("哪几年的目标提前完成了？")).kind != AskedKind.LIST
+
+
+def test_an_indefinite_ji_before_the_question_does_not_set_the_unit() -> None:
+    question = parse_question("我们厂准备兼并几家企业，并购贷款的期限最长能放到几年？")
+    assert question.asked_unit == "年"
+    assert value("我们厂准备兼并几家企业，并购贷款的期限最长能放到几年？", "s3", words={"贷款", "期限"}).text == "7年"
+
+
+def test_the_event_a_measure_runs_from_is_a_time_of_its_own(monkeypatch) -> None:
+    put_sentence(monkeypatch, "daily", "行政机关可以自责令改正之日的次日起，按照原处罚数额按日连续处罚。")
+    frame = build_frame(parse_question("按日连续处罚从哪天开始算？"))
+    answer = WhenComposer().compose(frame, evidence("daily"), FakeLibrary(words={"按日", "连续", "处罚"}), 5)
+    assert answer.answered and answer.value.surface == "自责令改正之日的次日起"

@@ -175,3 +175,13 @@ def test_frequencies_with_and_without_an_interval(text: str, surfaces: list[str]
     from kg.extract.manner import MannerClass, find_manner
 
     assert [e.surface for e in find_manner(text) if e.kind == MannerClass.FREQUENCY] == surfaces
+
+
+def test_the_event_a_period_runs_from_is_read_with_the_period() -> None:
+    from kg.extract.times import find_relative_times
+
+    def surfaces(text: str) -> list[str]:
+        return [surface for _, _, surface in find_relative_times(text)]
+
+    assert surfaces("行政机关应当自受理行政许可申请之日起二十日内作出决定。") == ["自受理行政许可申请之日起二十日内"]
+    assert surfaces("可以自责令改正之日的次日起，按照原处罚数额按日连续处罚。") == ["自责令改正之日的次日起"]

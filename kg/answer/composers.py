@@ -34,7 +34,7 @@ from kg.answer.frame import (
     unit_family,
 )
 from kg.answer.model import Answer, Localized, Reason, ReasonCode, ValueFact
-from kg.answer.question import base_unit, glossary_phrases, magnitude
+from kg.answer.question import base_unit, glossary_phrases, magnitude, stated_figures
 from kg.extract.lexicon import Lexicon
 from kg.extract.manner import MannerClass, find_manner
 from kg.extract.times import find_relative_times, find_times
@@ -319,6 +319,7 @@ class ValueComposer:
         words = library.content_words(frame)
         stages: list[tuple[ReasonCode, Callable[[dict], bool]]] = [
             (ReasonCode.NO_VALUE_UNIT, lambda q: fits_unit(frame, q)),
+            (ReasonCode.NO_VALUE, lambda q: not is_given(frame, q)),
             (ReasonCode.NO_VALUE_SUBJECT, lambda q: fits_subject(frame, q, library.lexicon)),
             (ReasonCode.NO_VALUE_TIME, lambda q: fits_time(frame, q)),
             (ReasonCode.NO_VALUE_REGION, lambda q: fits_region(frame, q, library)),
@@ -341,7 +342,8 @@ class ValueComposer:
                 )
             remaining = kept
         focus = {w for w in words if w in frame.focus} if frame.focus != frame.question.text else set()
-        chosen = _closest(remaining, words, focus, frame.question.text)
+        terms = frame.measure_terms if frame.language == "en" else ()
+        chosen = _closest(remaining, words, focus, frame.question.text, terms)
         chosen = _changed_to(chosen, frame.question.text)
         facts = _ranges([_value_fact(c.quantity) for c in chosen], [c.quantity for c in chosen])
         answer = "；".join(self._describe(fact, len(facts) > 1) for fact in facts)
@@ -381,7 +383,8 @@ class ValueComposer:
         return Reason(code, params)
 
 
-def _closest(candidates: list[_Candidate], words: set[str], focus: set[str], question: str = "") -> list[_Candidate]:
+def _closest(candidates: list[_Candidate], words: set[str], focus: set[str], question: str = "",
+             terms: Sequence[tuple[str, ...]] = ()) -> list[_Candidate]:
     """Of the fitting quantities, those whose own clause says most of what the question's asking clause
     asks, then most of the whole question, from the best-ranked sentence among them; ties stay together
     (an enumeration all of whose items fit) unless the question names one item of a parallel enumeration.
@@ -406,7 +409,7 @@ def _closest(candidates: list[_Candidate], words: set[str], focus: set[str], que
         # one is meant is not proved, so both are given, each cited, never the better-ranked one silently.
         return top
     chosen = _own_measure([c for c in top if c.rank == first], words)
-    return _respective_item(_named_item(chosen, _compact(question)), _compact(question))
+    return _respective_item(_named_item(chosen, _compact(question)), _compact(question), terms)
 
 
 def _own_measure(candidates: list[_Candidate], words: set[str]) -> list[_Candidate]:
@@ -456,15 +459,22 @@ _ITEM_SPLIT = re.compile(r"[、]|和|及|与")
 _ITEM_NAME = re.compile(r"[^\d０-９每]+")
 
 
-def _respective_item(candidates: list[_Candidate], question: str) -> list[_Candidate]:
+def _respective_item(candidates: list[_Candidate], question: str,
+                     terms: Sequence[tuple[str, ...]] = ()) -> list[_Candidate]:
     """Figures after 分别 in one clause go with the items listed before it, in order; when the question
-    names exactly one of those items, its figure."""
+    names exactly one of those items, its figure. An English question names an item through the renderings
+    of its measure (CO2 emission → 二氧化碳, 排放: 二氧化碳排放量 of 用水量、能耗、二氧化碳排放量)."""
     if len({c.quantity["sentence"] for c in candidates}) != 1 or len(candidates) < 2:
         return candidates
     items = respective_items([c.quantity for c in candidates])
     named = [c for c in candidates if (item := items.get(c.quantity["id"])) and item in question
              and not any(item != other and item in other and other in question for other in items.values())]
-    return named if len(named) == 1 else candidates
+    if len(named) == 1:
+        return named
+    telling = [forms for forms in terms if any(form in item for form in forms for item in items.values())]
+    by_terms = [c for c in candidates if telling and (item := items.get(c.quantity["id"]))
+                and all(any(form in item for form in forms) for forms in telling)]
+    return by_terms if len(by_terms) == 1 else candidates
 
 
 def respective_items(quantities: list[dict]) -> dict[str, str]:
@@ -596,6 +606,21 @@ def fits_region(frame: Frame, quantity: dict, library: Library) -> bool:
     }
     named = {concept.iri for _, _, concept in lexicon.find(library.context(quantity["sentence"]))}
     return bool(named & related)
+
+
+#: A question that offers figures to choose from (8000万吨还是1亿吨, is it 10% or 15%): its figures are candidates.
+_OFFERS_FIGURES = re.compile(r"还是|是否|是不是|吗|\bor\b|\bwhether\b|^(?:is|was|are|were|does|did)\b", re.IGNORECASE)
+
+
+def is_given(frame: Frame, quantity: dict) -> bool:
+    """The figure is one the question states as known (within 20 days, … how much extra time): a question
+    does not ask for what it says, so 二十日内 cannot answer it; one that offers figures to choose from may."""
+    if _OFFERS_FIGURES.search(frame.question.text.strip()):
+        return False
+    value, unit = quantity.get("value"), quantity.get("unit")
+    if value is None or not unit:
+        return False
+    return (Decimal(str(value)) * magnitude(unit), base_unit(unit)) in stated_figures(frame.question)
 
 
 def fits_rate_noun(frame: Frame, quantity: dict) -> bool:
@@ -845,7 +870,7 @@ class WhenComposer:
         # date of another sentence (2015年底前 for the 335 rebar, which has none) would be a confident error.
         if not evidence:
             return Answer.refuse(frame.kind, Reason(ReasonCode.NO_TIME, {"subject": Localized("", "")}))
-        best: tuple[tuple[bool, int, int, int], ValueFact, str] | None = None
+        best: tuple[tuple[bool, int, int, int, int], ValueFact, str] | None = None
         # Sentences ranked level with the top one (the ranking cannot tell them apart) are read, in order,
         # only when the top one states no time of the asked kind (2009年到期的…延长一年 beside …均延长到2010年底).
         level = [item for item in evidence if item.get("score", 0) >= evidence[0].get("score", 0)]
@@ -853,10 +878,17 @@ class WhenComposer:
             # A frequency (每三年…一次) is a rare, telling phrase: the best-ranked sentence that states one for
             # what was asked answers, as a date of another sentence would not.
             level = list(evidence[:k])
-        for rank, item in enumerate(level):
-            best = self._best_time(frame, item, rank, words, library)
-            if best is not None:
-                break
+        if frame.time_ask == TimeAsk.MANNER:
+            # An adverb (定期, 逐步) is common, so the first sentence that has one proves little: of the best
+            # sentences, the one whose adverb's clauses say most of what was asked.
+            found = [best for rank, item in enumerate(evidence[:k])
+                     if (best := self._best_time(frame, item, rank, words, library)) is not None]
+            best = min(found, key=lambda candidate: candidate[0]) if found else None
+        else:
+            for rank, item in enumerate(level):
+                best = self._best_time(frame, item, rank, words, library)
+                if best is not None:
+                    break
         if best is None:
             return Answer.refuse(frame.kind, Reason(ReasonCode.NO_TIME, {"subject": Localized("", "")}))
         _, fact, phrase = best
@@ -871,9 +903,9 @@ class WhenComposer:
         )
 
     def _best_time(self, frame: Frame, item: Evidence, rank: int, words: set[str],
-                   library: Library) -> tuple[tuple[bool, int, int, int], ValueFact, str] | None:
+                   library: Library) -> tuple[tuple[bool, int, int, int, int], ValueFact, str] | None:
         """The time expression of one sentence that answers the question, with its sort key and phrase."""
-        best: tuple[tuple[bool, int, int, int], ValueFact, str] | None = None
+        best: tuple[tuple[bool, int, int, int, int], ValueFact, str] | None = None
         sentence = _compact(item["text"])
         if sentence:
             # A month and day without a year (从5月1日起) is of the year of the document that writes it.
@@ -886,7 +918,10 @@ class WhenComposer:
                 # An option the question offers (立即还是逐步) first, then the clause that says most of what
                 # was asked, then a date before an adverb, then the better-ranked sentence.
                 offered = surface in frame.question.search_text  # English options through their renderings
-                key = (not offered, -shared, preference, rank)
+                # Two adverbs a clause apart share their neighbours (尽快取消…产品标准，逐步降低…使用比重): the one
+                # whose own clause says more of what was asked qualifies it.
+                own = _overlap(words, clause_around(sentence, start, end).replace(surface, ""))
+                key = (not offered, -shared, -own, preference, rank)
                 if best is None or key < best[0]:
                     fact = ValueFact(value=surface, unit=None, subject=None,
                                      measure=(frame.time_ask or TimeAsk.DATE).value, date=date,
@@ -953,7 +988,7 @@ class WhenComposer:
         classes = {
             TimeAsk.DATE: (MannerClass.TIMING, MannerClass.FREQUENCY),
             TimeAsk.FREQUENCY: (MannerClass.FREQUENCY,),
-            TimeAsk.MANNER: (MannerClass.MANNER, MannerClass.TIMING),
+            TimeAsk.MANNER: (MannerClass.MANNER, MannerClass.TIMING, MannerClass.FREQUENCY),  # 一次性还是… → 定期
             TimeAsk.ADVANCE: (MannerClass.ADVANCE,),
             TimeAsk.REFERENCE: (),
         }[ask]

@@ -113,6 +113,13 @@ _PER_UNIT = re.compile(r"每(?:个)?(?:" + "|".join(sorted((re.escape(u) for u i
                        + r"|吨|千瓦时|度)|\bper (?:[a-z]+ ){0,2}[a-z]+", re.IGNORECASE)
 
 
+#: A period named as the time a figure holds for (over the 13th Five-Year Plan period, during the same
+#: term): it says when, as 十三五时期 does, and asks for no period; "for what term" still asks one.
+_EN_TIME_PHRASE = re.compile(
+    r"\b(?:over|during|throughout|across|in|within|for)\s+(?:the|this|that|its|their|a|each)\s+"
+    r"(?:(?!how\b|what\b|which\b)[\w'-]+\s+){0,5}?(?:period|term)s?\b")
+
+
 def asked_clause(text: str) -> str:
     """The clause of a question that holds its question word (the last such clause), else the whole text."""
     clauses = [c for c in _QUESTION_CLAUSE_END.split(text) if c.strip()]
@@ -241,8 +248,8 @@ def build_frame(question: Question, written: Callable[[str], bool] | None = None
     if question.years:
         frame.time = TimeConstraint(tuple(question.years), question.from_date, question.by_date)
     if kind in (AskedKind.VALUE, AskedKind.SUPERLATIVE, AskedKind.AGGREGATE):
-        frame.unit_family = _asked_family(question, frame.focus.lower())
-        whole = _PER_UNIT.sub(" ", text)
+        frame.unit_family = _asked_family(question, _EN_TIME_PHRASE.sub(" ", frame.focus.lower()))
+        whole = _PER_UNIT.sub(" ", _EN_TIME_PHRASE.sub(" ", text))
         frame.asks_two_figures = sum(_asks_in_form(whole, table) for table in cues()["unit_families"].values()) >= 2
         frame.rate_nouns = _rate_nouns(question)
         # A noun that names a unit family (电流, 期限, 金额) is a dimension the unit check covers, not a measure.
@@ -250,7 +257,7 @@ def build_frame(question: Question, written: Callable[[str], bool] | None = None
         frame.measure_terms = [forms for forms in measure_terms(question, frame.focus) if forms[0] not in dimensions]
         frame.measure_counted = bool(frame.measure_terms) and _counted(frame.focus, frame.measure_terms)
         frame.topic = topic_head(question, frame.focus)
-        frame.asks_period = _asks_a_period(text, frame.measure_terms)
+        frame.asks_period = _asks_a_period(_EN_TIME_PHRASE.sub(" ", text), frame.measure_terms)
         frame.acted_on = acted_on(question, frame.focus)
         percent = cues()["unit_families"]["percent"]
         frame.asks_share = _matches(text, percent["share_zh"], percent["share_en"], percent["share_patterns"])
@@ -266,9 +273,13 @@ def build_frame(question: Question, written: Callable[[str], bool] | None = None
 
 _EN_POST_MODIFIER = re.compile(r"\b(?:per|of)\b")
 _EN_PASSIVE_SUBJECT = re.compile(
-    r"\bhow (?:much|many)\b.*?\b(?:was|were|is|are|will|has|have|had)\s+(?:the\s+)?(?P<phrase>[a-z0-9 .,'&-]+?)\s+"
-    r"(?:be\s+|been\s+)?(?:raised|increased|cut|reduced|lowered|decreased|set|expanded|extended|eliminated|"
-    r"lifted|adjusted|allocated|invested|spent)\b")
+    r"\bhow (?:much|many)\b.*?(?:\b(?:was|were|is|are|will|has|have|had)\s+(?:the\s+)?"
+    r"(?P<phrase>[a-z0-9 .,'&-]+?)\s+(?:be\s+|been\s+|to\s+be\s+)?"
+    r"(?:raised|increased|cut|reduced|lowered|decreased|set|expanded|extended|eliminated|lifted|adjusted|"
+    r"allocated|invested|spent)\b"
+    # what changes of itself (by how much is CO2 emission to fall, did output grow) is the measure too
+    r"|\b(?:did|does|do|will|is|are|was|were|should|must)\s+(?:the\s+)?(?P<changing>[a-z0-9 .,'&-]+?)\s+"
+    r"(?:to\s+)?(?:fall|drop|decline|rise|grow)\b)")
 _EN_IN_PHRASE = re.compile(
     r"\s+in\s+(?!(?:\d|the year|that year|this year|its|their|each|every)\b)(?P<object>[a-z' -]+?)\s+"
     r"(?:did|does|do|is|are|was|were|will|would|must|should|has|have|had|can|may|shall)\b")
@@ -277,6 +288,10 @@ _EN_ASKED_PHRASE = re.compile(
     r"(?P<phrase>[a-z0-9 .,'&()\u4e00-\u9fff-]+?)\s+"
     r"(?:did|does|do|is|are|was|were|will|would|must|should|has|have|had|can|may|shall|before|after|in|under|by|"
     r"to|that|when|if)\b")
+_EN_ACTIVE_OBJECT = re.compile(
+    r"\b(?:what percentage|how much|how many [a-z]+)\s+(?:does|did|do|will|would|should|must|can|may)\s+"
+    r"[a-z0-9 .,'&-]+?\s+(?:raise|increase|cut|reduce|lower|decrease|lift|expand|extend|mark up)\s+(?:the\s+)?"
+    r"(?P<phrase>[a-z0-9 .'&-]+?)(?:\s+(?:for|of|in|on|at|by|from|to|under|over|per|that|which|if|when)\b|[?,.]|$)")
 #: Parts of speech (jieba) of the words that name what a figure measures: nouns, verbal nouns, Latin words,
 #: and the domain dictionary's names (中央财政 is tagged an organisation, nt).
 _MEASURE_TAGS = ("n", "vn", "eng", "nt", "nz")
@@ -343,11 +358,17 @@ def measure_terms(question: Question, focus: str) -> list[tuple[str, ...]]:
         if not found:
             # By how much was *the minimum purchase price* raised: the subject of the passive is the measure.
             passive = _EN_PASSIVE_SUBJECT.search(lowered)
-            if passive is not None and (subject := sorted(rendered(passive.group("phrase")))):
+            said = passive and (passive.group("phrase") or passive.group("changing"))
+            if said and (subject := sorted(rendered(said))):
                 # every noun before its post-modifier (minimum purchase price *for … rice*) must be stated
-                cut = next((m.start() for m in re.finditer(r"\b(?:for|of|per|in)\b", passive.group("phrase"))
+                cut = next((m.start() for m in re.finditer(r"\b(?:for|of|per|in)\b", said)
                             if m.start() > subject[0][0]), None)
                 return [forms for start, forms in subject if cut is None or start < cut]
+        if not found:
+            # By what percentage does the guideline raise *electricity prices* for …: the object of the change.
+            active = _EN_ACTIVE_OBJECT.search(lowered)
+            if active is not None and (changed := sorted(rendered(active.group("phrase")))):
+                return [forms for _, forms in changed[-2:]]
         if match is None:
             return []
         phrase = match.group("phrase")

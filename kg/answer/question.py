@@ -14,6 +14,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 
@@ -125,7 +126,7 @@ def parse_question(raw: object) -> Question:
                 question.english_terms[phrase] = _config()["phrases"][phrase]
                 extra += _config()["phrases"][phrase]
                 covered = pattern.sub(" ", covered)  # the phrase, not its words, decides coverage
-        for word in re.findall(r"[a-z][a-z-]*", lowered):
+        for word in re.findall(r"[a-z][a-z0-9-]*", lowered):  # co2, so2: formulas are words
             renderings = next((glossary[form] for form in word_forms(word) if form in glossary), [])
             if renderings and re.search(rf"\b{re.escape(word)}\b", covered):
                 question.english_terms[word] = renderings
@@ -205,11 +206,32 @@ def base_unit(unit: str) -> str:
     return _UNIT_SYNONYMS.get(unit, unit)
 
 
+def stated_figures(question: Question) -> set[tuple[Decimal, str]]:
+    """The figures a question states itself (within 20 days, 二十天内办不完), each as its value in the base
+    unit and that unit: what the question gives as known, so not what it asks for. Years are times."""
+    from kg.extract.quantities import find_quantities
+
+    found = {(Decimal(q.value) * magnitude(q.unit), base_unit(q.unit)) for q in find_quantities(question.text)
+             if q.unit and not (q.unit == "年" and 1900 <= q.value <= 2100)}
+    if question.language == "en":
+        for match in _EN_FIGURE.finditer(question.text):
+            unit = match.group(3).lower()
+            base, factor = _EN_UNIT_FACTORS.get(unit) or ((_EN_UNITS[unit], 1) if unit in _EN_UNITS else (None, 1))
+            if base is None:
+                continue
+            value = Decimal(match.group(1).replace(",", "")) * factor
+            value *= {"million": 10**6, "billion": 10**9}.get((match.group(2) or "").lower(), 1)
+            found.add((value, base_unit(base)))
+    return found
+
+
 def _asked_unit(question: Question) -> str | None:
     from kg.extract.quantities import _config as quantity_config
 
     units = sorted({*quantity_config()["units"], "亿元", "万元", "元", "美元", "亿美元"}, key=len, reverse=True)
-    match = re.search(r"(?:多少|几)个?(" + "|".join(map(re.escape, units)) + ")", question.text)
+    # The last one asks: an earlier 几 is indefinite (兼并几家企业, …期限最长能放到几年).
+    match = next(reversed(list(re.finditer(r"(?:多少|几)个?(" + "|".join(map(re.escape, units)) + ")",
+                                           question.text))), None)
     if match:
         return base_unit(match.group(1))
     for match in re.finditer(r"\b(?:how many|in|number of|what|which)\s+([a-z]+(?: boxes)?)", question.text.lower()):

@@ -187,11 +187,19 @@ def find_times(text: str, issued: dt.date | None = None) -> list[TimeExpression]
 # (they have no fixed dates); read by the when-composer from the sentence it cites.
 _RELATIVE_PERIOD = re.compile(rf"([\d{CN_NUMERAL}]+)\s*(?:个)?(?:工作日|日|天|个月|月|年)(?:以)?(?:内|前|后)")
 _ANNUAL = re.compile(r"每年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日")
+#: The event a period or a measure runs from (自责令改正之日的次日起, 自收到决定书之日起): the answer to "from
+#: which day", with the period that follows it when one does (自受理之日起二十日内).
+_RELATIVE_START = re.compile(r"自[^，,。；;：:]{1,40}?之日(?:的次日|后)?起")
 
 
 def find_relative_times(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, surface) of periods relative to an event and of yearly dates, left to right."""
+    """(start, end, surface) of periods relative to an event, of the events they run from, and of yearly
+    dates, left to right."""
     found = [(m.start(), m.end(), m.group(0)) for m in _ANNUAL.finditer(text)]
+    for start in _RELATIVE_START.finditer(text):
+        period = _RELATIVE_PERIOD.match(text, start.end())
+        end = period.end() if period is not None else start.end()
+        found.append((start.start(), end, text[start.start():end]))
     for match in _RELATIVE_PERIOD.finditer(text):
         if match.group(0).startswith(("19", "20")) and match.group(1).isdigit() and len(match.group(1)) == 4:
             continue  # 2015年前 is a calendar deadline
