@@ -824,3 +824,26 @@ def test_the_event_a_measure_runs_from_is_a_time_of_its_own(monkeypatch) -> None
     frame = build_frame(parse_question("按日连续处罚从哪天开始算？"))
     answer = WhenComposer().compose(frame, evidence("daily"), FakeLibrary(words={"按日", "连续", "处罚"}), 5)
     assert answer.answered and answer.value.surface == "自责令改正之日的次日起"
+
+
+def test_who_answers_with_the_whole_coordination_of_bearers() -> None:
+    from kg.answer.composers import _bearer_before
+
+    @dataclass
+    class Provision:
+        bearer_mentions: list[dict]
+
+    provision = Provision([{"text": "作出行政许可决定的行政机关", "role": "bearer"},
+                           {"text": "其上级行政机关", "role": "bearer"}])
+    sentence = "作出行政许可决定的行政机关或者其上级行政机关，根据利害关系人的请求，可以撤销行政许可"
+    answer = _bearer_before(provision, sentence, sentence.index("根据"))
+    assert answer == "作出行政许可决定的行政机关或者其上级行政机关"
+
+
+def test_who_reads_a_subject_standing_alone_before_the_comma() -> None:
+    from kg.answer.composers import _agent_marked_by_you
+
+    lexicon = default_lexicon()
+    clause = "对全国环境保护工作实施统一监督管理"
+    assert _agent_marked_by_you(clause, ["实施"], lexicon, "第十条国务院环境保护主管部门") == "国务院环境保护主管部门"
+    assert _agent_marked_by_you(clause, ["实施"], lexicon, "为了保护环境") is None

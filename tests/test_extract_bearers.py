@@ -22,7 +22,7 @@ ROWS = [
      ["国务院", "沿海地方各级人民政府"], []),
     # statute subjects: a subject clause; a subject carried from a condition; competence without a modal
     ("排放污染物的企业事业单位和其他生产经营者，应当按照国家有关规定缴纳排污费。", "obligation", "explicit",
-     ["排放污染物的企业事业单位和其他生产经营者"], []),
+     ["排放污染物的企业事业单位", "其他生产经营者"], []),
     ("县级以上人民政府环境保护主管部门可以对排放污染物的企业进行现场检查。", "permission", "explicit",
      ["县级以上人民政府环境保护主管部门"], []),
     ("建设单位使用国有土地的，应当按照土地使用权出让等有偿使用合同的约定使用土地；", "obligation", "explicit",
@@ -100,6 +100,12 @@ ROWS = [
     # 以乡（镇）为单位 names a unit of measure, not an actor
     ("永久基本农田划定以乡（镇）为单位进行，由县级人民政府自然资源主管部门组织实施。", "obligation", "explicit",
      ["县级人民政府自然资源主管部门"], []),
+    # a noun that opens instructions elsewhere (重点) modifies the subject; a relative clause opens one; a
+    # 的-modifier stays with the first conjunct and the coordination still splits (the labelling guide, as the
+    # statute row above)
+    ("重点排污单位应当如实向社会公开其主要污染物的名称。", "obligation", "explicit", ["重点排污单位"], []),
+    ("实施现场检查的部门、机构及其工作人员应当为被检查者保守商业秘密。", "obligation", "explicit",
+     ["实施现场检查的部门", "机构及其工作人员"], []),
     # background stays background
     ("为了规范行政许可的设定和实施，保护公民、法人和其他组织的合法权益，根据宪法，制定本法。", None, None, [], []),
     ("一些地方过于追求发展速度，过分倚重投资拉动。", None, None, [], []),

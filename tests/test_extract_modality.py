@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from kg.enums import Modality as ModalityType
 from kg.extract.lexicon import default_lexicon
-from kg.extract.modality import classify, find_condition
+from kg.extract.modality import classify, find_condition, stated_norms
 from kg.extract.pipeline import analyse
 
 AGT = "https://w3id.org/policykg/agency/"
@@ -252,3 +253,34 @@ def test_every_seed_bearer_is_an_agency(seed_facts) -> None:
             assert lexicon.concepts[iri].kind == "agency", (facts.sentence.id, iri)
         if facts.is_provision:
             assert facts.bearers or facts.mentions or facts.bearer_source == "implied", facts.sentence.id
+
+
+@pytest.mark.parametrize("text", ["国家实行重点污染物排放总量控制制度。", "永久基本农田转为建设用地的，由国务院批准。",
+                                  "国务院环境保护主管部门制定国家环境质量标准。"])
+def test_a_statute_sentence_without_a_deontic_word_is_no_norm(text: str) -> None:
+    # A law says 应当 / 不得 / 可以 where it binds; a policy text instructs without them (加强…).
+    assert analyse(text, statute=True)._.modality.type is None
+    assert analyse("加强对产能严重过剩行业的监管。")._.modality.type == ModalityType.OBLIGATION
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("有关单位和个人对监督检查应当支持与配合，并提供工作方便，不得拒绝与阻碍监督检查人员依法执行职务。",
+     ModalityType.OBLIGATION),
+    ("符合法定条件、标准的，申请人有依法取得行政许可的平等权利，行政机关不得歧视任何人。", ModalityType.PERMISSION),
+    ("二十日内不能作出决定的，经本行政机关负责人批准，可以延长十日，并应当将延长期限的理由告知申请人。",
+     ModalityType.PERMISSION),
+])
+def test_the_first_norm_of_a_statute_sentence_governs_it(text: str, expected: ModalityType) -> None:
+    assert classify(text, statute=True).type == expected
+    # the later norm is still stated: a question about a prohibition may be answered by the sentence
+    assert {"prohibition", "obligation"} & stated_norms(text)
+
+
+def test_a_list_item_naming_a_category_is_no_norm() -> None:
+    assert classify("（六）法律、法规规定的应当注销行政许可的其他情形。", statute=True).type is None
+
+
+def test_a_later_prohibition_is_a_stated_norm() -> None:
+    text = "临时使用土地的使用者应当按照合同约定的用途使用土地，并不得修建永久性建筑物。"
+    assert classify(text, statute=True).type == ModalityType.OBLIGATION
+    assert stated_norms(text) == {"obligation", "prohibition"}

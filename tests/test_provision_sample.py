@@ -68,24 +68,27 @@ def test_sample_sentences_are_unchanged(store) -> None:
 
 
 # (correct, total) on each whole sample (tune and sealed splits together), as measured: the 160-row sample
-# (seed and laws) and the two later samples of 60 law sentences, each labelled by a new annotator.
+# (seed and laws) and the later samples of 60 law sentences, each labelled by a new annotator. Every law
+# sentence is labelled with bench/labels/GUIDE.md, which makes a sentence without a deontic word null
+# (国家实行…制度, 由国务院批准): the law rows of the first three samples were labelled again with it on
+# 2026-11-28 by an annotator who saw only the texts and the guide (their first labels read such sentences as
+# obligations, so the samples disagreed with each other).
 FLOORS = {
     "modality_bearers_160.jsonl": {
-        "seed": {"modality_accuracy": (99, 100), "bearer_agreement": (84, 86), "bearer_text_exact": (19, 20)},
-        "laws": {"modality_accuracy": (59, 60), "bearer_agreement": (41, 43), "bearer_text_exact": (31, 32)},
+        "seed": {"modality_accuracy": (99, 100), "bearer_agreement": (83, 86), "bearer_text_exact": (18, 20)},
+        "laws": {"modality_accuracy": (57, 60), "bearer_agreement": (32, 36), "bearer_text_exact": (22, 25)},
     },
     "laws_fresh_60.jsonl": {
-        "laws": {"modality_accuracy": (55, 60), "bearer_agreement": (35, 46), "bearer_text_exact": (24, 33)},
+        "laws": {"modality_accuracy": (57, 60), "bearer_agreement": (32, 39), "bearer_text_exact": (22, 28)},
     },
     "laws_third_60.jsonl": {
-        "laws": {"modality_accuracy": (53, 60), "bearer_agreement": (46, 52), "bearer_text_exact": (36, 41)},
+        "laws": {"modality_accuracy": (58, 60), "bearer_agreement": (40, 43), "bearer_text_exact": (29, 34)},
     },
-    # Labelled with bench/labels/GUIDE.md, which makes a sentence without a deontic word null (由…制定 too).
     "laws_fifth_60.jsonl": {
-        "laws": {"modality_accuracy": (45, 60), "bearer_agreement": (36, 43), "bearer_text_exact": (19, 25)},
+        "laws": {"modality_accuracy": (56, 60), "bearer_agreement": (36, 43), "bearer_text_exact": (21, 25)},
     },
     "laws_sixth_60.jsonl": {
-        "laws": {"modality_accuracy": (43, 60), "bearer_agreement": (26, 37), "bearer_text_exact": (16, 23)},
+        "laws": {"modality_accuracy": (58, 60), "bearer_agreement": (27, 37), "bearer_text_exact": (17, 23)},
     },
 }
 

@@ -133,7 +133,8 @@ def _features(passages: int = 3):
     from kg.answer.features import PassageFeatures
 
     sets = {name: Sets.of([{"x"} if i % 2 else set() for i in range(passages)])
-            for name in ("concepts", "expanded", "bearers", "deadline_years", "quantity_years", "units", "kinds")}
+            for name in ("concepts", "expanded", "bearers", "deadline_years", "quantity_years", "units", "kinds",
+                         "norms")}
     texts = ["国务院关于化解产能严重过剩矛盾的指导意见 三、（一）".encode(), b"", "第五条".encode()][:passages]
     columns = {"top_industries": np.arange(passages, dtype=np.int32), "articles": np.zeros(passages, np.int32),
                "documents": np.zeros(passages, np.int32), "modalities": np.zeros(passages, np.int32),

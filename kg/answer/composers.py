@@ -1031,14 +1031,15 @@ class WhoComposer:
         best: tuple[tuple[int, int], str, Evidence] | None = None
         for rank, item in enumerate(evidence[:k]):
             sentence = _compact(item["text"])
-            position = 0
+            position, previous = 0, ""
             for clause in _CLAUSE_END.split(sentence):
                 start = sentence.find(clause, position)
                 position = start + len(clause)
+                previous, clause_before = clause, previous
                 if verbs and not any(verb in clause for verb in verbs):
                     continue
                 bearer = (_bearer_before(library.provisions.get(item["id"]), sentence, start)
-                          or _agent_marked_by_you(clause, verbs, library.lexicon))
+                          or _agent_marked_by_you(clause, verbs, library.lexicon, clause_before))
                 shared = _overlap(words, clause)
                 if bearer and shared and (best is None or (shared, -rank) > best[0]):
                     best = ((shared, -rank), bearer, item)
@@ -1067,7 +1068,7 @@ def question_verbs(text: str) -> list[str]:
 _ARTICLE_PREFIX = re.compile(r"^第[一二三四五六七八九十百零〇\d]+条")
 
 
-def _agent_marked_by_you(clause: str, verbs: list[str], lexicon: Lexicon) -> str | None:
+def _agent_marked_by_you(clause: str, verbs: list[str], lexicon: Lexicon, clause_before: str = "") -> str | None:
     """The agent of the question's verb in a rule of competence, which names who acts without a modal
     word, so no provision bearer was extracted for it: the agent 由 marks before the verb
     (永久基本农田转为建设用地的，由国务院批准), or the clause's subject right before it
@@ -1087,6 +1088,11 @@ def _agent_marked_by_you(clause: str, verbs: list[str], lexicon: Lexicon) -> str
         if 2 <= len(subject) <= 24 and any(concept.kind == "agency" and end == len(subject)
                                            for _, end, concept in lexicon.find(subject)):
             return subject
+        # 国务院环境保护主管部门，对全国环境保护工作实施统一监督管理: the subject stands alone before the comma.
+        alone = _ARTICLE_PREFIX.sub("", clause_before).strip()
+        if clause.startswith(("对", "在", "依照", "按照", "根据")) and 2 <= len(alone) <= 24 and any(
+                concept.kind == "agency" and end == len(alone) for _, end, concept in lexicon.find(alone)):
+            return alone
     return None
 
 
@@ -1094,8 +1100,19 @@ def _bearer_before(provision: object, sentence: str, start: int) -> str | None:
     """The bearer the provision names last at or before a clause's start: Chinese puts the actor before
     what it does, and an actor in the middle of a clause (报发展改革委, 委托咨询机构) is its object."""
     mentions = [m["text"] for m in getattr(provision, "bearer_mentions", None) or [] if m.get("role") == "bearer"]
-    found = [(sentence.rfind(_compact(m), 0, start + len(_compact(m))), m) for m in mentions]
-    return max((f for f in found if f[0] >= 0), default=(0, None))[1]
+    located = ((sentence.rfind(_compact(m), 0, start + len(_compact(m))), _compact(m)) for m in mentions)
+    found = sorted((at, text) for at, text in located if at >= 0)
+    if not found:
+        return None
+    # Conjuncts of one coordination (作出行政许可决定的行政机关或者其上级行政机关) answer together.
+    first, last = len(found) - 1, found[-1]
+    while first > 0 and _COORDINATION_GAP.fullmatch(sentence[found[first - 1][0] + len(found[first - 1][1]):
+                                                             found[first][0]]):
+        first -= 1
+    return sentence[found[first][0]: last[0] + len(last[1])]
+
+
+_COORDINATION_GAP = re.compile(r"、|和|与|及|以及|或者|或")
 
 
 class ListComposer:

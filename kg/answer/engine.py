@@ -354,8 +354,8 @@ class Answerer:
             if "figure" in question.intents:
                 boosts += np.where(with_figures & facts["kinds"].any({"figure"}), knobs.boost_quantity, 0.0)
         if modalities:
-            codes = [i for i, modality in enumerate(self.features.modalities) if modality in modalities]
-            boosts += np.where(np.isin(self.features.columns["modalities"], codes), knobs.boost_modality, 0.0)
+            # A sentence governed by a duty may forbid in a later clause (…，并不得修建永久性建筑物).
+            boosts += np.where(self.features.sets["norms"].any(set(modalities)), knobs.boost_modality, 0.0)
         if bearers:
             boosts += np.where(facts["bearers"].any(bearers), knobs.boost_bearer, 0.0)
         return boosts

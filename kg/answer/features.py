@@ -9,7 +9,7 @@ question then looped over every passage. Instead the build writes them into the 
 * per passage, sets of strings as :class:`Sets` (row offsets + value ids into a small vocabulary):
   concepts it mentions, those concepts with everything broader and its lead's concepts (``expanded``),
   bearers, the 4-character year prefixes of its deadlines and of its figures' dates, its figures' units
-  and kinds;
+  and kinds, and the norms it states (its governing modality and any other a deontic word states);
 * per passage, one value: its earliest deadline, number of top-level industries, article number (statutes),
   modality and document;
 * per passage, its formal citation text (a string column: offsets + UTF-8 bytes);
@@ -32,7 +32,7 @@ import numpy as np
 from kg.errors import StoreError
 
 FEATURES_DIR = "features"
-_SETS = ("concepts", "expanded", "bearers", "deadline_years", "quantity_years", "units", "kinds")
+_SETS = ("concepts", "expanded", "bearers", "deadline_years", "quantity_years", "units", "kinds", "norms")
 _COLUMNS = ("top_industries", "articles", "documents", "modalities", "citation_offsets")
 _ARTICLE_ID = re.compile(r"^art(\d+)\.")
 
@@ -95,6 +95,7 @@ class PassageFeatures:
         from kg.citation import load_citations
         from kg.documents import load_documents
         from kg.extract.lexicon import default_lexicon
+        from kg.extract.modality import stated_norms
         from kg.graph.build import node_iri
         from kg.graph.store import select_rows
         from kg.queries import get
@@ -132,6 +133,8 @@ class PassageFeatures:
                                        for p in passages]),
             "units": Sets.of([{q["unit"] for q in quantities.get(p.id, ())} for p in passages]),
             "kinds": Sets.of([item["kinds"] for item in facts]),
+            # the governing modality and every other norm the sentence states by a deontic word
+            "norms": Sets.of([({p.modality} - {None, ""}) | stated_norms(p.text) for p in passages]),
         }
         min_deadline = np.array([min(item["deadlines"]) if item["deadlines"] else "" for item in facts], dtype=str)
         if not len(min_deadline):

@@ -110,7 +110,8 @@ def extract_document(parsed: ParsedDocument, lexicon: Lexicon | None = None,
         lead_industry = lead_industries.get(sentence.paragraph_id)
         number = _ARTICLE_NUMBER.match(sentence.text) if parsed.meta.structure == StructureProfile.STATUTE else None
         offset = number.end() if number and number.end() < len(sentence.text) - 2 else 0
-        doc = analyse(sentence.text[offset:], issued=issued, lead_industry=lead_industry)
+        doc = analyse(sentence.text[offset:], issued=issued, lead_industry=lead_industry,
+                      statute=parsed.meta.structure == StructureProfile.STATUTE)
         item = SentenceFacts(sentence, parsed.section_path(sentence), lead_industry=lead_industry,
                              article_rule=offset > 0)
         for kind, target in (("industry", item.industries), ("agency", item.agencies),

@@ -212,12 +212,14 @@ class BearerFinder:
         if phrase.startswith(self.rules.actor_heads) or any(s == 0 for s, _ in self._agentive_words(phrase, 0,
                                                                                                     len(phrase))):
             return True
-        if phrase.startswith(self.rules.openers + self.rules.predicate_starts + self.verbs + self.cue_words
-                             + ("报", "抄报", "送")):
+        words = _tagged(phrase)
+        # 重点排污单位: a word that opens instructions elsewhere (重点, 分类) is a modifier when it is a noun here.
+        if phrase.startswith(self.rules.openers + self.rules.predicate_starts + self.cue_words + ("报", "抄报", "送")):
+            return False
+        if phrase.startswith(self.verbs) and not (words and words[0][1].startswith("n")):
             return False
         # 发现有关工作人员有违法行为: a verb and its object, no relative 的, is a clause, not an actor; a verb with
         # its head alone (起草单位, 审批部门) is a compound noun.
-        words = _tagged(phrase)
         return not (len(words) >= 3 and words[0][1] == "v")
 
     def noun_phrase(self, text: str, start: int, end: int, agencies: list[tuple[int, int, str]],
@@ -243,13 +245,14 @@ class BearerFinder:
         """Conjuncts of a coordinated phrase; a shared head (国土、环保部门) or a leading 的-modifier keeps it whole."""
         if text.startswith(("任何", "一切", "所有"), start):
             return [(start, end)]  # 任何单位和个人: the quantifier ranges over the whole coordination, one mention
-        first_de = text.find("的", start, end)
         parts, part_start, position = [], start, start
         while position < end:
             coordinator = next((c for c in self.rules.coordinators if text.startswith(c, position)), None)
             if coordinator == "及" and text.startswith("其", position + 1):
                 coordinator = None  # 专业技术组织及其有关人员: 其 needs the first conjunct, one mention
-            if coordinator and position > part_start and (first_de < 0 or first_de > position):
+            # A 的-modifier before the first conjunct stays with it (排放污染物的企业事业单位和其他生产经营者: two
+            # actors), as the labelling guide has it; the split still needs an actor head before the coordinator.
+            if coordinator and position > part_start:
                 # 国土、环保部门 and 发展改革委、工业和信息化部 share one mention; 各地区、各部门 are two.
                 # 发包方和承包方: an agentive noun ends a conjunct as an actor head does.
                 if text[part_start:position].endswith(self.rules.actor_heads) or any(
@@ -303,6 +306,15 @@ class BearerFinder:
         term_first = any(s == start for s, _, _ in agencies)  # 建设单位 opens with the verb 建设 yet is an actor
         if not term_first and (text.startswith(self.rules.openers, start) or text.startswith(self.cue_words, start)
                                or text.startswith(self.verbs, start)):
+            # 实施现场检查的部门、机构及其工作人员应当…: a relative clause opens the subject with its verb, and
+            # 重点排污单位应当… a noun that opens instructions elsewhere; the phrase is an actor when its modal
+            # follows it at once.
+            if text.startswith(self.verbs, start):
+                found = self.noun_phrase(text, start, end, agencies, pos=pos)
+                words = _tagged(text[start:found]) if found else ()
+                if found and text.startswith(self.cue_words, found) and (
+                        "的" in text[start:found] or words[0][1].startswith("n")):
+                    return start, found
             return self._agent_of_you(text, start, end, agencies)
         whole = self._opens_predicate(next_clause, pos)
         found = self.noun_phrase(text, start, end, agencies, whole_clause=whole, pos=pos)

@@ -169,20 +169,43 @@ def _in_relative_clause(text: str, position: int, cue: str) -> bool:
 # A numbered list item that is only a condition (（四）…，被责令改正，拒不改正的。): the duty or sanction is in
 # the sentence that introduces the list, and a cue inside the condition (责令) binds nobody here.
 _CONDITION_ITEM = re.compile(r"^[（(][一二三四五六七八九十]+[）)][^。]*的[。；;]?$")
+# 有…权利 grants a right as 有权 does (申请人有依法取得行政许可的平等权利).
+_HAS_RIGHT = re.compile(r"(?<!没)有[^，。；没]{1,16}?权利")
+# A list item that names a category (（六）法律、法规规定的应当注销行政许可的其他情形。): what the list covers, not a
+# norm; a deontic word inside it modifies the category.
+_CATEGORY_ITEM = re.compile(r"^[（(][一二三四五六七八九十]+[）)][^。，；]*(?:情形|事项|行为)[。；;]?$")
 # A proviso (但是，依法应当由申请人到行政机关办公场所提出申请的除外。): an exception to the rule before it, no rule.
 _PROVISO = re.compile(r"^但(?:是)?[，,]?[^。]*除外[。；;]?$")
 
 
-def classify(text: str, starts_with_actor: bool = False, subject_end: int | None = None) -> Modality:
+def stated_norms(text: str) -> set[str]:
+    """Every norm a sentence states by a deontic word, not only the one that governs it (应当按照合同约定的用途
+    使用土地，并不得修建永久性建筑物 forbids too): what a question about a prohibition may be answered by."""
+    return {kind.value for kind in (ModalityType.PROHIBITION, ModalityType.OBLIGATION, ModalityType.PERMISSION)
+            if any(not _in_relative_clause(text, p, c) for p, c in _cue_positions(text, kind))}
+
+
+def classify(text: str, starts_with_actor: bool = False, subject_end: int | None = None,
+             statute: bool = False) -> Modality:
     """The modality of one sentence (see the module docstring for the order of tests).
 
     ``subject_end``: where the actor that opens the sentence ends, if one does (国家|鼓励和引导…).
+    ``statute``: a law's sentence, whose norms are read in the order it states them (below).
     """
-    if _PURPOSE.match(text) or _CONDITION_ITEM.match(text) or _PROVISO.match(text):
+    if _PURPOSE.match(text) or _CONDITION_ITEM.match(text) or _PROVISO.match(text) or _CATEGORY_ITEM.match(text):
         return Modality(None, None, False)
     liability = _liability_cue(text)
     if liability:
         return Modality(ModalityType.LIABILITY, liability[1], True, liability[0])
+    if statute:
+        # A law joins norms in one sentence (应当支持与配合…，不得拒绝; 有…权利，行政机关不得歧视): the first governs
+        # and the rest follow from it, so the first deontic word decides, whatever its strength.
+        hits = [(p, c, kind) for kind in (ModalityType.PROHIBITION, ModalityType.OBLIGATION, ModalityType.PERMISSION)
+                for p, c in _cue_positions(text, kind) if not _in_relative_clause(text, p, c)]
+        hits += [(m.start(), m.group(0), ModalityType.PERMISSION) for m in _HAS_RIGHT.finditer(text)]
+        if hits:
+            position, cue, kind = min(hits)
+            return Modality(kind, cue, True, position)
     for kind in (ModalityType.PROHIBITION, ModalityType.OBLIGATION):
         hits = [(p, c) for p, c in _cue_positions(text, kind) if not _in_relative_clause(text, p, c)]
         if hits:

@@ -120,8 +120,14 @@ def modality_component(doc: Doc) -> Doc:
     subject = finder.clause_subject(
         doc.text, start, start + len(body), char_mentions(doc, "agency"), doc.text[start + len(body) + 1:],
         pos=()) if start >= 0 else None
-    modality = classify(doc.text, subject is not None, subject[1] if subject else None)
-    if modality.type is None and _assigns_competence(finder, doc):
+    statute = bool(doc.user_data.get("statute"))
+    modality = classify(doc.text, subject is not None, subject[1] if subject else None, statute=statute)
+    if statute:
+        # A law says 应当 / 不得 / 可以 where it binds: a sentence without such a word states a rule, a
+        # function or the state's policy (国家实行…制度, 由国务院批准, …制定国家标准), not a duty of its own.
+        if modality.type == ModalityType.OBLIGATION and not modality.explicit:
+            modality = Modality(None, None, False)
+    elif modality.type is None and _assigns_competence(finder, doc):
         modality = Modality(ModalityType.OBLIGATION, None, False)
     doc._.modality = modality
     doc._.condition = find_condition(doc.text) if modality.type else None
@@ -177,9 +183,12 @@ def make_nlp() -> Language:
     return nlp
 
 
-def analyse(text: str, *, issued: dt.date | None = None, lead_industry: str | None = None) -> Doc:
+def analyse(text: str, *, issued: dt.date | None = None, lead_industry: str | None = None,
+            statute: bool = False) -> Doc:
+    """``statute``: the sentence is a law's, where only a deontic word makes a norm (see policy_modality)."""
     nlp = make_nlp()
     doc = nlp.make_doc(text)
     doc.user_data["issued"] = issued
     doc.user_data["lead_industry"] = lead_industry
+    doc.user_data["statute"] = statute
     return nlp(doc)
