@@ -85,6 +85,13 @@ def test_a_list_item_is_read_with_the_sentence_that_introduces_its_list(answerer
     assert ids[0] == "lal-2019/art46.p1.s1"  # the sentence that states the answer leads
 
 
+def test_a_short_list_is_read_whole_when_one_item_is_retrieved(answerer) -> None:
+    # Standing to sue takes both conditions of article 58: registration (（一）) and five years' work (（二）).
+    result = answerer.ask("Which NGOs have standing to bring environmental public-interest litigation?")
+    ids = [item["id"] for item in result["evidence"]]
+    assert {"epl-2014/art58.p1.s1", "epl-2014/art58.p2.s1", "epl-2014/art58.p3.s1"} <= set(ids)
+
+
 def test_a_year_that_names_a_report_and_is_written_again_is_also_the_time_asked(answerer) -> None:
     # 1981亿元 is 2009's education spending, reported in the 2010 report; the question asks for 2010's
     result = answerer.ask("How much central government spending on education did the 2010 government work report "

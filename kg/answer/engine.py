@@ -440,7 +440,22 @@ class Answerer:
             introducer = self._introducer(index)
             if introducer is not None and introducer not in result:
                 result.append(introducer)
+                # A short list (符合下列条件的社会组织…: （一）…；（二）…) is read whole: its items are the answer
+                # together, and one item alone states half the conditions.
+                items = self._items_of(introducer)
+                if len(items) <= _SHORT_LIST:
+                    result.extend(i for i in items if i not in result)
         return result[:k]
+
+    def _items_of(self, introducer: int) -> list[int]:
+        """The numbered items that follow a sentence ending in ： (its list)."""
+        passages = self.index.passages
+        found = []
+        for at in range(introducer + 1, min(len(passages), introducer + 40)):
+            if passages[at].doc_id != passages[introducer].doc_id or not _LIST_ITEM.match(passages[at].text):
+                break
+            found.append(at)
+        return found
 
     def _introducer(self, index: int) -> int | None:
         """The sentence ending in ： that opens the list a numbered item (（一）…) belongs to, if any."""
@@ -541,6 +556,8 @@ class Answerer:
 
 
 #: A numbered list item of a statute or guidance: （一）…, (2)…
+#: Lists of at most this many items are given whole when one of their items is retrieved.
+_SHORT_LIST = 3
 _LIST_ITEM = re.compile(r"^\s*[（(][一二三四五六七八九十\d]+[）)]")
 
 
