@@ -58,7 +58,7 @@ ROWS = [
     ("被许可人在规定期限内不改正的，行政机关应当依照有关法律、行政法规的规定予以处理。", "liability", "explicit",
      ["被许可人"], ["行政机关"]),
     ("认真执法问责，对工作开展不力的地方和部门，进行通报批评。", "liability", "explicit",
-     ["工作开展不力的地方和部门"], []),
+     ["工作开展不力的地方", "部门"], []),
     # parties named by an agentive noun (…者, …人, …方, …民) and documents as actors
     ("土地使用者应当按照约定的用途使用土地。", "obligation", "explicit", ["土地使用者"], []),
     ("争议解决前，任何一方不得擅自改变土地现状。", "prohibition", "explicit", ["任何一方"], []),
@@ -87,7 +87,7 @@ ROWS = [
     ("但是，依法应当由申请人到办公场所提出申请的除外。", None, None, [], []),
     # agentive nouns jieba cuts in two (所有权人) and coordinated agentive nouns; 有权 of 所有权 is no modal
     ("拟征收土地的所有权人、使用权人应当在公告规定期限内办理补偿登记。", "obligation", "explicit",
-     ["拟征收土地的所有权人、使用权人"], []),
+     ["拟征收土地的所有权人", "使用权人"], []),
     ("发包方和承包方应当依法订立承包合同。", "obligation", "explicit", ["发包方", "承包方"], []),
     # 及其 keeps one mention; 承担法律责任 is a liability
     ("专业技术组织及其有关人员对所实施的检验结论承担法律责任。", "liability", "explicit",
@@ -106,6 +106,14 @@ ROWS = [
     ("重点排污单位应当如实向社会公开其主要污染物的名称。", "obligation", "explicit", ["重点排污单位"], []),
     ("实施现场检查的部门、机构及其工作人员应当为被检查者保守商业秘密。", "obligation", "explicit",
      ["实施现场检查的部门", "机构及其工作人员"], []),
+    # liability: the party a sanction is given to (对…给予处分) and the party ordered to put things right
+    ("截留实施行政许可依法收取的费用的，予以追缴；对直接负责的主管人员和其他直接责任人员依法给予行政处分。",
+     "liability", "explicit", ["直接负责的主管人员", "其他直接责任人员"], []),
+    ("违反本法第十七条规定设定的行政许可，有关机关应当责令设定该行政许可的机关改正。", "liability", "explicit",
+     ["设定该行政许可的机关"], ["有关机关"]),
+    ("企业事业单位和其他生产经营者违法排放污染物，受到罚款处罚，被责令改正，拒不改正的，依法作出处罚决定的行政机关"
+     "可以自责令改正之日的次日起，按照原处罚数额按日连续处罚。", "liability", "explicit",
+     ["企业事业单位", "其他生产经营者"], ["依法作出处罚决定的行政机关"]),
     # background stays background
     ("为了规范行政许可的设定和实施，保护公民、法人和其他组织的合法权益，根据宪法，制定本法。", None, None, [], []),
     ("一些地方过于追求发展速度，过分倚重投资拉动。", None, None, [], []),
@@ -132,3 +140,21 @@ def test_bearers(text: str, modality: str | None, source: str | None, bearers: l
 ])
 def test_concepts_beside_the_text(text: str, concepts: set[str]) -> None:
     assert {iri.removeprefix(AGT) for iri in analyse(text)._.bearers} == concepts
+
+
+@pytest.mark.parametrize(("text", "bearers"), [
+    # the first norm governs a law's sentence: the actor of a later norm (公众有权…) is not its bearer
+    ("符合法定条件、标准的，申请人有依法取得行政许可的平等权利，行政机关不得歧视任何人。", ["申请人"]),
+    # every actor stands in a condition: the one nearest the rule is bound
+    ("申请人提交的申请材料齐全、符合法定形式，行政机关能够当场作出决定的，应当当场作出书面的行政许可决定。",
+     ["行政机关"]),
+    # a word inside a 对-topic does not govern; 国家 encouraging an activity is the party named
+    ("对依法应当编制环境影响报告书的建设项目，建设单位应当在编制时向公众说明情况。", ["建设单位"]),
+    ("国家鼓励土地整理。", ["国家"]),
+    # a prepositional phrase (与…签订协议) is no subject, nor a phrase with a preposition inside (其…因…)
+    ("县级以上地方人民政府应当组织测算，与拟征收土地的所有权人、使用权人就补偿签订协议。", ["县级以上地方人民政府"]),
+    ("其合法权益因行政机关违法实施行政许可受到损害的，有权依法要求赔偿。", []),
+])
+def test_statute_bearers(text: str, bearers: list[str]) -> None:
+    doc = analyse(text, statute=True)
+    assert [m.text for m in doc._.bearer_mentions if m.role == "bearer"] == bearers

@@ -213,6 +213,10 @@ class BearerFinder:
                                                                                                     len(phrase))):
             return True
         words = _tagged(phrase)
+        # 其合法权益因行政机关…: a preposition inside the phrase (因, 被) makes it a clause, not an actor.
+        if "的" not in phrase and any(tag == "p" and word not in (*self.rules.coordinators, "同", "跟")
+                                      for word, tag in words[1:]):
+            return False
         # 重点排污单位: a word that opens instructions elsewhere (重点, 分类) is a modifier when it is a noun here.
         if phrase.startswith(self.rules.openers + self.rules.predicate_starts + self.cue_words + ("报", "抄报", "送")):
             return False
@@ -312,8 +316,9 @@ class BearerFinder:
             if text.startswith(self.verbs, start):
                 found = self.noun_phrase(text, start, end, agencies, pos=pos)
                 words = _tagged(text[start:found]) if found else ()
-                if found and text.startswith(self.cue_words, found) and (
-                        "的" in text[start:found] or words[0][1].startswith("n")):
+                if found and ((words[0][1].startswith("n") and "的" not in text[start:found] and len(words) <= 3
+                               and not any(tag.startswith("p") for _, tag in words))
+                              or ("的" in text[start:found] and text.startswith(self.cue_words, found))):
                     return start, found
             return self._agent_of_you(text, start, end, agencies)
         whole = self._opens_predicate(next_clause, pos)
@@ -360,7 +365,9 @@ class BearerFinder:
             and not any(c in clause for c in self.cue_words)
 
     def find(self, text: str, modality: Modality | None, cue_start: int,
-             agencies: list[tuple[int, int, str]]) -> BearerFinding:
+             agencies: list[tuple[int, int, str]], *, statute: bool = False) -> BearerFinding:
+        """``statute``: the first norm of a law's sentence governs it (see kg.extract.modality.classify), so an
+        actor that opens a later clause with a deontic word of its own bears another norm, not this one."""
         finding = BearerFinding()
         if modality is None:
             return finding
@@ -373,6 +380,10 @@ class BearerFinder:
                 subjects.append((index, *found))
         if modality == Modality.LIABILITY:
             return self._liability(text, clauses, subjects, agencies)  # the liable party is the condition's actor
+        if statute and cue_start >= 0:
+            governing = next((i for i, (s, e) in enumerate(clauses) if s <= cue_start < e), len(clauses))
+            subjects = [(i, s, e) for i, s, e in subjects
+                        if i <= governing or not any(c in text[e: clauses[i][1]] for c in self.cue_words)]
         pivoted = self._cue_objects(text, agencies, self.pivots)
         # A subject right before its modal heads the clause (工作人员应当提供…的证据): no topic, whatever follows.
         governed = {i for i, _, end in subjects if text.startswith(self.cue_words, end)}
@@ -385,7 +396,10 @@ class BearerFinder:
             subjects = self._outside_conditions(text, clauses, subjects, topics=topics)
         if modality == Modality.ENCOURAGEMENT:
             encouraged = self._encouraged(text, agencies)
-            if encouraged is not None:
+            # 国家鼓励开展环境基准研究: an activity is encouraged, and the encourager who opens the sentence is
+            # the party named (the labelling guide: 国家 is an actor when it is the subject).
+            if encouraged is not None and not (statute and not encouraged.mentions and subjects
+                                               and subjects[0][0] == 0):
                 return encouraged
         for _, start, end in subjects:
             finding.mentions.extend(self.mentions(text, start, end, agencies))
@@ -436,7 +450,13 @@ class BearerFinder:
         if strict:  # another actor is bound after the condition (by a pivot cue): drop every condition's actor
             return [s for s in subjects if not any(s[0] <= j for j in condition_ends)]
         kept = [s for s in subjects if not any(s[0] <= j and any(t[0] > j for t in subjects) for j in condition_ends)]
-        return kept or subjects
+        kept = kept or subjects
+        # 申请人提交的申请材料齐全…，行政机关能够当场作出决定的，应当…: every actor is in a condition; the one of
+        # the condition nearest the rule is the one it binds.
+        if kept and all(any(s[0] <= j for j in condition_ends) for s in kept):
+            last = max(s[0] for s in kept)
+            return [s for s in kept if s[0] == last]
+        return kept
 
     def _encouraged(self, text: str, agencies: list[tuple[int, int, str]]) -> BearerFinding | None:
         """鼓励/支持/引导 X 做 Y: X is the party encouraged; an activity as object implies one."""
@@ -493,12 +513,29 @@ class BearerFinder:
                 found = self.noun_phrase(text, start + 1, end, agencies, whole_clause=True)
                 if found == end:
                     finding.mentions.extend(self.mentions(text, start + 1, end, agencies))
+        for start, end in clauses:
+            # 对直接负责的主管人员和其他直接责任人员依法给予行政处分: the party a sanction is given to.
+            if text.startswith("对", start) and not text[start:end].endswith("的"):
+                found = next((at for at in self._actor_ends(text, start + 1, end, agencies)
+                              if text.startswith(_SANCTIONS, at)), None)
+                if found is not None and self._is_actor_phrase(text[start + 1:found], False):
+                    finding.mentions.extend(self.mentions(text, start + 1, found, agencies))
+        for match in _ORDERED_TO.finditer(text):
+            # 责令设定该行政许可的机关改正: the party ordered to put it right is liable.
+            phrase = match.group(1)
+            if phrase.endswith(self.rules.actor_heads) and self._is_actor_phrase(phrase, False):
+                finding.mentions.extend(self.mentions(text, match.start(1), match.end(1), agencies))
         for match in re.finditer(r"追究([^，；。]{1,20}?)的?(?:法律)?责任", text):
             found = self.noun_phrase(text, match.start(1), match.end(1), agencies, whole_clause=True)
             if found == match.end(1):
                 finding.mentions.extend(self.mentions(text, match.start(1), match.end(1), agencies))
         finding.source = BearerSource.EXPLICIT if finding.bearers else BearerSource.IMPLIED
         return finding
+
+
+#: What a liability clause gives the party after 对 (对…人员依法给予行政处分, 对…处以罚款).
+_SANCTIONS = ("依法给予", "给予", "处以", "处", "予以", "依法追究", "追究")
+_ORDERED_TO = re.compile(r"责令([^，；。]{2,24}?)(?:限期)?(?:改正|停止|交还|退还|恢复|拆除|公开|关闭|纠正)")
 
 
 @lru_cache(maxsize=4096)

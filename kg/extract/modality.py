@@ -126,9 +126,9 @@ def _opens_with(text: str, cues: list[str]) -> str | None:
     return next((cue for cue in sorted(cues, key=len, reverse=True) if body.startswith(cue)), None)
 
 
-# 追究…责任 and 承担法律责任 (民事, 赔偿…) name the liable party; 予以处理 is a sanction only after a breach
-# (不改正的，…予以处理).
-_PURSUE = re.compile(r"追究[^，；。]{0,20}责任"
+# 追究…责任, 给予记过…处分 and 承担法律责任 (民事, 赔偿…) name the liable party; 予以处理 is a sanction only after
+# a breach (不改正的，…予以处理), and 应当给予处分的 is a condition.
+_PURSUE = re.compile(r"追究[^，；。]{0,20}责任|给予[^，；。]{0,12}处分(?!的)"
                      r"|承担(?:相应的?)?(?:法律|民事|行政|刑事|赔偿|侵权)责任")
 _BREACH_HANDLING = re.compile(r"(?:不改正|拒不|逾期不|违反|擅自|弄虚作假|隐瞒)[^，；。]*的，[^。；]*?(?:予以|依法)处理")
 
@@ -169,6 +169,17 @@ def _in_relative_clause(text: str, position: int, cue: str) -> bool:
 # A numbered list item that is only a condition (（四）…，被责令改正，拒不改正的。): the duty or sanction is in
 # the sentence that introduces the list, and a cue inside the condition (责令) binds nobody here.
 _CONDITION_ITEM = re.compile(r"^[（(][一二三四五六七八九十]+[）)][^。]*的[。；;]?$")
+def _in_condition(text: str, position: int) -> bool:
+    """Whether a position lies in a clause before a comma that ends in 的 (a condition) or opens with 对 /
+    凡是 (a topic: 对依法应当编制…的建设项目，)."""
+    end = re.search(r"[，；。：]", text[position:])
+    if end is None or end.group() != "，":
+        return False
+    start = max((m.end() for m in re.finditer(r"[，；。：]", text[:position])), default=0)
+    clause = text[start: position + end.start()]
+    return clause.endswith("的") or clause.startswith(("对", "凡是"))
+
+
 # 有…权利 grants a right as 有权 does (申请人有依法取得行政许可的平等权利).
 _HAS_RIGHT = re.compile(r"(?<!没)有[^，。；没]{1,16}?权利")
 # A list item that names a category (（六）法律、法规规定的应当注销行政许可的其他情形。): what the list covers, not a
@@ -203,8 +214,12 @@ def classify(text: str, starts_with_actor: bool = False, subject_end: int | None
         hits = [(p, c, kind) for kind in (ModalityType.PROHIBITION, ModalityType.OBLIGATION, ModalityType.PERMISSION)
                 for p, c in _cue_positions(text, kind) if not _in_relative_clause(text, p, c)]
         hits += [(m.start(), m.group(0), ModalityType.PERMISSION) for m in _HAS_RIGHT.finditer(text)]
+        # 对依法应当编制…的建设项目，建设单位应当…: a word inside a condition (…的，) does not govern the sentence.
+        ruling = [hit for hit in hits if not _in_condition(text, hit[0])]
+        hits = ruling or hits
         if hits:
-            position, cue, kind = min(hits)
+            # 一律不得 is one cue, not 一律 (a duty) before 不得
+            position, cue, kind = min(hits, key=lambda hit: (hit[0], -len(hit[1])))
             return Modality(kind, cue, True, position)
     for kind in (ModalityType.PROHIBITION, ModalityType.OBLIGATION):
         hits = [(p, c) for p, c in _cue_positions(text, kind) if not _in_relative_clause(text, p, c)]

@@ -159,7 +159,8 @@ class BearersComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         modality = doc._.modality
-        finding = self.finder.find(doc.text, modality.type, modality.cue_start, char_mentions(doc, "agency"))
+        finding = self.finder.find(doc.text, modality.type, modality.cue_start, char_mentions(doc, "agency"),
+                                   statute=bool(doc.user_data.get("statute")))
         doc._.bearer_mentions = finding.mentions
         doc._.bearer_source = finding.source
         doc._.bearers = finding.concepts()
