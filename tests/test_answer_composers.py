@@ -847,3 +847,17 @@ def test_who_reads_a_subject_standing_alone_before_the_comma() -> None:
     clause = "对全国环境保护工作实施统一监督管理"
     assert _agent_marked_by_you(clause, ["实施"], lexicon, "第十条国务院环境保护主管部门") == "国务院环境保护主管部门"
     assert _agent_marked_by_you(clause, ["实施"], lexicon, "为了保护环境") is None
+
+
+def test_money_put_into_a_named_fund_must_be_that_fund_s(monkeypatch) -> None:
+    # Employment funds are no award funds; "rewards and subsidies" are alternatives, either of which may be stated.
+    put_sentence(monkeypatch, "employment", "中央财政安排就业专项资金426亿元，比上年增长59%。",
+                 ("426亿元", "426", "亿元", "中央财政安排就业专项资金"), ("59%", "59", "%", "比上年增长"))
+    put_sentence(monkeypatch, "awards", "中央财政安排1000亿元专项奖补资金，重点用于职工分流安置。",
+                 ("1000亿元", "1000", "亿元", "中央财政安排"))
+    question = "How much did the report allocate in central special award funds for resettling workers?"
+    refused = value(question, "employment", words={"资金"})
+    assert not refused.answered and refused.reason.code == ReasonCode.NO_VALUE_MEASURE
+    assert value(question, "awards", words={"资金"}).text == "1000亿元"
+    either = "How much did the government set aside as special rewards and subsidies for resettling workers?"
+    assert value(either, "awards", words={"资金"}).text == "1000亿元"

@@ -254,7 +254,9 @@ def build_frame(question: Question, written: Callable[[str], bool] | None = None
         frame.rate_nouns = _rate_nouns(question)
         # A noun that names a unit family (电流, 期限, 金额) is a dimension the unit check covers, not a measure.
         dimensions = {cue for table in cues()["unit_families"].values() for cue in table["zh"]}
-        frame.measure_terms = [forms for forms in measure_terms(question, frame.focus) if forms[0] not in dimensions]
+        # An English word rendered by a dimension and by words of its own (award → 奖励, 奖补) still names a measure.
+        frame.measure_terms = [forms for forms in measure_terms(question, frame.focus)
+                               if not all(form in dimensions for form in forms)]
         frame.measure_counted = bool(frame.measure_terms) and _counted(frame.focus, frame.measure_terms)
         frame.topic = topic_head(question, frame.focus)
         frame.asks_period = _asks_a_period(_EN_TIME_PHRASE.sub(" ", text), frame.measure_terms)
@@ -290,8 +292,11 @@ _EN_ASKED_PHRASE = re.compile(
     r"to|that|when|if)\b")
 _EN_ACTIVE_OBJECT = re.compile(
     r"\b(?:what percentage|how much|how many [a-z]+)\s+(?:does|did|do|will|would|should|must|can|may)\s+"
-    r"[a-z0-9 .,'&-]+?\s+(?:raise|increase|cut|reduce|lower|decrease|lift|expand|extend|mark up)\s+(?:the\s+)?"
-    r"(?P<phrase>[a-z0-9 .'&-]+?)(?:\s+(?:for|of|in|on|at|by|from|to|under|over|per|that|which|if|when)\b|[?,.]|$)")
+    r"[a-z0-9 .,'&-]+?\s+(?:raise|increase|cut|reduce|lower|decrease|lift|expand|extend|mark up|"
+    # what money is put into (allocate in / set aside as / earmark for special award funds)
+    r"(?:allocate|set aside|earmark|spend|invest|provide)(?:\s+(?:in|as|for|on))?)\s+(?:the\s+)?"
+    r"(?P<phrase>[a-z0-9 .'&-]+?)(?:\s+(?:for|of|in|on|at|by|from|to|under|over|per|that|which|if|when|mainly)\b"
+    r"|[?,.]|$)")
 #: Parts of speech (jieba) of the words that name what a figure measures: nouns, verbal nouns, Latin words,
 #: and the domain dictionary's names (中央财政 is tagged an organisation, nt).
 _MEASURE_TAGS = ("n", "vn", "eng", "nt", "nz")
@@ -368,6 +373,11 @@ def measure_terms(question: Question, focus: str) -> list[tuple[str, ...]]:
             # By what percentage does the guideline raise *electricity prices* for …: the object of the change.
             active = _EN_ACTIVE_OBJECT.search(lowered)
             if active is not None and (changed := sorted(rendered(active.group("phrase")))):
+                parts = re.split(r"\s+(?:and|or)\s+", active.group("phrase"))
+                if len(parts) > 1:
+                    # rewards and subsidies: alternatives, any of which the figure's clause may state
+                    heads = [found[-1][1] for part in parts if (found := sorted(rendered(part)))]
+                    return [tuple(dict.fromkeys(form for forms in heads for form in forms))]
                 return [forms for _, forms in changed[-2:]]
         if match is None:
             return []
