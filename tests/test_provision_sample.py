@@ -90,6 +90,9 @@ FLOORS = {
     "laws_sixth_60.jsonl": {
         "laws": {"modality_accuracy": (58, 60), "bearer_agreement": (30, 37), "bearer_text_exact": (20, 23)},
     },
+    "laws_seventh_60.jsonl": {
+        "laws": {"modality_accuracy": (56, 60), "bearer_agreement": (46, 48), "bearer_text_exact": (26, 30)},
+    },
 }
 
 
