@@ -406,9 +406,15 @@ def test_until_when_is_answered_by_the_end_a_period_reaches_not_a_date_describin
     monkeypatch.setitem(TEXTS, "s7", "这些政策的执行期均延长到2010年底。")
     frame = build_frame(parse_question("就业扶持政策的执行期延长到了什么时候？"))
     words = {"就业", "扶持", "政策", "执行期", "延长"}
+    # The end is a telling phrase: a lower sentence that states it for what was asked (执行期…延长到) answers, one
+    # about something else does not.
     ranked = [{**item, "score": score} for item, score in zip(evidence("s6", "s7"), (1.0, 0.9), strict=True)]
-    refused = WhenComposer().compose(frame, ranked, FakeLibrary(words=words), 5)
-    assert not refused.answered and refused.reason.code == ReasonCode.NO_TIME  # a lower sentence's date: no proof
+    assert WhenComposer().compose(frame, ranked, FakeLibrary(words=words), 5).value.surface == "到2010年底"
+    monkeypatch.setitem(TEXTS, "s7", "试点期限延长到2012年底。")
+    other = [{**item, "score": score} for item, score in zip(evidence("s6", "s7"), (1.0, 0.9), strict=True)]
+    refused = WhenComposer().compose(frame, other, FakeLibrary(words=words - {"延长"}), 5)
+    assert not refused.answered and refused.reason.code == ReasonCode.NO_TIME
+    monkeypatch.setitem(TEXTS, "s7", "这些政策的执行期均延长到2010年底。")
     answered = WhenComposer().compose(frame, evidence("s7", "s6"), FakeLibrary(words=words), 5)
     assert answered.answered and answered.value.surface == "到2010年底" and answered.value.date == "2010-12-31"
     # Ranked level with the top sentence, which states no end: the ranking cannot tell them apart, so it is read.
@@ -861,3 +867,47 @@ def test_money_put_into_a_named_fund_must_be_that_fund_s(monkeypatch) -> None:
     assert value(question, "awards", words={"资金"}).text == "1000亿元"
     either = "How much did the government set aside as special rewards and subsidies for resettling workers?"
     assert value(either, "awards", words={"资金"}).text == "1000亿元"
+
+
+def test_a_calendar_date_asked_is_not_answered_by_an_adverb(monkeypatch) -> None:
+    put_sentence(monkeypatch, "standard", "尽快取消32.5复合水泥产品标准。")
+    words = {"复合水泥", "标准", "取消"}
+    dated = build_frame(parse_question("By what date must the 32.5 composite cement product standard be scrapped?"))
+    assert dated.asks_calendar
+    refused = WhenComposer().compose(dated, evidence("standard"), FakeLibrary(words=words), 5)
+    assert not refused.answered and refused.reason.code == ReasonCode.NO_TIME
+    when = build_frame(parse_question("32.5复合水泥产品标准什么时候取消？"))
+    assert WhenComposer().compose(when, evidence("standard"), FakeLibrary(words=words), 5).value.surface == "尽快"
+
+
+def test_a_figure_asked_as_what_is_to_change_is_a_target(monkeypatch) -> None:
+    put_sentence(monkeypatch, "reported", "“十一五”前四年累计单位国内生产总值能耗下降14.38%。",
+                 ("14.38%", "14.38", "%", "“十一五”前四年累计单位国内生产总值能耗下降"))
+    frame = build_frame(parse_question("当年单位GDP能耗要下降百分之几？"))
+    assert frame.asks_target
+    refused = value("当年单位GDP能耗要下降百分之几？", "reported", words={"能耗"})
+    assert not refused.answered and refused.reason.code == ReasonCode.NO_VALUE_TARGET
+
+
+def test_an_english_item_of_a_respectively_list_is_named_by_its_rendering(monkeypatch) -> None:
+    put_sentence(monkeypatch, "grain",
+                 "进一步提高粮食最低收购价，早籼稻、中晚籼稻、粳稻每50公斤分别提高3元、5元和10元。",
+                 ("3元", "3", "元", None), ("5元", "5", "元", None), ("10元", "10", "元", None))
+    question = "By how much was the minimum purchase price for japonica rice raised per 50 kg?"
+    assert value(question, "grain", words={"最低收购价"}).text == "10元"
+
+
+def test_a_two_character_verb_is_found_spelled_out() -> None:
+    from kg.answer.composers import _find_verb
+
+    assert _find_verb("由乡（镇）人民政府审核批准", "审批") == 9
+    assert _find_verb("由乡（镇）人民政府批准", "审批") == -1
+
+
+def test_the_end_a_period_is_extended_to_is_read_from_the_best_sentences(monkeypatch) -> None:
+    put_sentence(monkeypatch, "extended", "2009年到期的“五缓四减三补贴”就业扶持政策延长一年。")
+    put_sentence(monkeypatch, "until", "为保持积极就业政策的连续性，这些政策的执行期均延长到2010年底。")
+    frame = build_frame(parse_question("“五缓四减三补贴”那套就业扶持政策最后延到什么时候？"))
+    ranked = [{**item, "score": score} for item, score in zip(evidence("extended", "until"), (1.0, 0.97), strict=True)]
+    answer = WhenComposer().compose(frame, ranked, FakeLibrary(words={"政策", "就业", "延长"}), 5)
+    assert answer.answered and "2010年底" in answer.value.surface

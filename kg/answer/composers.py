@@ -342,8 +342,9 @@ class ValueComposer:
                 )
             remaining = kept
         focus = {w for w in words if w in frame.focus} if frame.focus != frame.question.text else set()
-        terms = frame.measure_terms if frame.language == "en" else ()
-        chosen = _closest(remaining, words, focus, frame.question.text, terms)
+        english = frame.language == "en"
+        chosen = _closest(remaining, words, focus, frame.question.text, frame.measure_terms if english else (),
+                          frame.question.translated if english else ())
         chosen = _changed_to(chosen, frame.question.text)
         facts = _ranges([_value_fact(c.quantity) for c in chosen], [c.quantity for c in chosen])
         answer = "；".join(self._describe(fact, len(facts) > 1) for fact in facts)
@@ -384,7 +385,7 @@ class ValueComposer:
 
 
 def _closest(candidates: list[_Candidate], words: set[str], focus: set[str], question: str = "",
-             terms: Sequence[tuple[str, ...]] = ()) -> list[_Candidate]:
+             terms: Sequence[tuple[str, ...]] = (), renderings: Sequence[str] = ()) -> list[_Candidate]:
     """Of the fitting quantities, those whose own clause says most of what the question's asking clause
     asks, then most of the whole question, from the best-ranked sentence among them; ties stay together
     (an enumeration all of whose items fit) unless the question names one item of a parallel enumeration.
@@ -409,7 +410,7 @@ def _closest(candidates: list[_Candidate], words: set[str], focus: set[str], que
         # one is meant is not proved, so both are given, each cited, never the better-ranked one silently.
         return top
     chosen = _own_measure([c for c in top if c.rank == first], words)
-    return _respective_item(_named_item(chosen, _compact(question)), _compact(question), terms)
+    return _respective_item(_named_item(chosen, _compact(question)), _compact(question), terms, renderings)
 
 
 def _own_measure(candidates: list[_Candidate], words: set[str]) -> list[_Candidate]:
@@ -460,7 +461,7 @@ _ITEM_NAME = re.compile(r"[^\d０-９每]+")
 
 
 def _respective_item(candidates: list[_Candidate], question: str,
-                     terms: Sequence[tuple[str, ...]] = ()) -> list[_Candidate]:
+                     terms: Sequence[tuple[str, ...]] = (), renderings: Sequence[str] = ()) -> list[_Candidate]:
     """Figures after 分别 in one clause go with the items listed before it, in order; when the question
     names exactly one of those items, its figure. An English question names an item through the renderings
     of its measure (CO2 emission → 二氧化碳, 排放: 二氧化碳排放量 of 用水量、能耗、二氧化碳排放量)."""
@@ -474,7 +475,12 @@ def _respective_item(candidates: list[_Candidate], question: str,
     telling = [forms for forms in terms if any(form in item for form in forms for item in items.values())]
     by_terms = [c for c in candidates if telling and (item := items.get(c.quantity["id"]))
                 and all(any(form in item for form in forms) for forms in telling)]
-    return by_terms if len(by_terms) == 1 else candidates
+    if len(by_terms) == 1:
+        return by_terms
+    # japonica rice → 粳稻 of 早籼稻、中晚籼稻、粳稻: a rendering only one item states names that item.
+    own = [c for c in candidates if (item := items.get(c.quantity["id"])) and any(
+        word in item and not any(word in other for other in items.values() if other != item) for word in renderings)]
+    return own if len(own) == 1 else candidates
 
 
 def respective_items(quantities: list[dict]) -> dict[str, str]:
@@ -874,9 +880,10 @@ class WhenComposer:
         # Sentences ranked level with the top one (the ranking cannot tell them apart) are read, in order,
         # only when the top one states no time of the asked kind (2009年到期的…延长一年 beside …均延长到2010年底).
         level = [item for item in evidence if item.get("score", 0) >= evidence[0].get("score", 0)]
-        if frame.time_ask == TimeAsk.FREQUENCY:
-            # A frequency (每三年…一次) is a rare, telling phrase: the best-ranked sentence that states one for
-            # what was asked answers, as a date of another sentence would not.
+        if frame.time_ask in (TimeAsk.FREQUENCY, TimeAsk.UNTIL):
+            # A frequency (每三年…一次) and the end a period is extended to (延长到2010年底) are rare, telling
+            # phrases: the best-ranked sentence that states one for what was asked answers, as a date of another
+            # sentence would not.
             level = list(evidence[:k])
         if frame.time_ask == TimeAsk.MANNER:
             # An adverb (定期, 逐步) is common, so the first sentence that has one proves little: of the best
@@ -911,6 +918,8 @@ class WhenComposer:
             # A month and day without a year (从5月1日起) is of the year of the document that writes it.
             issued = library.issued(str(item["document"])) if item.get("document") else None
             for preference, surface, start, end, date in self._expressions(frame.time_ask, sentence, issued):
+                if preference == 1 and frame.asks_calendar:
+                    continue  # 尽快取消… answers when, not by what date
                 window = clause_around(sentence, start, end, neighbours=True)
                 shared = _overlap(words, window.replace(surface, ""))
                 if words and shared == 0:
@@ -1036,12 +1045,15 @@ class WhoComposer:
                 start = sentence.find(clause, position)
                 position = start + len(clause)
                 previous, clause_before = clause, previous
-                if verbs and not any(verb in clause for verb in verbs):
+                if verbs and not any(_find_verb(clause, verb) >= 0 for verb in verbs):
                     continue
                 bearer = (_bearer_before(library.provisions.get(item["id"]), sentence, start)
                           or _agent_marked_by_you(clause, verbs, library.lexicon, clause_before))
                 shared = _overlap(words, clause)
-                if bearer and shared and (best is None or (shared, -rank) > best[0]):
+                # 农村村民住宅用地，由乡（镇）人民政府审核批准: what 由 assigns is the topic of the clause before, so
+                # that clause may say what was asked when the 由-clause itself says nothing of it.
+                topic = _overlap(words, clause_before) if clause.startswith("由") else 0
+                if bearer and (shared or topic) and (best is None or (shared, -rank) > best[0]):
                     best = ((shared, -rank), bearer, item)
         if best is None:
             return Answer.refuse(frame.kind, Reason(ReasonCode.NO_ACTOR))
@@ -1049,6 +1061,16 @@ class WhoComposer:
         return Answer(kind=frame.kind, answered=True, text=f"{bearer} — {item['text']}",
                       facts=[{"provision": item["id"], "bearer_text": bearer}], support=[item["id"]],
                       query={"name": "provisions", "params": {}, "row": item["id"]})
+
+
+def _find_verb(clause: str, verb: str) -> int:
+    """Where a clause states a verb: as written, or as the two words a two-character verb abbreviates
+    (审批 ← 审核批准 / 审查批准, 核发 ← 核准发放); -1 when it does not."""
+    at = clause.find(verb)
+    if at >= 0 or len(verb) != 2:
+        return at
+    spelled = re.search(re.escape(verb[0]) + r"[\u4e00-\u9fff]" + re.escape(verb[1]) + r"[\u4e00-\u9fff]", clause)
+    return spelled.start() if spelled else -1
 
 
 #: Verbs that ask who without saying what is done (负责, 承担) or only mark modality (要, 应当).
@@ -1075,7 +1097,7 @@ def _agent_marked_by_you(clause: str, verbs: list[str], lexicon: Lexicon, clause
     (国务院环境保护主管部门制定国家环境质量标准). Only an agent that names an organisation the dictionaries
     know counts, and a subject only when an organisation's name ends where the verb begins."""
     for verb in verbs:
-        at = clause.find(verb)
+        at = _find_verb(clause, verb)
         if at <= 0:
             continue
         marker = clause.rfind("由", 0, at)

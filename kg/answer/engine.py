@@ -282,7 +282,8 @@ class Answerer:
         first."""
         forms = {form for doc in self.library if doc.id in named
                  for form in (doc.title, doc.title_en, doc.type, doc.type_en, *doc.short_titles,
-                              f"{doc.date.year}年{doc.type[-2:]}")  # 2014年报告 (see scope.named_documents)
+                              f"{doc.date.year}年{doc.type[-2:]}",  # 2014年报告 (see scope.named_documents)
+                              f"{doc.date.year % 100:02d}年{doc.type[-2:]}")  # 14年报告
                  if len(form) >= 2}
         return sorted(forms, key=len, reverse=True)
 

@@ -179,6 +179,7 @@ class Frame:
     measure_terms: list[tuple[str, ...]] = field(default_factory=list)
     topic: str | None = None  # the head noun of a topic clause before the asking one (…服务经费，…补到多少钱)
     asks_period: bool = False  # a period may answer it (多久, how long, 承包期): see _asks_a_period
+    asks_calendar: bool = False  # a when-question asking a calendar date (by what date, 哪一天): no adverb answers
     measure_counted: bool = False  # the terms follow the question word (多少奖金): what is counted
     acted_on: list[str] = field(default_factory=list)  # what a time limit is for (几日内把听证笔录交给…)
     asks_share: bool = False  # a share of a whole (占GDP的比重, as a share of GDP): see is_share
@@ -216,6 +217,7 @@ class Frame:
             "asks_which_document": self.asks_which_document,
             "asks_two_figures": self.asks_two_figures,
             "asks_period": self.asks_period,
+            "asks_calendar": self.asks_calendar,
             "measure_counted": self.measure_counted,
         }
 
@@ -269,6 +271,7 @@ def build_frame(question: Question, written: Callable[[str], bool] | None = None
         frame.extreme = Extreme.MAX if _matches(text, *_cue_set(table, "max")) else Extreme.MIN
     if kind == AskedKind.WHEN:
         frame.time_ask = _time_ask(text, kinds["when_ask"])
+        frame.asks_calendar = _matches(text, *_cue_set(kinds["when_ask"], "calendar"))
     frame.asks_target = _matches(text, *_cue_set(cues()["value_status"], "target"))
     return frame
 

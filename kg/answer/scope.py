@@ -172,6 +172,7 @@ def named_documents(text: str, library: Sequence[LibraryDocument]) -> tuple[list
     for match in _ZH_YEAR_GENRE.finditer(folded):
         # 2016年报告, 2013年的意见: a year and the ending of a type (报告 of 政府工作报告) name that year's document.
         year, ending = int(match["year"]), match["ending"]
+        year = year + 2000 if year < 100 else year
         fitting = [doc.id for doc in library if doc.date.year == year and doc.type.endswith(ending)]
         if fitting and not any(doc_id in named for doc_id in fitting):
             named.extend(fitting)
@@ -188,7 +189,8 @@ _EN_GENRES = {
     "报告": ("report",),
     "法律": ("law", "statute"),
 }
-_ZH_YEAR_GENRE = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})年(?:的|所作的|发布的|印发的)?(?P<ending>报告|意见)")
+#: 14年报告 is 2014's as 2014年报告 is: a two-digit year names a document of this century's library.
+_ZH_YEAR_GENRE = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2}|\d{2})年(?:的|所作的|发布的|印发的)?(?P<ending>报告|意见)")
 _EN_YEAR_GENRE = re.compile(
     r"\b(?P<year>(?:19|20)\d{2})\b(?:\s+(?!(?:in|on|at|by|from|to|until|before|after|since|the)\b)[A-Za-z'-]+){0,3}?"
     r"\s+(?P<genre>guidance|guidelines?|opinions?|report|law|statute)\b", re.IGNORECASE)
