@@ -65,3 +65,12 @@ def test_a_year_and_a_type_ending_name_that_years_document() -> None:
     assert named_documents("2014年报告对淘汰落后产能提了什么要求？", LIBRARY)[0] == ["gwr-2014"]
     assert named_documents("2013年的意见要求什么？", LIBRARY)[0] == ["guofa-2013-41"]
     assert named_documents("2016年报告提了什么要求？", LIBRARY)[0] == []
+
+
+def test_a_name_inside_a_quotation_is_quoted_content_not_the_document_asked_about() -> None:
+    law = LibraryDocument(id="epl-2014", title="中华人民共和国环境保护法", number="", type="法律",
+                          date=dt.date(2014, 4, 24), short_titles=("环境保护法", "环保法"))
+    library = [*LIBRARY, law]
+    scope = resolve_scope(["哪一年的政府工作报告专门强调“新修订的环境保护法必须严格执行”？"], library)
+    assert "epl-2014" not in scope.documents
+    assert resolve_scope(["“环保法”对按日连续处罚怎么规定？"], library).documents == ("epl-2014",)  # a name alone

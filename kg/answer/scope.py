@@ -123,7 +123,9 @@ def without_document_numbers(text: str) -> str:
 def named_documents(text: str, library: Sequence[LibraryDocument]) -> tuple[list[str], str | None, list[int]]:
     """The ids of the documents ``text`` names, a named document the library lacks (or None), and the
     years that served to name a document (2014年政府工作报告): those say which report, not which time."""
-    folded = compact(text)
+    # A quotation is what a document says (“新修订的环境保护法必须严格执行”): a name inside it is quoted content,
+    # not the document asked about.
+    folded = _QUOTED.sub("“”", compact(text))
     named: list[str] = []
     for document in library:
         if any(name in folded for name in document.names()):
@@ -189,6 +191,7 @@ _EN_GENRES = {
     "报告": ("report",),
     "法律": ("law", "statute"),
 }
+_QUOTED = re.compile(r"“[^”]{8,}”|「[^」]{8,}」|\"[^\"]{8,}\"")  # a name alone in quotes still names
 #: 14年报告 is 2014's as 2014年报告 is: a two-digit year names a document of this century's library.
 _ZH_YEAR_GENRE = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2}|\d{2})年(?:的|所作的|发布的|印发的)?(?P<ending>报告|意见)")
 _EN_YEAR_GENRE = re.compile(
