@@ -284,3 +284,19 @@ def test_a_later_prohibition_is_a_stated_norm() -> None:
     text = "临时使用土地的使用者应当按照合同约定的用途使用土地，并不得修建永久性建筑物。"
     assert classify(text, statute=True).type == ModalityType.OBLIGATION
     assert stated_norms(text) == {"obligation", "prohibition"}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # "knew or should have known" is a standard of knowledge; 相应 is "corresponding": neither is a duty
+    ("提起环境损害赔偿诉讼的时效期间为三年，从当事人知道或者应当知道其受到损害时起计算。", None),
+    ("耕地承包期届满后再延长三十年，草地、林地承包期届满后依法相应延长。", None),
+    # sanctions: 处…拘留, and compensation owed for a breach
+    ("情节较轻的，处五日以上十日以下拘留。", ModalityType.LIABILITY),
+    ("行政机关违法实施行政许可，给当事人的合法权益造成损害的，应当依照国家赔偿法的规定给予赔偿。",
+     ModalityType.LIABILITY),
+    # a duty stated before the sanction, in a clause of its own, governs; a modal in the sanction's clause does not
+    ("非法批准、使用的土地应当收回，有关当事人拒不归还的，以非法占用土地论处。", ModalityType.OBLIGATION),
+    ("违反本法第十七条规定设定的行政许可，有关机关应当责令设定该行政许可的机关改正。", ModalityType.LIABILITY),
+])
+def test_statute_norms_and_sanctions(text: str, expected: ModalityType | None) -> None:
+    assert classify(text, statute=True).type == expected

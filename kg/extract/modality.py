@@ -128,9 +128,11 @@ def _opens_with(text: str, cues: list[str]) -> str | None:
 
 # 追究…责任, 给予记过…处分 and 承担法律责任 (民事, 赔偿…) name the liable party; 予以处理 is a sanction only after
 # a breach (不改正的，…予以处理), and 应当给予处分的 is a condition.
-_PURSUE = re.compile(r"追究[^，；。]{0,20}责任|给予[^，；。]{0,12}处分(?!的)"
+_PURSUE = re.compile(r"追究[^，；。]{0,20}责任|给予[^，；。]{0,12}处分(?!的)|(?<![应可])处[^，；。]{0,12}拘留"
                      r"|承担(?:相应的?)?(?:法律|民事|行政|刑事|赔偿|侵权)责任")
-_BREACH_HANDLING = re.compile(r"(?:不改正|拒不|逾期不|违反|擅自|弄虚作假|隐瞒)[^，；。]*的，[^。；]*?(?:予以|依法)处理")
+_BREACH_HANDLING = re.compile(r"(?:不改正|拒不|逾期不|违反|擅自|弄虚作假|隐瞒)[^，；。]*的，[^。；]*?(?:予以|依法)处理"
+                               # compensation owed for a breach (违法实施…造成损害的，应当…给予赔偿)
+                               r"|(?:违法|违反)[^。；]*的，[^。；]*?给予赔偿")
 
 
 def _liability_cue(text: str) -> tuple[int, str] | None:
@@ -169,6 +171,16 @@ def _in_relative_clause(text: str, position: int, cue: str) -> bool:
 # A numbered list item that is only a condition (（四）…，被责令改正，拒不改正的。): the duty or sanction is in
 # the sentence that introduces the list, and a cue inside the condition (责令) binds nobody here.
 _CONDITION_ITEM = re.compile(r"^[（(][一二三四五六七八九十]+[）)][^。]*的[。；;]?$")
+def _norm_before(text: str, position: int) -> bool:
+    """A law's sentence states a duty, a ban or a right before its sanction, outside any condition (非法批准、使用的
+    土地应当收回，有关当事人拒不归还的，以非法占用土地论处): that first norm governs it."""
+    # A modal in the sanction's own clause is part of it (依法应当承担赔偿责任, 应当责令…改正).
+    return any(p < position and re.search(r"[，；。：]", text[p:position]) and not _in_relative_clause(text, p, c)
+               and not _in_condition(text, p)
+               for kind in (ModalityType.PROHIBITION, ModalityType.OBLIGATION, ModalityType.PERMISSION)
+               for p, c in _cue_positions(text, kind))
+
+
 def _in_condition(text: str, position: int) -> bool:
     """Whether a position lies in a clause before a comma that ends in 的 (a condition) or opens with 对 /
     凡是 (a topic: 对依法应当编制…的建设项目，)."""
@@ -206,7 +218,7 @@ def classify(text: str, starts_with_actor: bool = False, subject_end: int | None
     if _PURPOSE.match(text) or _CONDITION_ITEM.match(text) or _PROVISO.match(text) or _CATEGORY_ITEM.match(text):
         return Modality(None, None, False)
     liability = _liability_cue(text)
-    if liability:
+    if liability and not (statute and _norm_before(text, liability[0])):
         return Modality(ModalityType.LIABILITY, liability[1], True, liability[0])
     if statute:
         # A law joins norms in one sentence (应当支持与配合…，不得拒绝; 有…权利，行政机关不得歧视): the first governs
