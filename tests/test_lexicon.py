@@ -153,7 +153,7 @@ def test_the_laws_staff_are_not_enterprise_workers() -> None:
 
 
 @pytest.mark.parametrize(("text", "label"), [
-    ("all coal-fired generating units", None),  # the fuel of a unit, not the coal industry
+    ("all coal-fired generating units", "coal-fired power"),  # coal-fired power's units, not the coal industry
     ("an additional flat-glass phase-out quantity", "flat glass"),
     ("steel-making capacity", "steel"),
 ])
