@@ -911,3 +911,10 @@ def test_the_end_a_period_is_extended_to_is_read_from_the_best_sentences(monkeyp
     ranked = [{**item, "score": score} for item, score in zip(evidence("extended", "until"), (1.0, 0.97), strict=True)]
     answer = WhenComposer().compose(frame, ranked, FakeLibrary(words={"政策", "就业", "延长"}), 5)
     assert answer.answered and "2010年底" in answer.value.surface
+
+
+def test_an_english_question_states_a_statute_s_lighter_case() -> None:
+    # "relatively minor" is the law's 情节较轻: the figure of that case, read in the sentence that continues it.
+    question = "How long can the managers be detained for this breach when the circumstances are relatively minor?"
+    answer = value(question, "art63.p1.s1", words={"拘留"})
+    assert answer.answered and answer.text == "五日以上十日以下"

@@ -265,3 +265,14 @@ def test_a_direction_after_the_question_word_is_no_measure() -> None:
     # 多少下降目标: what falls is named before the question word (单位GDP二氧化碳排放), not by 下降.
     terms = build_frame(parse_question("2016年单位GDP二氧化碳排放定了多少下降目标？")).measure_terms
     assert ("下降",) not in terms and ("二氧化碳",) in terms
+
+
+@pytest.mark.parametrize(("question", "genre"), [
+    ("哪份报告明确说新修订的环境保护法必须严格执行？", "报告"),
+    ("Which law sets the limitation period for environmental damage claims?", "法律"),
+    ("What does the 2016 report say about steel?", None),
+])
+def test_a_which_document_question_names_the_genre_it_asks_for(question: str, genre: str | None) -> None:
+    from kg.answer.frame import asked_genre
+
+    assert asked_genre(question) == genre

@@ -34,7 +34,7 @@ from kg.answer.checks import SUPPORT_CHECKS, Scores
 from kg.answer.composers import composer_for, fits_unit, locate_quantities
 from kg.answer.facts import list_targets
 from kg.answer.features import FEATURES_DIR, PassageFeatures
-from kg.answer.frame import AskedKind, Frame, TimeAsk, TimeConstraint, build_frame
+from kg.answer.frame import AskedKind, Frame, TimeAsk, TimeConstraint, asked_genre, build_frame
 from kg.answer.model import Answer, Reason, ReasonCode
 from kg.answer.question import Question, parse_question
 from kg.answer.scope import LibraryDocument, Scope, compact, resolve_scope
@@ -380,6 +380,10 @@ class Answerer:
         if frame.topic and any(frame.topic in name for name in self.document_names):
             frame.topic = None  # 2016年政府工作报告，…: the clause names the document, not what the figure is of
         scope = self.scope(question, documents, as_of)
+        genre = asked_genre(question.text) if frame.asks_which_document else None
+        if genre and scope.named and not any(doc.type.endswith(genre) for doc in self.library if doc.id in scope.named):
+            # 哪份报告说新修订的环境保护法必须严格执行: the law is what the report says, not where to look.
+            scope = self.scope(self._without_names(question, scope.named), documents, as_of)
         frame.scope = scope.documents
         query = self._without_names(question, scope.named)
         if scope.named and question.language == "zh":

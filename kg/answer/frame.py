@@ -478,6 +478,19 @@ def is_reported(clause: str) -> bool:
         re.search(p, clause) for p in table["planned_patterns"])
 
 
+#: The genre a which-document question asks for (哪份报告, which law), as the ending of a document's type.
+_ASKED_GENRE = re.compile(r"哪(?:份|个|部|一份|一部|一个|一年的?|年的?)\w{0,6}?(报告|意见|法律|法)"
+                          r"|\bwhich (?:[\w'-]+ ){0,3}?(report|law|statute|guidance|guideline|opinion)s?\b")
+_GENRE_ENDINGS = {"报告": "报告", "意见": "意见", "法律": "法律", "法": "法律", "report": "报告", "law": "法律",
+                  "statute": "法律", "guidance": "意见", "guideline": "意见", "opinion": "意见"}
+
+
+def asked_genre(text: str) -> str | None:
+    """The ending of the type a which-document question asks for (哪份报告 → 报告, which law → 法律), if any."""
+    match = _ASKED_GENRE.search(text.lower())
+    return _GENRE_ENDINGS[match.group(1) or match.group(2)] if match else None
+
+
 def _asks_which_document(text: str, kinds: dict) -> bool:
     """Which report / law set something (which government work report pledged…, 哪一年的政府工作报告…)."""
     return _matches(text, [], [], kinds["which_document"]["patterns"])
