@@ -93,6 +93,10 @@ FLOORS = {
     "laws_seventh_60.jsonl": {
         "laws": {"modality_accuracy": (56, 60), "bearer_agreement": (46, 48), "bearer_text_exact": (26, 30)},
     },
+    # all 60 sealed, run once at f367734 (the environmental law had only 7 unlabelled sentences left)
+    "laws_eighth_60.jsonl": {
+        "laws": {"modality_accuracy": (58, 60), "bearer_agreement": (37, 46), "bearer_text_exact": (19, 25)},
+    },
 }
 
 
