@@ -250,8 +250,9 @@ def build_frame(question: Question, written: Callable[[str], bool] | None = None
     if question.years:
         frame.time = TimeConstraint(tuple(question.years), question.from_date, question.by_date)
     if kind in (AskedKind.VALUE, AskedKind.SUPERLATIVE, AskedKind.AGGREGATE):
+        untimed = _EN_TIME_PHRASE.sub(" ", text)  # over the … period says when, not what is asked
         frame.unit_family = _asked_family(question, _EN_TIME_PHRASE.sub(" ", frame.focus.lower()))
-        whole = _PER_UNIT.sub(" ", _EN_TIME_PHRASE.sub(" ", text))
+        whole = _PER_UNIT.sub(" ", untimed)
         frame.asks_two_figures = sum(_asks_in_form(whole, table) for table in cues()["unit_families"].values()) >= 2
         frame.rate_nouns = _rate_nouns(question)
         # A noun that names a unit family (电流, 期限, 金额) is a dimension the unit check covers, not a measure.
@@ -261,7 +262,7 @@ def build_frame(question: Question, written: Callable[[str], bool] | None = None
                                if not all(form in dimensions for form in forms)]
         frame.measure_counted = bool(frame.measure_terms) and _counted(frame.focus, frame.measure_terms)
         frame.topic = topic_head(question, frame.focus)
-        frame.asks_period = _asks_a_period(_EN_TIME_PHRASE.sub(" ", text), frame.measure_terms)
+        frame.asks_period = _asks_a_period(untimed, frame.measure_terms)
         frame.acted_on = acted_on(question, frame.focus)
         percent = cues()["unit_families"]["percent"]
         frame.asks_share = _matches(text, percent["share_zh"], percent["share_en"], percent["share_patterns"])

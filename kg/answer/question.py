@@ -156,17 +156,29 @@ _EN_FIGURE = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s*(million|billion)?\s*
                         re.IGNORECASE)
 
 
-def english_figures(text: str) -> list[str]:
-    """An English question's figures as the documents write them (160 kA → 16万安培, 20 million tons →
-    2000万吨): the words BM25 can match. Units outside the tables are left alone."""
+def _english_quantities(text: str) -> list[tuple[Decimal, str]]:
+    """The figures of English text with a unit the tables know, each as its value and Chinese base unit
+    (160 kA → 160000 安培, 20 million tons → 20000000 吨, 20 days → 20 日)."""
     found = []
     for match in _EN_FIGURE.finditer(text):
         unit = match.group(3).lower()
         base, factor = _EN_UNIT_FACTORS.get(unit) or ((_EN_UNITS[unit], 1) if unit in _EN_UNITS else (None, 1))
-        if base is None or base in ("年", "月", "日"):
+        if base is None:
             continue
-        value = float(match.group(1).replace(",", "")) * factor
-        value *= {"million": 1e6, "billion": 1e9}.get((match.group(2) or "").lower(), 1)
+        value = Decimal(match.group(1).replace(",", "")) * factor
+        value *= {"million": 10**6, "billion": 10**9}.get((match.group(2) or "").lower(), 1)
+        found.append((value, base))
+    return found
+
+
+def english_figures(text: str) -> list[str]:
+    """An English question's figures as the documents write them (160 kA → 16万安培, 20 million tons →
+    2000万吨): the words BM25 can match. Units outside the tables are left alone."""
+    found = []
+    for exact, base in _english_quantities(text):
+        if base in ("年", "月", "日"):
+            continue
+        value = float(exact)
         for size, prefix in ((1e8, "亿"), (1e4, "万")):
             if value >= size:
                 found.append(f"{value / size:g}{prefix}{base}")  # 16万安培
@@ -214,14 +226,7 @@ def stated_figures(question: Question) -> set[tuple[Decimal, str]]:
     found = {(Decimal(q.value) * magnitude(q.unit), base_unit(q.unit)) for q in find_quantities(question.text)
              if q.unit and not (q.unit == "年" and 1900 <= q.value <= 2100)}
     if question.language == "en":
-        for match in _EN_FIGURE.finditer(question.text):
-            unit = match.group(3).lower()
-            base, factor = _EN_UNIT_FACTORS.get(unit) or ((_EN_UNITS[unit], 1) if unit in _EN_UNITS else (None, 1))
-            if base is None:
-                continue
-            value = Decimal(match.group(1).replace(",", "")) * factor
-            value *= {"million": 10**6, "billion": 10**9}.get((match.group(2) or "").lower(), 1)
-            found.add((value, base_unit(base)))
+        found.update((value, base_unit(base)) for value, base in _english_quantities(question.text))
     return found
 
 
