@@ -18,6 +18,7 @@ from kg.answer.composers import (
     ValueComposer,
     WhenComposer,
     clause_around,
+    figures_given,
     fits_unit,
     is_given,
     locate_quantities,
@@ -774,8 +775,9 @@ def test_a_figure_the_question_states_as_known_is_not_its_answer(monkeypatch) ->
     assert value("二十天内办不完，最多还能延长几天？", "limit", words={"延长"}).text == "十日"
     # A question that offers figures to choose from may be answered with one of them.
     offered = build_frame(parse_question("作出决定的期限是二十日内还是三十日内？"))
-    assert not is_given(offered, QUANTITIES["limit"][0])
-    assert is_given(build_frame(parse_question("二十日内作出不了决定的，能延长几天？")), QUANTITIES["limit"][0])
+    assert not is_given(QUANTITIES["limit"][0], figures_given(offered))
+    stated = build_frame(parse_question("二十日内作出不了决定的，能延长几天？"))
+    assert is_given(QUANTITIES["limit"][0], figures_given(stated))
 
 
 def test_an_english_measure_names_its_item_of_a_respectively_list(monkeypatch) -> None:

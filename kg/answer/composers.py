@@ -317,9 +317,10 @@ class ValueComposer:
         seen: set[str] = set()  # a continued sentence may also be evidence itself: keep its best rank
         candidates = [c for c in candidates if not (c.quantity["id"] in seen or seen.add(c.quantity["id"]))]
         words = library.content_words(frame)
+        given = figures_given(frame)  # read once: each candidate is checked against them
         stages: list[tuple[ReasonCode, Callable[[dict], bool]]] = [
             (ReasonCode.NO_VALUE_UNIT, lambda q: fits_unit(frame, q)),
-            (ReasonCode.NO_VALUE, lambda q: not is_given(frame, q)),
+            (ReasonCode.NO_VALUE, lambda q: not is_given(q, given)),
             (ReasonCode.NO_VALUE_SUBJECT, lambda q: fits_subject(frame, q, library.lexicon)),
             (ReasonCode.NO_VALUE_TIME, lambda q: fits_time(frame, q)),
             (ReasonCode.NO_VALUE_REGION, lambda q: fits_region(frame, q, library)),
@@ -618,15 +619,19 @@ def fits_region(frame: Frame, quantity: dict, library: Library) -> bool:
 _OFFERS_FIGURES = re.compile(r"还是|是否|是不是|吗|\bor\b|\bwhether\b|^(?:is|was|are|were|does|did)\b", re.IGNORECASE)
 
 
-def is_given(frame: Frame, quantity: dict) -> bool:
-    """The figure is one the question states as known (within 20 days, … how much extra time): a question
-    does not ask for what it says, so 二十日内 cannot answer it; one that offers figures to choose from may."""
-    if _OFFERS_FIGURES.search(frame.question.text.strip()):
-        return False
+def figures_given(frame: Frame) -> set[tuple[Decimal, str]]:
+    """The figures a question states as known (within 20 days, … how much extra time), in base units; none
+    when it offers figures to choose from."""
+    return set() if _OFFERS_FIGURES.search(frame.question.text.strip()) else stated_figures(frame.question)
+
+
+def is_given(quantity: dict, given: set[tuple[Decimal, str]]) -> bool:
+    """The figure is one the question gives (see figures_given): a question does not ask for what it says, so
+    二十日内 cannot answer it."""
     value, unit = quantity.get("value"), quantity.get("unit")
     if value is None or not unit:
         return False
-    return (Decimal(str(value)) * magnitude(unit), base_unit(unit)) in stated_figures(frame.question)
+    return (Decimal(str(value)) * magnitude(unit), base_unit(unit)) in given
 
 
 def fits_rate_noun(frame: Frame, quantity: dict) -> bool:

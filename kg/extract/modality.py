@@ -171,14 +171,20 @@ def _in_relative_clause(text: str, position: int, cue: str) -> bool:
 # A numbered list item that is only a condition (（四）…，被责令改正，拒不改正的。): the duty or sanction is in
 # the sentence that introduces the list, and a cue inside the condition (责令) binds nobody here.
 _CONDITION_ITEM = re.compile(r"^[（(][一二三四五六七八九十]+[）)][^。]*的[。；;]?$")
+
+
+def _norm_hits(text: str) -> list[tuple[int, str, ModalityType]]:
+    """(position, cue, type) of every duty, ban or right a deontic word states, outside relative clauses."""
+    return [(p, c, kind) for kind in (ModalityType.PROHIBITION, ModalityType.OBLIGATION, ModalityType.PERMISSION)
+            for p, c in _cue_positions(text, kind) if not _in_relative_clause(text, p, c)]
+
+
 def _norm_before(text: str, position: int) -> bool:
     """A law's sentence states a duty, a ban or a right before its sanction, outside any condition (非法批准、使用的
     土地应当收回，有关当事人拒不归还的，以非法占用土地论处): that first norm governs it."""
     # A modal in the sanction's own clause is part of it (依法应当承担赔偿责任, 应当责令…改正).
-    return any(p < position and re.search(r"[，；。：]", text[p:position]) and not _in_relative_clause(text, p, c)
-               and not _in_condition(text, p)
-               for kind in (ModalityType.PROHIBITION, ModalityType.OBLIGATION, ModalityType.PERMISSION)
-               for p, c in _cue_positions(text, kind))
+    return any(p < position and re.search(r"[，；。：]", text[p:position]) and not _in_condition(text, p)
+               for p, _, _ in _norm_hits(text))
 
 
 def _in_condition(text: str, position: int) -> bool:
@@ -204,8 +210,7 @@ _PROVISO = re.compile(r"^但(?:是)?[，,]?[^。]*除外[。；;]?$")
 def stated_norms(text: str) -> set[str]:
     """Every norm a sentence states by a deontic word, not only the one that governs it (应当按照合同约定的用途
     使用土地，并不得修建永久性建筑物 forbids too): what a question about a prohibition may be answered by."""
-    return {kind.value for kind in (ModalityType.PROHIBITION, ModalityType.OBLIGATION, ModalityType.PERMISSION)
-            if any(not _in_relative_clause(text, p, c) for p, c in _cue_positions(text, kind))}
+    return {kind.value for _, _, kind in _norm_hits(text)}
 
 
 def classify(text: str, starts_with_actor: bool = False, subject_end: int | None = None,
@@ -223,9 +228,8 @@ def classify(text: str, starts_with_actor: bool = False, subject_end: int | None
     if statute:
         # A law joins norms in one sentence (应当支持与配合…，不得拒绝; 有…权利，行政机关不得歧视): the first governs
         # and the rest follow from it, so the first deontic word decides, whatever its strength.
-        hits = [(p, c, kind) for kind in (ModalityType.PROHIBITION, ModalityType.OBLIGATION, ModalityType.PERMISSION)
-                for p, c in _cue_positions(text, kind) if not _in_relative_clause(text, p, c)]
-        hits += [(m.start(), m.group(0), ModalityType.PERMISSION) for m in _HAS_RIGHT.finditer(text)]
+        hits = [*_norm_hits(text),
+                *((m.start(), m.group(0), ModalityType.PERMISSION) for m in _HAS_RIGHT.finditer(text))]
         # 对依法应当编制…的建设项目，建设单位应当…: a word inside a condition (…的，) does not govern the sentence.
         ruling = [hit for hit in hits if not _in_condition(text, hit[0])]
         hits = ruling or hits
@@ -255,7 +259,9 @@ def classify(text: str, starts_with_actor: bool = False, subject_end: int | None
     hits = [(p, c) for p, c in _cue_positions(text, "permission") if not _in_relative_clause(text, p, c)]
     if hits:
         return Modality(ModalityType.PERMISSION, hits[0][1], True, hits[0][0])
-    if is_directive(text, starts_with_actor):
+    # A law says 应当 / 不得 / 可以 where it binds: without such a word its sentence states a rule, a function or
+    # the state's policy (国家实行…制度, …制定国家标准), not a duty; a policy text instructs without one (加强…).
+    if not statute and is_directive(text, starts_with_actor):
         return Modality(ModalityType.OBLIGATION, None, False)
     return Modality(None, None, False)
 

@@ -122,12 +122,8 @@ def modality_component(doc: Doc) -> Doc:
         pos=()) if start >= 0 else None
     statute = bool(doc.user_data.get("statute"))
     modality = classify(doc.text, subject is not None, subject[1] if subject else None, statute=statute)
-    if statute:
-        # A law says 应当 / 不得 / 可以 where it binds: a sentence without such a word states a rule, a
-        # function or the state's policy (国家实行…制度, 由国务院批准, …制定国家标准), not a duty of its own.
-        if modality.type == ModalityType.OBLIGATION and not modality.explicit:
-            modality = Modality(None, None, False)
-    elif modality.type is None and _assigns_competence(finder, doc):
+    # A law's competence rule (由国务院批准) has no deontic word: no duty of its own (see classify).
+    if not statute and modality.type is None and _assigns_competence(finder, doc):
         modality = Modality(ModalityType.OBLIGATION, None, False)
     doc._.modality = modality
     doc._.condition = find_condition(doc.text) if modality.type else None
