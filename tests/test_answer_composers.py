@@ -780,6 +780,15 @@ def test_a_figure_the_question_states_as_known_is_not_its_answer(monkeypatch) ->
     assert is_given(QUANTITIES["limit"][0], figures_given(stated))
 
 
+def test_an_english_figure_with_a_prefixed_unit_is_given_in_the_same_base_unit(monkeypatch) -> None:
+    # 13,700 kWh and the document's 13700千瓦时 are the same figure: both are read in 瓦时.
+    put_sentence(monkeypatch, "power", "对吨铝液电解交流电耗大于13700千瓦时的产能，用电价格上浮10%。",
+                 ("13700千瓦时", "13700", "千瓦时", "大于"), ("10%", "10", "%", "上浮"))
+    frame = build_frame(parse_question("How much is the price marked up where power use exceeds 13,700 kWh?"))
+    assert is_given(QUANTITIES["power"][0], figures_given(frame))
+    assert not is_given(QUANTITIES["power"][1], figures_given(frame))
+
+
 def test_an_english_measure_names_its_item_of_a_respectively_list(monkeypatch) -> None:
     put_sentence(monkeypatch, "five-years",
                  "今后五年，单位国内生产总值用水量、能耗、二氧化碳排放量分别下降23%、15%、18%。",

@@ -219,6 +219,20 @@ def test_the_asking_cue_decides_the_unit_family(question: str, family: UnitFamil
     assert build_frame(parse_question(question)).unit_family == family
 
 
+@pytest.mark.parametrize("question", [
+    "By how much is the price marked up for capacity whose power use exceeds 13,700 kWh per tonne?",
+    "电耗大于13700千瓦时的产能，电价上浮多少？",
+])
+def test_the_family_of_a_figure_the_question_states_is_not_asked(question: str) -> None:
+    # the power use is the given condition; what is asked (a mark-up) may be a percentage
+    assert build_frame(parse_question(question)).unit_family != UnitFamily.ENERGY
+
+
+def test_base_units_have_families() -> None:
+    # stated figures are kept in base units (13,700 kWh → 13700000 瓦时): their family must still be known
+    assert unit_family("瓦时") == UnitFamily.ENERGY and unit_family("克") == UnitFamily.MASS
+
+
 def test_a_mark_up_names_no_unit_family() -> None:
     # 加价 is a percentage (上浮10%) as often as an amount.
     assert build_frame(parse_question("电价要在标准价上加价多少？")).unit_family is None

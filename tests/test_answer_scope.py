@@ -47,6 +47,7 @@ def test_a_year_or_a_bracket_alone_names_no_document(question: str) -> None:
     ("How long may an M&A loan run under the 2013 overcapacity guidance?", "guofa-2013-41"),
     ("What did the 2014 report plan for steel?", "gwr-2014"),
     ("14年报告说当年要淘汰多少黄标车？", "gwr-2014"),  # a two-digit year names this century's report
+    ("14年政府工作报告给当年定的减排目标是多少？", "gwr-2014"),  # …before the full type name too
 ])
 def test_a_year_before_a_genre_word_names_that_year_s_document_and_is_no_time(question: str, named: str) -> None:
     scope = resolve_scope([question], LIBRARY)

@@ -18,7 +18,7 @@ from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
 
-from kg.answer.question import _DOCUMENT_WORDS, Question, base_unit
+from kg.answer.question import _DOCUMENT_WORDS, Question, base_unit, stated_figures
 
 
 class AskedKind(StrEnum):
@@ -79,9 +79,9 @@ UNIT_FAMILIES: dict[str, UnitFamily] = {
     "年": UnitFamily.DURATION, "月": UnitFamily.DURATION, "天": UnitFamily.DURATION, "日": UnitFamily.DURATION,
     "元": UnitFamily.CURRENCY, "美元": UnitFamily.CURRENCY,
     "吨": UnitFamily.MASS, "载重吨": UnitFamily.MASS, "千克": UnitFamily.MASS, "公斤": UnitFamily.MASS,
-    "吨标准煤": UnitFamily.MASS, "千克标准煤": UnitFamily.MASS,
+    "吨标准煤": UnitFamily.MASS, "千克标准煤": UnitFamily.MASS, "克": UnitFamily.MASS, "克标准煤": UnitFamily.MASS,
     "兆帕": UnitFamily.PRESSURE, "安培": UnitFamily.CURRENT,
-    "千瓦时": UnitFamily.ENERGY, "度": UnitFamily.ENERGY,
+    "千瓦时": UnitFamily.ENERGY, "瓦时": UnitFamily.ENERGY, "度": UnitFamily.ENERGY,
     "千瓦": UnitFamily.POWER, "瓦": UnitFamily.POWER, "兆瓦": UnitFamily.POWER,
     "重量箱": UnitFamily.BOXES, "标准箱": UnitFamily.BOXES,
     "家": UnitFamily.COUNT, "个": UnitFamily.COUNT, "项": UnitFamily.COUNT, "条": UnitFamily.COUNT,
@@ -610,6 +610,10 @@ def _asked_family(question: Question, text: str) -> UnitFamily | None:
     asking = [family for family in found if _asks_in_form(text, cues()["unit_families"][family.value])]
     if len(asking) == 1:
         return asking[0]
+    # A family the question's own figures have is what it states (whose power use exceeds 13,700 kWh, 电耗大于
+    # 13700千瓦时的): the measure of a given condition, not of what is asked.
+    given = {unit_family(unit) for _, unit in stated_figures(question)}
+    found = [family for family in found if family not in given]
     if len(found) > 1 and UnitFamily.MASS in found:
         found.remove(UnitFamily.MASS)  # "per tonne" qualifies another measure
     return found[0] if len(found) == 1 else None

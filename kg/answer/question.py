@@ -226,7 +226,8 @@ def stated_figures(question: Question) -> set[tuple[Decimal, str]]:
     found = {(Decimal(q.value) * magnitude(q.unit), base_unit(q.unit)) for q in find_quantities(question.text)
              if q.unit and not (q.unit == "年" and 1900 <= q.value <= 2100)}
     if question.language == "en":
-        found.update((value, base_unit(base)) for value, base in _english_quantities(question.text))
+        # Both sides in base units: 13,700 kWh is 千瓦时, whose 千 is a magnitude like the document's own.
+        found.update((value * magnitude(base), base_unit(base)) for value, base in _english_quantities(question.text))
     return found
 
 

@@ -38,6 +38,8 @@ _ARTICLE_EN = re.compile(r"\barticles?\s+(\d+)\b", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 #: How far before a type word its year may stand (李克强总理2014年所作的政府工作报告).
 _YEAR_REACH = 14
+#: A year before a type word: four digits, or two before 年 (14年政府工作报告 is 2014's, as 14年报告 is).
+_NAMING_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2}|\d{2}(?=年))(?!\d)")
 _NOT_NAMING_GAP = re.compile(r"[起前后底末以内至到，,。;；:：、]|.{7,}")
 
 
@@ -151,11 +153,12 @@ def named_documents(text: str, library: Sequence[LibraryDocument]) -> tuple[list
         key = compact(type_name)
         for match in re.finditer(re.escape(key), folded):
             before = folded[max(0, match.start() - _YEAR_REACH): match.start()]
-            years = list(_YEAR.finditer(before))
+            years = list(_NAMING_YEAR.finditer(before))
             # The year must qualify the type (2014年所作的政府工作报告), not a time around it (2015年起施行的法律).
             if not years or _NOT_NAMING_GAP.search(before[years[-1].end():]):
                 continue
             year = int(years[-1].group(1))
+            year = year + 2000 if year < 100 else year
             naming_years.append(year)
             fitting = [doc.id for doc in library if key in (compact(doc.type), compact(doc.type_en))
                        and doc.date.year == year]
