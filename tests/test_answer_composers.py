@@ -229,15 +229,29 @@ def test_a_period_noun_asked_must_be_what_the_period_is_of() -> None:
 
 def test_provisions_worded_alike_with_different_figures_are_both_given(monkeypatch) -> None:
     # Two provisions worded alike, each after its own case: which one a question means is not proved.
-    put_sentence(monkeypatch, "false-materials", "属于公共安全事项的，申请人在一年内不得再次申请该行政许可。",
+    put_sentence(monkeypatch, "art78.p1.s2", "属于公共安全事项的，申请人在一年内不得再次申请该行政许可。",
                  ("一年内", "1", "年", "申请人"))
-    put_sentence(monkeypatch, "bribery", "取得的许可属于公共安全事项的，申请人在三年内不得再次申请该行政许可；",
+    put_sentence(monkeypatch, "art79.p1.s2", "取得的许可属于公共安全事项的，申请人在三年内不得再次申请该行政许可；",
                  ("三年内", "3", "年", "申请人"))
-    answer = value("涉及公共安全的许可，申请人多少年内不得再次申请？", "false-materials", "bribery",
+    answer = value("涉及公共安全的许可，申请人多少年内不得再次申请？", "art78.p1.s2", "art79.p1.s2",
                    words={"公共安全", "申请"})
     assert answer.answered
     assert [fact.surface for fact in answer.values] == ["一年内", "三年内"]
-    assert answer.support == ["false-materials", "bribery"]  # each cited
+    # each cited, each followed by the sentence before it, which states its case
+    assert answer.support == ["art78.p1.s2", "art78.p1.s1", "art79.p1.s2", "art79.p1.s1"]
+
+
+def test_a_case_sentence_is_read_with_the_main_case_it_continues(monkeypatch) -> None:
+    # …处十日以上十五日以下拘留；情节较轻的，处五日以上十日以下拘留: a question stating no case asks the main one,
+    # even when only the case sentence was retrieved.
+    put_sentence(monkeypatch, "art63.p1.s1", "对其直接责任人员，处十日以上十五日以下拘留；",
+                 ("十日以上", "10", "日", "十五日以下拘留"), ("十五日以下", "15", "日", "拘留"))
+    put_sentence(monkeypatch, "art63.p1.s2", "情节较轻的，处五日以上十日以下拘留：",
+                 ("五日以上", "5", "日", "十日以下拘留"), ("十日以下", "10", "日", "拘留"))
+    main = value("What detention can be imposed on the persons responsible?", "art63.p1.s2", words={"拘留"})
+    assert main.answered and main.text == "十日以上十五日以下"
+    lesser = value("情节较轻的，处几日拘留？", "art63.p1.s2", words={"拘留", "情节", "较轻"})
+    assert lesser.answered and lesser.text == "五日以上十日以下"
 
 
 def test_rate_noun_must_name_the_figure() -> None:

@@ -290,3 +290,9 @@ def test_a_which_document_question_names_the_genre_it_asks_for(question: str, ge
     from kg.answer.frame import asked_genre
 
     assert asked_genre(question) == genre
+
+
+def test_a_penalty_served_as_time_asks_a_value_that_is_a_period() -> None:
+    # "what detention can be imposed" asks the length of a detention, not whether one may be imposed
+    frame = build_frame(parse_question("What detention can be imposed on the persons responsible?"))
+    assert frame.kind == AskedKind.VALUE and frame.asks_period

@@ -202,6 +202,7 @@ def test_every_seed_quantity_lies_inside_its_sentence(seed_facts) -> None:
 @pytest.mark.parametrize(("text", "surface", "operator"), [
     ("可以在接到责令限期拆除决定之日起十五日内，向人民法院起诉；", "十五日内", "<="),
     ("永久基本农田一般应当占本行政区域内耕地的百分之八十以上，具体比例由国务院规定。", "百分之八十以上", ">="),
+    ("应当经村民会议三分之二以上成员的同意。", "三分之二以上", ">="),
     ("城镇登记失业率4.5%以内。", "4.5%以内", "<="),
     ("行政机关应当指派两名以上工作人员进行核查。", "两名以上", ">="),
     ("应当在该行政许可有效期届满三十日前向作出决定的行政机关提出申请。", "三十日前", "before"),
@@ -224,3 +225,11 @@ def test_counters_and_more_than_figures_are_quantities() -> None:
         ("600万辆", "万辆", None), ("100多万吨", "万吨", ">")]
     # a counter that begins a word is none: 10部门 is ten departments, not a figure in 部
     assert not [q for q in quantities("10部门联合印发。") if q.unit.endswith("部")]
+
+
+@pytest.mark.parametrize(("text", "share"), [("专项转移支付项目要减少三分之一。", "33.33"),
+                                             ("应当经村民会议三分之二以上成员的同意。", "66.67"),
+                                             ("占耕地的百分之八十以上。", "80")])
+def test_a_fraction_in_words_is_a_share_and_a_percentage_is_read_once(text: str, share: str) -> None:
+    found = quantities(text)
+    assert [(str(q.value), q.unit) for q in found] == [(share, "%")]

@@ -295,6 +295,32 @@ def _continued_by(item: Evidence, library: Library) -> list[str]:
         text = _compact(following[0]["text"])
     return found
 
+def _continuing(item: Evidence, library: Library) -> list[str]:
+    """The sentences this one goes on with: a case sentence (情节较轻的，处五日以上十日以下拘留) is the second
+    half of a legal sentence whose first half ends in ； and states the main case (…处十日以上十五日以下拘留；).
+    A question that states no case asks the main one, so both halves are candidates."""
+    found: list[str] = []
+    sentence = item["id"]
+    while len(found) < 3:
+        number = _SENTENCE_NUMBER.search(sentence)
+        if number is None or int(number.group()) <= 1:
+            break
+        sentence = sentence[: number.start()] + str(int(number.group()) - 1)
+        preceding = library.quantities.get(sentence)
+        if not preceding or not _compact(preceding[0]["text"]).endswith(("；", ";")):
+            break
+        found.append(sentence)
+    return found
+
+
+def _case_before(citation: str) -> tuple[str, ...]:
+    """The sentence before this one in its paragraph, if any (…p1.s2 → …p1.s1)."""
+    number = _SENTENCE_NUMBER.search(citation)
+    if number is None or int(number.group()) <= 1:
+        return ()
+    return (citation[: number.start()] + str(int(number.group()) - 1),)
+
+
 @dataclass(frozen=True)
 class _Candidate:
     rank: int
@@ -311,7 +337,7 @@ class ValueComposer:
         candidates = [
             _Candidate(rank, q)
             for rank, item in enumerate(evidence[:k])
-            for sentence in (item["id"], *_continued_by(item, library))
+            for sentence in (item["id"], *_continued_by(item, library), *_continuing(item, library))
             for q in library.quantities.get(sentence, [])
         ]
         seen: set[str] = set()  # a continued sentence may also be evidence itself: keep its best rank
@@ -349,6 +375,11 @@ class ValueComposer:
         chosen = _changed_to(chosen, frame.question.text)
         facts = _ranges([_value_fact(c.quantity) for c in chosen], [c.quantity for c in chosen])
         answer = "；".join(self._describe(fact, len(facts) > 1) for fact in facts)
+        support = list(dict.fromkeys(f.citation for f in facts))
+        if _parallel_provisions(chosen):
+            # 申请人在一年内不得再次申请 / …三年内…: which case each figure is for is stated in the sentence before
+            # it (提供虚假材料的 / 以欺骗、贿赂等不正当手段取得的), so the reader is shown both cases.
+            support = [cited for citation in support for cited in (citation, *_case_before(citation))]
         return Answer(
             kind=frame.kind,
             answered=True,
@@ -356,7 +387,7 @@ class ValueComposer:
             value=facts[0],
             values=facts,
             facts=[c.quantity for c in chosen],
-            support=list(dict.fromkeys(f.citation for f in facts)),
+            support=support,
             query={"name": "targets", "params": {}, "rows": [c.quantity["id"] for c in chosen]},
         )
 

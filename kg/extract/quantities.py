@@ -62,6 +62,9 @@ def _number_pattern() -> re.Pattern[str]:
 _CHINESE_MEASURE_UNITS = frozenset({"年", "个月", "倍", "日", "天", "名", "公顷", "亩", "万亩", "平方公里", "公里",
                                     "米", "元", "万元", "亿元", "万亿元"})
 _PERCENT_WORDS = re.compile(rf"百分之([{CN_NUMERAL}]{{1,4}})")
+#: A fraction in words (三分之二以上成员, 减少三分之一): a share, kept as a percentage of the whole.
+#: Denominators up to 九十九: 百分之 is a percentage already (_PERCENT_WORDS).
+_FRACTION_WORDS = re.compile(rf"(?<![{CN_NUMERAL}])([一二三四五六七八九十两]{{1,3}})分之([{CN_NUMERAL}]{{1,3}})")
 _NOT_A_LENGTH_AFTER = ("", "，", "。", "；", "、", "来")
 #: 十二五/十三五 are plans, not fifteen of something.
 _PLAN_NUMERAL = re.compile(r"十[一二三四五六七八九]五$")
@@ -117,6 +120,16 @@ def find_quantities(text: str, industry_mentions: list[tuple[int, int, str]] | N
         except ValueError:
             continue
         quantity = Quantity(match.start(), match.end(), match.group(0), value, "%")
+        found.append(_with_comparator(quantity, text, before, after))
+    for match in _FRACTION_WORDS.finditer(text):
+        try:
+            whole, part = cn_to_int(match.group(1)), cn_to_int(match.group(2))
+        except ValueError:
+            continue
+        if not 0 < part < whole:
+            continue
+        share = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"))
+        quantity = Quantity(match.start(), match.end(), match.group(0), share, "%")
         found.append(_with_comparator(quantity, text, before, after))
     found.sort(key=lambda q: q.start_char)
     _describe(text, found, mentions, context_industry, before)
