@@ -233,7 +233,10 @@ def test_provisions_worded_alike_with_different_figures_are_both_given(monkeypat
                  ("一年内", "1", "年", "申请人"))
     put_sentence(monkeypatch, "art79.p1.s2", "取得的许可属于公共安全事项的，申请人在三年内不得再次申请该行政许可；",
                  ("三年内", "3", "年", "申请人"))
-    answer = value("涉及公共安全的许可，申请人多少年内不得再次申请？", "art78.p1.s2", "art79.p1.s2",
+    # a third figure whose clause says as much in other words (在五日内告知申请人) does not hide the twins
+    put_sentence(monkeypatch, "art32.p5.s1", "申请材料不齐全的，应当在五日内告知申请人。",
+                 ("五日内", "5", "日", "告知"))
+    answer = value("涉及公共安全的许可，申请人多少年内不得再次申请？", "art78.p1.s2", "art32.p5.s1", "art79.p1.s2",
                    words={"公共安全", "申请"})
     assert answer.answered
     assert [fact.surface for fact in answer.values] == ["一年内", "三年内"]
@@ -596,6 +599,21 @@ def test_who_reads_the_agent_marked_by_you_when_no_bearer_was_extracted() -> Non
         TEXTS["s10"] = "永久基本农田转为建设用地的，由有关方面批准。"  # no organisation the dictionaries know
         answer = WhoComposer().compose(frame, evidence("s10"), FakeLibrary(words={"永久", "基本农田", "批准"}), 5)
         assert not answer.answered
+    finally:
+        del TEXTS["s10"]
+
+
+def test_who_reads_the_approver_marked_by_jing() -> None:
+    """经本行政机关负责人批准，可以延长十日: 经 marks who approves as 由 marks who acts."""
+    from kg.answer.composers import WhoComposer
+
+    TEXTS["s10"] = "二十日内不能作出决定的，经本行政机关负责人批准，可以延长十日。"
+    try:
+        for question in ("二十日内作不出决定的，延长要经谁批准？", "Who must approve extending the 20-day period?"):
+            frame = build_frame(parse_question(question))
+            assert frame.kind == AskedKind.WHO
+            answer = WhoComposer().compose(frame, evidence("s10"), FakeLibrary(words={"延长", "批准"}), 5)
+            assert answer.answered and answer.facts[0]["bearer_text"] == "本行政机关负责人"
     finally:
         del TEXTS["s10"]
 

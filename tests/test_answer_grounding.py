@@ -92,6 +92,14 @@ def test_a_short_list_is_read_whole_when_one_item_is_retrieved(answerer) -> None
     assert {"epl-2014/art58.p1.s1", "epl-2014/art58.p2.s1", "epl-2014/art58.p3.s1"} <= set(ids)
 
 
+def test_a_question_about_the_cases_a_rule_covers_reads_their_list_in_order(answerer) -> None:
+    # Article 70 lists six cases; asked which ones, the introducer and the first items follow the best item.
+    result = answerer.ask("行政许可在哪些情形下应当办理注销手续？")
+    assert result["parsed"]["frame"]["asks_cases"]
+    ids = [item["id"] for item in result["evidence"]]
+    assert {"alp-2019/art70.p1.s1", "alp-2019/art70.p2.s1", "alp-2019/art70.p3.s1"} <= set(ids)
+
+
 def test_a_year_that_names_a_report_and_is_written_again_is_also_the_time_asked(answerer) -> None:
     # 1981亿元 is 2009's education spending, reported in the 2010 report; the question asks for 2010's
     result = answerer.ask("How much central government spending on education did the 2010 government work report "

@@ -75,3 +75,11 @@ def test_a_name_inside_a_quotation_is_quoted_content_not_the_document_asked_abou
     scope = resolve_scope(["哪一年的政府工作报告专门强调“新修订的环境保护法必须严格执行”？"], library)
     assert "epl-2014" not in scope.documents
     assert resolve_scope(["“环保法”对按日连续处罚怎么规定？"], library).documents == ("epl-2014",)  # a name alone
+
+
+def test_a_law_is_written_by_its_english_short_title_too() -> None:
+    # "under the Administrative Licensing Law" names the law: the engine takes those words out of what is searched
+    law = LibraryDocument(id="alp-2019", title="中华人民共和国行政许可法", number="主席令第二十九号", type="法律",
+                          date=dt.date(2019, 4, 23), type_en="Law",
+                          title_en="Administrative Licensing Law of the People's Republic of China")
+    assert {"Administrative Licensing Law", "行政许可法"} <= set(law.written_forms())

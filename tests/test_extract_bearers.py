@@ -154,6 +154,19 @@ def test_concepts_beside_the_text(text: str, concepts: set[str]) -> None:
     # a prepositional phrase (与…签订协议) is no subject, nor a phrase with a preposition inside (其…因…)
     ("县级以上地方人民政府应当组织测算，与拟征收土地的所有权人、使用权人就补偿签订协议。", ["县级以上地方人民政府"]),
     ("其合法权益因行政机关违法实施行政许可受到损害的，有权依法要求赔偿。", []),
+    # the agent of 由 even where jieba joins it to the next character (由市)
+    ("在已批准的农用地转用范围内，具体建设项目用地可以由市、县人民政府批准。", ["市、县人民政府"]),
+    # a verb and an actor head right before the modal is the body (制定机关), not a verb and its object
+    ("本法施行前有关行政许可的规定，制定机关应当依照本法规定予以清理；", ["制定机关"]),
+    # levels of government: one mention when they share the body after them, three when they act themselves
+    ("省、自治区、直辖市人民政府对国家环境质量标准中未作规定的项目，可以制定地方环境质量标准；",
+     ["省、自治区、直辖市人民政府"]),
+    ("省、自治区、直辖市可以按照乡镇企业的不同行业和经营规模，分别规定用地标准。", ["省", "自治区", "直辖市"]),
+    ("农村村民建住宅，应当符合乡（镇）土地利用总体规划、村庄规划，不得占用永久基本农田。", ["农村村民"]),
+    ("使用土地的单位和个人，有保护、管理和合理利用土地的义务。", ["使用土地的单位", "个人"]),
+    # the governing modal has its own subject: the actor of an earlier clause without a deontic word sets the scene
+    ("符合前款规定的社会组织向人民法院提起诉讼，人民法院应当依法受理。", ["人民法院"]),
+    ("公民、法人或者其他组织依法取得的行政许可受法律保护，行政机关不得擅自改变已经生效的行政许可。", ["行政机关"]),
 ])
 def test_statute_bearers(text: str, bearers: list[str]) -> None:
     doc = analyse(text, statute=True)

@@ -278,6 +278,13 @@ def test_the_first_norm_of_a_statute_sentence_governs_it(text: str, expected: Mo
 
 def test_a_list_item_naming_a_category_is_no_norm() -> None:
     assert classify("（六）法律、法规规定的应当注销行政许可的其他情形。", statute=True).type is None
+    # a catch-all item (…的其他耕地) names what the list covers as well
+    assert classify("（五）国务院规定应当划为永久基本农田的其他耕地。", statute=True).type is None
+
+
+def test_you_guan_is_relevant_not_a_right() -> None:
+    # 有关土地权利的文件: 有关 is "relevant", so no 有…权利 grant
+    assert classify("（一）要求被检查的单位或者个人提供有关土地权利的文件和资料；", statute=True).type is None
 
 
 def test_a_later_prohibition_is_a_stated_norm() -> None:
@@ -297,6 +304,19 @@ def test_a_later_prohibition_is_a_stated_norm() -> None:
     # a duty stated before the sanction, in a clause of its own, governs; a modal in the sanction's clause does not
     ("非法批准、使用的土地应当收回，有关当事人拒不归还的，以非法占用土地论处。", ModalityType.OBLIGATION),
     ("违反本法第十七条规定设定的行政许可，有关机关应当责令设定该行政许可的机关改正。", ModalityType.LIABILITY),
+    # 有…义务 is a duty as 应当 is; 方可 grants as 可以 does
+    ("一切单位和个人都有保护环境的义务。", ModalityType.OBLIGATION),
+    ("相关前期工作完成后，县级以上地方人民政府方可申请征收土地。", ModalityType.PERMISSION),
+    # a sanction named as a decision someone received (对…处罚决定不服的, 接到…决定之日起) is imposed by no one here
+    ("建设单位或者个人对责令限期拆除的行政处罚决定不服的，可以在接到责令限期拆除决定之日起十五日内，向人民法院起诉；",
+     ModalityType.PERMISSION),
 ])
 def test_statute_norms_and_sanctions(text: str, expected: ModalityType | None) -> None:
     assert classify(text, statute=True).type == expected
+
+
+def test_a_deontic_word_inside_a_topic_noun_phrase_does_not_govern() -> None:
+    # 依法应当…的行政许可 names which licences; the duty is the later clause's, and its actor bears it
+    text = "依法应当先经下级行政机关审查后报上级行政机关决定的行政许可，下级行政机关应当在法定期限内报送上级行政机关。"
+    found = classify(text, statute=True)
+    assert found.type == ModalityType.OBLIGATION and found.cue_start == text.index("，") + 7

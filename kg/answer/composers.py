@@ -436,11 +436,12 @@ def _closest(candidates: list[_Candidate], words: set[str], focus: set[str], que
     best = max(score for score, _ in scored)
     top = [c for score, c in scored if score == best]
     first = min(c.rank for c in top)
-    if _parallel_provisions(top):
+    twins = _parallel_to_best(top)
+    if _parallel_provisions(twins):
         # Two sentences say as much of the question with the same words and different figures (一年内 after
         # 提供虚假材料的, 三年内 after 以欺骗、贿赂等不正当手段取得的, the case in the sentence before each): which
         # one is meant is not proved, so both are given, each cited, never the better-ranked one silently.
-        return top
+        return twins
     chosen = _own_measure([c for c in top if c.rank == first], words)
     return _respective_item(_named_item(chosen, _compact(question)), _compact(question), terms, renderings)
 
@@ -477,14 +478,25 @@ def _own_measure(candidates: list[_Candidate], words: set[str]) -> list[_Candida
     return [c for (_, _, c), score in zip(located, own, strict=True) if score == best]
 
 
+def _shape(candidate: _Candidate) -> str:
+    """A figure's clause with the figure taken out (申请人在#不得再次申请该行政许可)."""
+    quantity = candidate.quantity
+    return _compact(_quantity_clause(quantity)).replace(_compact(quantity["surface"]), "#", 1).rstrip("；;。")
+
+
 def _parallel_provisions(top: list[_Candidate]) -> bool:
     """Tied figures from several sentences whose clauses read the same once the figures are taken out."""
     sentences = {c.quantity["sentence"] for c in top}
     if len(sentences) < 2 or len({c.quantity["surface"] for c in top}) < 2:
         return False
-    shapes = {_compact(_quantity_clause(c.quantity)).replace(_compact(c.quantity["surface"]), "#", 1).rstrip("；;。")
-              for c in top}
-    return len(shapes) == 1
+    return len({_shape(c) for c in top}) == 1
+
+
+def _parallel_to_best(top: list[_Candidate]) -> list[_Candidate]:
+    """The tied figures worded as the best-ranked one is (its parallel provisions), when there are several: a
+    third tied figure worded otherwise (在五日内一次告知申请人) does not hide that the best one has a twin."""
+    best = min(top, key=lambda c: c.rank)
+    return [c for c in top if _shape(c) == _shape(best)]
 
 
 #: Items listed before 分别 (早籼稻、中晚籼稻、粳稻每50公斤分别提高3元、5元和10元), each without its qualifier.
@@ -1126,6 +1138,10 @@ def question_verbs(text: str) -> list[str]:
 _ARTICLE_PREFIX = re.compile(r"^第[一二三四五六七八九十百零〇\d]+条")
 
 
+#: 经(过)X + the verb: X is who approves, the verb ending the clause part looked at.
+_APPROVAL_AGENT = re.compile(r"经过?(?P<agent>[^，；。经]{2,24})$")
+
+
 def _agent_marked_by_you(clause: str, verbs: list[str], lexicon: Lexicon, clause_before: str = "") -> str | None:
     """The agent of the question's verb in a rule of competence, which names who acts without a modal
     word, so no provision bearer was extracted for it: the agent 由 marks before the verb
@@ -1137,6 +1153,10 @@ def _agent_marked_by_you(clause: str, verbs: list[str], lexicon: Lexicon, clause
         if at <= 0:
             continue
         marker = clause.rfind("由", 0, at)
+        if marker < 0:
+            # 经本行政机关负责人批准: 经 (经过) marks who approves or agrees as 由 marks who acts.
+            approval = _APPROVAL_AGENT.search(clause[:at])
+            marker = approval.start("agent") - 1 if approval else -1
         if marker >= 0:
             agent = clause[marker + 1:at].strip()
             if agent and any(concept.kind == "agency" for _, _, concept in lexicon.find(agent)):

@@ -281,7 +281,7 @@ class Answerer:
         """The ways the named documents are written (title, type, short titles, in both languages), longest
         first."""
         forms = {form for doc in self.library if doc.id in named
-                 for form in (doc.title, doc.title_en, doc.type, doc.type_en, *doc.short_titles,
+                 for form in (*doc.written_forms(), doc.type, doc.type_en,
                               f"{doc.date.year}年{doc.type[-2:]}",  # 2014年报告 (see scope.named_documents)
                               f"{doc.date.year % 100:02d}年{doc.type[-2:]}")  # 14年报告
                  if len(form) >= 2}
@@ -403,7 +403,7 @@ class Answerer:
             outside = ~self._in_scope(scope)
             fused[outside], bm25[outside], dense[outside] = 0.0, 0.0, 0.0
         k = self.settings.evidence_k
-        order = self._with_introducers(top_k(fused, k), fused, k)
+        order = self._with_introducers(top_k(fused, k), fused, k, whole_lists=frame.asks_cases)
         top = float(fused[order[0]]) if len(order) else 0.0
         evidence = [self._evidence(int(i), fused, top) for i in order if fused[i] > 0]
         scores = Scores(fused, bm25, dense)
@@ -420,7 +420,8 @@ class Answerer:
         if reason is not None:
             answer = Answer.refuse(frame.kind, reason)
         else:
-            best = self._with_introducers(top_k(fused, self.settings.candidate_k), fused, self.settings.candidate_k)
+            best = self._with_introducers(top_k(fused, self.settings.candidate_k), fused, self.settings.candidate_k,
+                                          whole_lists=frame.asks_cases)
             pool = [self._evidence(int(i), fused, top) for i in best if fused[i] > 0]
             if frame.kind == AskedKind.DOCUMENT and not frame.asks_which_document:
                 pool = evidence
@@ -432,7 +433,8 @@ class Answerer:
         result["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)
         return result
 
-    def _with_introducers(self, order: np.ndarray, fused: np.ndarray, k: int) -> list[int]:
+    def _with_introducers(self, order: np.ndarray, fused: np.ndarray, k: int, *, whole_lists: bool = False
+                          ) -> list[int]:
         """The ranking with each numbered list item followed by the sentence that introduces its list
         (（二）永久基本农田以外的耕地超过三十五公顷的； is read under 征收下列土地的，由国务院批准：, which says
         who approves), k in all. The item keeps its place; the introducer takes the next one."""
@@ -447,8 +449,9 @@ class Answerer:
                 result.append(introducer)
                 # A short list (符合下列条件的社会组织…: （一）…；（二）…) is read whole: its items are the answer
                 # together, and one item alone states half the conditions.
+                # So is any list when the question asks for the cases a rule covers (哪些情形).
                 items = self._items_of(introducer)
-                if len(items) <= _SHORT_LIST:
+                if len(items) <= _SHORT_LIST or whole_lists:
                     result.extend(i for i in items if i not in result)
         return result[:k]
 

@@ -184,6 +184,7 @@ class Frame:
     acted_on: list[str] = field(default_factory=list)  # what a time limit is for (几日内把听证笔录交给…)
     asks_share: bool = False  # a share of a whole (占GDP的比重, as a share of GDP): see is_share
     asks_which_document: bool = False  # which report set X: the document of the sentence that sets it
+    asks_cases: bool = False  # 哪些情形, in which circumstances: a list of cases is read whole
     # How many times, and for how long each: two figures of two families are asked, and one proves neither whole.
     asks_two_figures: bool = False
     scope: tuple[str, ...] = ()  # the documents it may be answered from (empty: all)
@@ -219,6 +220,7 @@ class Frame:
             "asks_period": self.asks_period,
             "asks_calendar": self.asks_calendar,
             "measure_counted": self.measure_counted,
+            "asks_cases": self.asks_cases,
         }
 
 
@@ -274,6 +276,7 @@ def build_frame(question: Question, written: Callable[[str], bool] | None = None
         frame.time_ask = _time_ask(text, kinds["when_ask"])
         frame.asks_calendar = _matches(text, *_cue_set(kinds["when_ask"], "calendar"))
     frame.asks_target = _matches(text, *_cue_set(cues()["value_status"], "target"))
+    frame.asks_cases = _matches(question.text.lower(), *_cue_set(kinds["list"], "cases"))
     return frame
 
 

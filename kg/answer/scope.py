@@ -67,8 +67,9 @@ class LibraryDocument:
     repealed_on: dt.date | None = None
     replaced_by: str | None = None
 
-    def names(self) -> list[str]:
-        """Every form by which a question may name this document, compacted, longest first."""
+    def written_forms(self) -> list[str]:
+        """Every form by which a question may name this document, as written (the Administrative Licensing Law,
+        行政许可法, 主席令第二十九号)."""
         forms = [self.title, *self.short_titles]
         if self.title.startswith(_STATE_PREFIX) and len(self.title) > len(_STATE_PREFIX) + 1:
             forms.append(self.title[len(_STATE_PREFIX):])
@@ -76,7 +77,11 @@ class LibraryDocument:
             forms += [self.title_en, _EN_STATE_SUFFIX.sub("", self.title_en)]
         if self.number and self.number != self.title:
             forms.append(self.number)
-        found = {compact(form) for form in forms if form.strip()}
+        return [form for form in forms if form.strip()]
+
+    def names(self) -> list[str]:
+        """The forms of :meth:`written_forms`, compacted, longest first."""
+        found = {compact(form) for form in self.written_forms()}
         return sorted((f for f in found if len(f) >= 3), key=len, reverse=True)
 
     def number_parts(self) -> tuple[int, int] | None:

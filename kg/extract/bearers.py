@@ -40,6 +40,7 @@ from importlib import resources
 import jieba.posseg
 
 from kg.enums import BearerSource, MentionRole, Modality
+from kg.extract.modality import stated_norms
 
 _CLAUSE_END = re.compile(r"[，；。：！？]")
 #: After the agent of 由 whatever follows is its predicate (另行规定, 协商解决 which jieba tags a noun): "*".
@@ -90,6 +91,8 @@ class BearerRules:
     openers: tuple[str, ...]
     implied_by_verb: dict[str, tuple[str, ...]]
     agentive_suffixes: tuple[str, ...] = ()
+    level_heads: tuple[str, ...] = ()
+    body_heads: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, resource: str = "bearers.toml", extra_predicates: tuple[str, ...] = ()) -> BearerRules:
@@ -104,6 +107,8 @@ class BearerRules:
             openers=by_length(config["openers"]),
             implied_by_verb={verb: tuple(actors) for verb, actors in config["implied_by_verb"].items()},
             agentive_suffixes=tuple(config.get("agentive_suffixes", ())),
+            level_heads=tuple(config.get("level_heads", ())),
+            body_heads=by_length(config.get("body_heads", ())),
         )
 
 
@@ -133,6 +138,9 @@ class BearerFinder:
 
     # ------------------------------------------------------------------ noun phrases
     def _skip_connectives(self, text: str, start: int, end: int) -> int:
+        marker = _ITEM_MARKER.match(text, start)  # （一）要求被检查的单位…: the number of a list item is no subject
+        if marker and marker.end() < end:
+            start = marker.end()
         changed = True
         while changed:
             changed = False
@@ -250,6 +258,7 @@ class BearerFinder:
         if text.startswith(("任何", "一切", "所有"), start):
             return [(start, end)]  # 任何单位和个人: the quantifier ranges over the whole coordination, one mention
         parts, part_start, position = [], start, start
+        shared_body = text[start:end].endswith(self.rules.body_heads)
         while position < end:
             coordinator = next((c for c in self.rules.coordinators if text.startswith(c, position)), None)
             if coordinator == "及" and text.startswith("其", position + 1):
@@ -259,6 +268,10 @@ class BearerFinder:
             if coordinator and position > part_start:
                 # 国土、环保部门 and 发展改革委、工业和信息化部 share one mention; 各地区、各部门 are two.
                 # 发包方和承包方: an agentive noun ends a conjunct as an actor head does.
+                last = re.split("|".join(map(re.escape, self.rules.coordinators)), text[part_start:position])[-1]
+                if shared_body and last in self.rules.level_heads:
+                    position += len(coordinator)
+                    continue
                 if text[part_start:position].endswith(self.rules.actor_heads) or any(
                         e == position for _, e in self._agentive_words(text, part_start, position)):
                     parts.append((part_start, position))
@@ -314,6 +327,13 @@ class BearerFinder:
             # 重点排污单位应当… a noun that opens instructions elsewhere; the phrase is an actor when its modal
             # follows it at once.
             if text.startswith(self.verbs, start):
+                # 制定机关应当…, 审批部门应当…: a verb and an actor head right before the modal is a compound noun,
+                # the body that made or approves something (督促企业落实 is a verb and its object: no modal follows).
+                modal = next((at for at in range(start + 2, min(end, start + 7))
+                              if text.startswith(self.cue_words, at)), None)
+                words = _tagged(text[start:modal]) if modal else ()
+                if len(words) == 2 and words[0][1] == "v" and words[1][0] in self.rules.actor_heads:
+                    return start, modal
                 found = self.noun_phrase(text, start, end, agencies, pos=pos)
                 words = _tagged(text[start:found]) if found else ()
                 if found and ((words[0][1].startswith("n") and "的" not in text[start:found] and len(words) <= 3
@@ -338,7 +358,9 @@ class BearerFinder:
             return None  # 除…由行政机关实施的外: the exception's agent, not the rule's
         position = start
         for token in jieba.cut(text[start:end]):
-            if token == "由":
+            # jieba may join 由 to the agent's first character (可以由市、县人民政府批准 → 由市): still the
+            # agent marker.
+            if token == "由" or (token.startswith("由") and token not in _NOT_AGENT_MARKERS):
                 found = self.noun_phrase(text, position + 1, end, agencies, pos=_AFTER_AGENT)
                 if found is not None:
                     return position + 1, found
@@ -384,6 +406,11 @@ class BearerFinder:
             governing = next((i for i, (s, e) in enumerate(clauses) if s <= cue_start < e), len(clauses))
             subjects = [(i, s, e) for i, s, e in subjects
                         if i <= governing or not any(c in text[e: clauses[i][1]] for c in self.cue_words)]
+            if any(i == governing and text.startswith(self.cue_words, e) for i, _, e in subjects):
+                # 符合前款规定的社会组织向人民法院提起诉讼，人民法院应当依法受理: the governing modal has its own
+                # subject right before it; the actor of an earlier clause without a deontic word sets the scene.
+                subjects = [(i, s, e) for i, s, e in subjects if i >= governing
+                            or stated_norms(text[clauses[i][0]: clauses[i][1]])]
         pivoted = self._cue_objects(text, agencies, self.pivots)
         # A subject right before its modal heads the clause (工作人员应当提供…的证据): no topic, whatever follows.
         governed = {i for i, _, end in subjects if text.startswith(self.cue_words, end)}
@@ -536,6 +563,12 @@ class BearerFinder:
 #: What a liability clause gives the party after 对 (对…人员依法给予行政处分, 对…处以罚款).
 _SANCTIONS = ("依法给予", "给予", "处以", "处", "予以", "依法追究", "追究")
 _ORDERED_TO = re.compile(r"责令([^，；。]{2,24}?)(?:限期)?(?:改正|停止|交还|退还|恢复|拆除|公开|关闭|纠正)")
+
+
+_ITEM_MARKER = re.compile(r"[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、")
+
+#: Words that begin with 由 and mark no agent (由于 because, 由此 hence).
+_NOT_AGENT_MARKERS = ("由于", "由此", "由来", "由衷", "由此可见")
 
 
 @lru_cache(maxsize=4096)

@@ -141,7 +141,21 @@ def _liability_cue(text: str) -> tuple[int, str] | None:
         match = pattern.search(text)
         if match:
             hits.append((match.start(), match.group(0)))
+    # 对责令限期拆除的行政处罚决定不服的，可以…起诉: a sanction named as a decision someone received is no sanction
+    # this sentence imposes.
+    hits = [(p, cue) for p, cue in hits if not _names_a_decision(text, p, cue)]
     return min(hits) if hits else None
+
+
+_DECISION = re.compile(r"[^，；。：]{0,12}?决定")
+
+
+def _names_a_decision(text: str, position: int, cue: str) -> bool:
+    """The cue is part of the name of a decision (…限期拆除的行政处罚决定, 接到责令限期拆除决定之日起) in a condition
+    or a time phrase: a document, not a consequence."""
+    if not _DECISION.match(text, position + len(cue)):
+        return False
+    return _in_condition(text, position) or "之日" in text[position: position + len(cue) + 14]
 
 
 def _clause_opening_cue(text: str, cues: list[str]) -> tuple[int, str] | None:
@@ -198,11 +212,28 @@ def _in_condition(text: str, position: int) -> bool:
     return clause.endswith("的") or clause.startswith(("对", "凡是"))
 
 
-# 有…权利 grants a right as 有权 does (申请人有依法取得行政许可的平等权利).
-_HAS_RIGHT = re.compile(r"(?<!没)有[^，。；没]{1,16}?权利")
-# A list item that names a category (（六）法律、法规规定的应当注销行政许可的其他情形。): what the list covers, not a
-# norm; a deontic word inside it modifies the category.
-_CATEGORY_ITEM = re.compile(r"^[（(][一二三四五六七八九十]+[）)][^。，；]*(?:情形|事项|行为)[。；;]?$")
+def _in_topic(text: str, position: int) -> bool:
+    """Whether a deontic word opens (after an adverb such as 依法) a clause that is one noun phrase, a 的-modifier
+    and its short head before a comma (依法应当先经下级行政机关审查…的行政许可，): it qualifies the topic."""
+    start = max((m.end() for m in re.finditer(r"[，；。：]", text[:position])), default=0)
+    end = re.search(r"[，；。：]", text[position:])
+    if end is None or end.group() != "，" or position - start > 2:
+        return False
+    clause_end = position + end.start()
+    head_start = text.rfind("的", position, clause_end) + 1
+    if head_start == 0 or not 0 < clause_end - head_start <= 6:
+        return False
+    return not any(head_start <= p < clause_end for p, _, _ in _norm_hits(text))  # the head is a noun, no modal
+
+
+# 有…权利 grants a right as 有权 does (申请人有依法取得行政许可的平等权利); 有…义务 imposes a duty as 应当 does
+# (一切单位和个人都有保护环境的义务).
+_HAS_RIGHT = re.compile(r"(?<!没)有(?!关)[^，。；没]{1,16}?权利")  # 有关 is "relevant"
+_HAS_DUTY = re.compile(r"(?<!没)有(?!关)[^，。；没]{0,16}?义务")
+# A list item that names a category (（六）法律、法规规定的应当注销行政许可的其他情形。, （五）国务院规定应当划为
+# 永久基本农田的其他耕地。): what the list covers, not a norm; a deontic word inside it modifies the category.
+_CATEGORY_ITEM = re.compile(
+    r"^[（(][一二三四五六七八九十]+[）)][^。，；]*(?:(?:情形|事项|行为)|的其他[^。，；的]{1,8})[。；;]?$")
 # A proviso (但是，依法应当由申请人到行政机关办公场所提出申请的除外。): an exception to the rule before it, no rule.
 _PROVISO = re.compile(r"^但(?:是)?[，,]?[^。]*除外[。；;]?$")
 
@@ -229,9 +260,11 @@ def classify(text: str, starts_with_actor: bool = False, subject_end: int | None
         # A law joins norms in one sentence (应当支持与配合…，不得拒绝; 有…权利，行政机关不得歧视): the first governs
         # and the rest follow from it, so the first deontic word decides, whatever its strength.
         hits = [*_norm_hits(text),
-                *((m.start(), m.group(0), ModalityType.PERMISSION) for m in _HAS_RIGHT.finditer(text))]
-        # 对依法应当编制…的建设项目，建设单位应当…: a word inside a condition (…的，) does not govern the sentence.
-        ruling = [hit for hit in hits if not _in_condition(text, hit[0])]
+                *((m.start(), m.group(0), ModalityType.PERMISSION) for m in _HAS_RIGHT.finditer(text)),
+                *((m.start(), m.group(0), ModalityType.OBLIGATION) for m in _HAS_DUTY.finditer(text))]
+        # 对依法应当编制…的建设项目，建设单位应当…: a word inside a condition (…的，) or a topic (依法应当先经…审查
+        # 的行政许可，下级行政机关应当…) does not govern the sentence.
+        ruling = [hit for hit in hits if not _in_condition(text, hit[0]) and not _in_topic(text, hit[0])]
         hits = ruling or hits
         if hits:
             # 一律不得 is one cue, not 一律 (a duty) before 不得
