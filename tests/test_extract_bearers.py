@@ -164,6 +164,11 @@ def test_concepts_beside_the_text(text: str, concepts: set[str]) -> None:
     ("省、自治区、直辖市可以按照乡镇企业的不同行业和经营规模，分别规定用地标准。", ["省", "自治区", "直辖市"]),
     ("农村村民建住宅，应当符合乡（镇）土地利用总体规划、村庄规划，不得占用永久基本农田。", ["农村村民"]),
     ("使用土地的单位和个人，有保护、管理和合理利用土地的义务。", ["使用土地的单位", "个人"]),
+    # a law names its encourager as the subject (the guide: 国家 is an actor when it is the subject)
+    ("国家鼓励和引导公民、法人和其他组织使用有利于保护环境的产品。", ["国家"]),
+    # the persons a sanction is given to are liable, not the body whose breach the condition states
+    ("有关部门有下列行为之一的，对直接负责的主管人员和其他直接责任人员给予记过、记大过或者降级处分；",
+     ["直接负责的主管人员", "其他直接责任人员"]),
     # the governing modal has its own subject: the actor of an earlier clause without a deontic word sets the scene
     ("符合前款规定的社会组织向人民法院提起诉讼，人民法院应当依法受理。", ["人民法院"]),
     ("公民、法人或者其他组织依法取得的行政许可受法律保护，行政机关不得擅自改变已经生效的行政许可。", ["行政机关"]),
@@ -171,3 +176,9 @@ def test_concepts_beside_the_text(text: str, concepts: set[str]) -> None:
 def test_statute_bearers(text: str, bearers: list[str]) -> None:
     doc = analyse(text, statute=True)
     assert [m.text for m in doc._.bearer_mentions if m.role == "bearer"] == bearers
+
+
+def test_a_law_s_encouragement_without_a_subject_has_an_implied_encourager() -> None:
+    # 鼓励和组织开展…研究: the article's subject (国家) encourages; the words after 鼓励 are no actor
+    doc = analyse("鼓励和组织开展环境质量对公众健康影响的研究，采取措施预防和控制与环境污染有关的疾病。", statute=True)
+    assert doc._.bearer_source == "implied" and not [m for m in doc._.bearer_mentions if m.role == "bearer"]

@@ -421,12 +421,12 @@ class BearerFinder:
             subjects = self._outside_conditions(text, clauses, subjects, strict=True, topics=topics)
         else:
             subjects = self._outside_conditions(text, clauses, subjects, topics=topics)
-        if modality == Modality.ENCOURAGEMENT:
+        if modality == Modality.ENCOURAGEMENT and not statute:
+            # A policy text's 鼓励商业银行…: the party encouraged is the one the measure is aimed at. A law's sentence
+            # names the encourager as its subject (国家鼓励和引导公民…: the labelling guide's 国家 is an actor when
+            # it is the subject), and without one the encourager is implied.
             encouraged = self._encouraged(text, agencies)
-            # 国家鼓励开展环境基准研究: an activity is encouraged, and the encourager who opens the sentence is
-            # the party named (the labelling guide: 国家 is an actor when it is the subject).
-            if encouraged is not None and not (statute and not encouraged.mentions and subjects
-                                               and subjects[0][0] == 0):
+            if encouraged is not None:
                 return encouraged
         for _, start, end in subjects:
             finding.mentions.extend(self.mentions(text, start, end, agencies))
@@ -448,6 +448,8 @@ class BearerFinder:
                     iri = self.label_to_iri.get(label)
                     if iri and iri not in finding.implied:
                         finding.implied.append(iri)
+        # 鼓励和组织开展…研究 in a law: someone encourages, and the article's subject (国家) is implied.
+        implied = implied or (statute and modality == Modality.ENCOURAGEMENT)
         if finding.implied or implied:
             finding.source = BearerSource.IMPLIED
         return finding
@@ -522,11 +524,28 @@ class BearerFinder:
             finding.source = BearerSource.EXPLICIT
         return finding if finding.source else None
 
+    def _sanction_targets(self, text: str, clauses: list[tuple[int, int]],
+                          agencies: list[tuple[int, int, str]]) -> list[BearerMention]:
+        """对直接负责的主管人员和其他直接责任人员依法给予行政处分: the parties a sanction is given to."""
+        found: list[BearerMention] = []
+        for start, end in clauses:
+            if text.startswith("对", start) and not text[start:end].endswith("的"):
+                at = next((at for at in self._actor_ends(text, start + 1, end, agencies)
+                           if text.startswith(_SANCTIONS, at)), None)
+                if at is not None and self._is_actor_phrase(text[start + 1:at], False):
+                    found.extend(self.mentions(text, start + 1, at, agencies))
+        return found
+
     def _liability(self, text: str, clauses: list[tuple[int, int]], subjects: list[tuple[int, int, int]],
                    agencies: list[tuple[int, int, str]]) -> BearerFinding:
         """The liable party (subject of the breach, 对-phrase, object of 追究…责任) and the enforcers."""
         finding = BearerFinding()
         last_condition = max((i for i, (s, e) in enumerate(clauses) if text[s:e].endswith("的")), default=-1)
+        targets = self._sanction_targets(text, clauses, agencies)
+        if targets:
+            # …的部门有下列行为之一的，对直接负责的主管人员…给予处分: the persons the sanction is given to are liable,
+            # not the body whose breach the condition states.
+            subjects = [(i, s, e) for i, s, e in subjects if i > last_condition]
         for index, start, end in subjects:
             clause_text = text[clauses[index][0]: clauses[index][1]]
             liable = index <= last_condition or ("责任" in clause_text and "追究" not in clause_text)
@@ -540,13 +559,7 @@ class BearerFinder:
                 found = self.noun_phrase(text, start + 1, end, agencies, whole_clause=True)
                 if found == end:
                     finding.mentions.extend(self.mentions(text, start + 1, end, agencies))
-        for start, end in clauses:
-            # 对直接负责的主管人员和其他直接责任人员依法给予行政处分: the party a sanction is given to.
-            if text.startswith("对", start) and not text[start:end].endswith("的"):
-                found = next((at for at in self._actor_ends(text, start + 1, end, agencies)
-                              if text.startswith(_SANCTIONS, at)), None)
-                if found is not None and self._is_actor_phrase(text[start + 1:found], False):
-                    finding.mentions.extend(self.mentions(text, start + 1, found, agencies))
+        finding.mentions.extend(targets)
         for match in _ORDERED_TO.finditer(text):
             # 责令设定该行政许可的机关改正: the party ordered to put it right is liable.
             phrase = match.group(1)
