@@ -412,6 +412,34 @@ def test_when_answers_with_a_time_expression_of_the_asked_kind(question: str, wo
     assert answer.answered and answer.value.surface == expected and answer.text.startswith(expected)
 
 
+def test_a_deadline_is_read_from_the_sentence_binding_the_actor_asked_about(monkeypatch) -> None:
+    from types import SimpleNamespace
+
+    monkeypatch.setitem(TEXTS, "agency", "行政机关应当根据被许可人的申请，在有效期届满前作出是否准予延续的决定；")
+    monkeypatch.setitem(TEXTS, "licensee", "被许可人需要延续行政许可的有效期的，应当在有效期届满三十日前提出申请。")
+    ranked = [{**item, "score": score} for item, score in zip(evidence("agency", "licensee"), (1.0, 0.9), strict=True)]
+    library = FakeLibrary(words={"延续", "有效期", "申请"}, provisions={
+        "agency": SimpleNamespace(bearer_text=["行政机关"]), "licensee": SimpleNamespace(bearer_text=["被许可人"])})
+    frame = build_frame(parse_question("When must a licensee apply to extend the validity period of a licence?"))
+    answer = WhenComposer().compose(frame, ranked, library, 5)
+    assert answer.answered and answer.value.surface == "三十日前" and answer.support == ["licensee"]
+    # asked of nobody the sentences bind, the better-ranked sentence alone is read: it states no time
+    frame = build_frame(parse_question("When must the validity period be extended?"))
+    assert not WhenComposer().compose(frame, ranked, library, 5).answered
+
+
+@pytest.mark.parametrize(("sentence", "surface", "expected"), [
+    ("应当在该行政许可有效期届满三十日前提出申请。", "三十日前", "该行政许可有效期届满三十日前"),
+    ("2015年底前淘汰落后产能。", "2015年底前", "2015年底前"),  # a date stands alone
+    ("应当在二十日内作出决定。", "二十日内", "二十日内"),  # no event before it: nothing to add
+])
+def test_a_time_counted_from_an_event_is_read_with_it(sentence: str, surface: str, expected: str) -> None:
+    from kg.answer.composers import _with_event
+
+    start = sentence.index(surface)
+    assert _with_event(sentence, start, start + len(surface)) == expected
+
+
 def test_when_without_a_bound_time_is_refused() -> None:
     frame = build_frame(parse_question("环境保护税立法什么时候完成？"))
     answer = WhenComposer().compose(frame, evidence("s3"), FakeLibrary(words={"环境保护税", "立法"}), 5)

@@ -908,6 +908,32 @@ def _only(frame: Frame, industry: str) -> Frame:
 
 
 # ---------------------------------------------------------------------------------------------- when
+#: A time counted from something (三十日前, 二十日内, 十五日后): it means nothing without its event.
+_RELATIVE_TIME = re.compile(r"^[\d一二三四五六七八九十百两]+个?(?:工作日|日|天|月|年)(?:前|内|以内|之内|后)$")
+#: Where the event phrase before a relative time starts: after 在 / 于 / 自 or a clause mark.
+_EVENT_START = re.compile(r"[在于自，,；;：:。]")
+
+
+def _with_event(sentence: str, start: int, end: int) -> str:
+    """A relative time with the event it counts from (在该行政许可有效期届满三十日前 → 该行政许可有效期届满三十日前,
+    自受理…申请之日起二十日内 → 受理…申请之日起二十日内); any other time as written."""
+    surface = sentence[start:end]
+    if not _RELATIVE_TIME.match(surface) or start == 0 or _EVENT_START.match(sentence, start - 1):
+        return surface
+    marks = list(_EVENT_START.finditer(sentence, max(0, start - 24), start))
+    if not marks:
+        return surface
+    return sentence[marks[-1].end(): end]
+
+
+def _bears(item: Evidence, frame: Frame, library: Library) -> bool:
+    """The sentence's provision is borne by an actor the question names (被许可人, licensee → 被许可人)."""
+    provision = library.provisions.get(item["id"])
+    texts = getattr(provision, "bearer_text", None) or []
+    said = frame.question.text + " ".join(frame.question.translated)
+    return any(len(text) >= 2 and text in said for text in texts)
+
+
 class WhenComposer:
     """A time: a deadline or start date, a figure's reference date, a frequency, a manner or how far ahead,
     from the time expressions of the best sentences, bound to the clause that says what was asked."""
@@ -933,6 +959,11 @@ class WhenComposer:
             # phrases: the best-ranked sentence that states one for what was asked answers, as a date of another
             # sentence would not.
             level = list(evidence[:k])
+        bound = [item for item in evidence[:k] if _bears(item, frame, library)]
+        if bound and not any(_bears(item, frame, library) for item in level):
+            # A deadline binds its bearer: asked when a licensee must apply, the sentence that binds the licensee
+            # (被许可人…应当在有效期届满三十日前…提出申请) answers, not a better-ranked one binding the agency.
+            level = bound
         if frame.time_ask == TimeAsk.MANNER:
             # An adverb (定期, 逐步) is common, so the first sentence that has one proves little: of the best
             # sentences, the one whose adverb's clauses say most of what was asked.
@@ -983,8 +1014,10 @@ class WhenComposer:
                     fact = ValueFact(value=surface, unit=None, subject=None,
                                      measure=(frame.time_ask or TimeAsk.DATE).value, date=date,
                                      citation=item["id"], surface=surface)
-                    # An adverb is read with what it qualifies (立即停建, 定期发布…名单); a date stands alone.
-                    phrase = surface if preference == 0 else sentence[start: _clause_end(sentence, end)]
+                    # An adverb is read with what it qualifies (立即停建, 定期发布…名单); a date stands alone, but
+                    # a time counted from an event is read with it (有效期届满三十日前, not 三十日前 alone).
+                    phrase = _with_event(sentence, start, end) if preference == 0 \
+                        else sentence[start: _clause_end(sentence, end)]
                     best = (key, fact, phrase)
         return best
 
