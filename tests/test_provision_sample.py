@@ -82,20 +82,29 @@ FLOORS = {
         "laws": {"modality_accuracy": (59, 60), "bearer_agreement": (37, 39), "bearer_text_exact": (26, 28)},
     },
     "laws_third_60.jsonl": {
-        "laws": {"modality_accuracy": (58, 60), "bearer_agreement": (41, 43), "bearer_text_exact": (30, 34)},
+        "laws": {"modality_accuracy": (58, 60), "bearer_agreement": (42, 43), "bearer_text_exact": (31, 34)},
     },
     "laws_fifth_60.jsonl": {
-        "laws": {"modality_accuracy": (59, 60), "bearer_agreement": (37, 43), "bearer_text_exact": (21, 25)},
+        "laws": {"modality_accuracy": (59, 60), "bearer_agreement": (38, 43), "bearer_text_exact": (22, 25)},
     },
     "laws_sixth_60.jsonl": {
-        "laws": {"modality_accuracy": (60, 60), "bearer_agreement": (31, 37), "bearer_text_exact": (20, 23)},
+        "laws": {"modality_accuracy": (60, 60), "bearer_agreement": (33, 37), "bearer_text_exact": (22, 23)},
     },
     "laws_seventh_60.jsonl": {
-        "laws": {"modality_accuracy": (56, 60), "bearer_agreement": (46, 48), "bearer_text_exact": (26, 30)},
+        "laws": {"modality_accuracy": (58, 60), "bearer_agreement": (48, 48), "bearer_text_exact": (27, 30)},
     },
     # all 60 sealed, run once at f367734 (the environmental law had only 7 unlabelled sentences left)
     "laws_eighth_60.jsonl": {
-        "laws": {"modality_accuracy": (58, 60), "bearer_agreement": (37, 46), "bearer_text_exact": (19, 25)},
+        "laws": {"modality_accuracy": (58, 60), "bearer_agreement": (42, 46), "bearer_text_exact": (23, 25)},
+    },
+    # 2026-11-28, tenth session: first 10 rows per law tuned; the sealed rest was exposed (three of its
+    # failures were printed by an all-rows script before its sealed run), so the whole sample counts as tuning
+    "laws_ninth_60.jsonl": {
+        "laws": {"modality_accuracy": (58, 60), "bearer_agreement": (20, 22), "bearer_text_exact": (9, 12)},
+    },
+    # the last 50 unlabelled law sentences, all sealed, run once at 0cbc650
+    "laws_tenth_50.jsonl": {
+        "laws": {"modality_accuracy": (48, 50), "bearer_agreement": (18, 20), "bearer_text_exact": (10, 11)},
     },
 }
 
