@@ -412,6 +412,13 @@ def test_when_answers_with_a_time_expression_of_the_asked_kind(question: str, wo
     assert answer.answered and answer.value.surface == expected and answer.text.startswith(expected)
 
 
+def test_within_how_many_days_is_answered_by_a_limit_not_a_lead_time(monkeypatch) -> None:
+    put_sentence(monkeypatch, "notice", "行政机关应当于举行听证的七日前通知申请人。", ("七日前", "7", "日", "通知"))
+    put_sentence(monkeypatch, "hold", "行政机关应当在二十日内组织听证。", ("二十日内", "20", "日", "组织听证"))
+    assert value("行政机关几日内要举行听证？", "notice", "hold", words={"听证", "行政机关"}).text == "二十日内"
+    assert value("行政机关要提前几天通知举行听证？", "notice", "hold", words={"听证", "行政机关"}).text == "七日前"
+
+
 def test_a_deadline_is_read_from_the_sentence_binding_the_actor_asked_about(monkeypatch) -> None:
     from types import SimpleNamespace
 

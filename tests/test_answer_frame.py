@@ -296,3 +296,10 @@ def test_a_penalty_served_as_time_asks_a_value_that_is_a_period() -> None:
     # "what detention can be imposed" asks the length of a detention, not whether one may be imposed
     frame = build_frame(parse_question("What detention can be imposed on the persons responsible?"))
     assert frame.kind == AskedKind.VALUE and frame.asks_period
+
+
+def test_a_latin_abbreviation_in_a_chinese_question_is_stated_by_its_rendering() -> None:
+    # GDP增长预期目标: the documents write 国内生产总值, so the measure is checked in either form
+    question = parse_question("2010年政府工作报告定的GDP增长预期目标是多少？")
+    assert "国内生产总值" in question.translated
+    assert ("GDP", "国内生产总值") in build_frame(question).measure_terms

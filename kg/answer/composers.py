@@ -416,6 +416,11 @@ class ValueComposer:
         return Reason(code, params)
 
 
+#: A question asking a time limit (within how many days, 几日内): what is to be done by then, not how far ahead.
+_ASKS_WITHIN = re.compile(r"\bwithin (?:how many|what)\b|(?:多少|几)个?(?:天|日|工作日|月|年)(?:之|以)?内",
+                          re.IGNORECASE)
+
+
 def _closest(candidates: list[_Candidate], words: set[str], focus: set[str], question: str = "",
              terms: Sequence[tuple[str, ...]] = (), renderings: Sequence[str] = ()) -> list[_Candidate]:
     """Of the fitting quantities, those whose own clause says most of what the question's asking clause
@@ -426,13 +431,16 @@ def _closest(candidates: list[_Candidate], words: set[str], focus: set[str], que
     much of the question, one of the case the question states ranks above those that hold without a case,
     and one of a case the question does not state below them."""
     stated = words | set(_bigrams(question))  # what the question says, to tell an asked case
+    within = _ASKS_WITHIN.search(question) is not None
     scored = []
     for candidate in candidates:
         condition = _condition_of(candidate.quantity)
         clause = _compact(_quantity_clause(candidate.quantity))
         asked = any(word in condition for word in stated)
         case = 1 if not condition else 2 if asked else 0  # the asked case, then no case, then another case
-        scored.append(((_overlap(focus, clause), _overlap(words, clause), case), candidate))
+        # Asked within how many days, a limit (二十日内) answers before a lead time (举行听证的七日前).
+        form = 0 if not within else -1 if candidate.quantity["surface"].endswith("前") else 1
+        scored.append(((_overlap(focus, clause), form, _overlap(words, clause), case), candidate))
     best = max(score for score, _ in scored)
     top = [c for score, c in scored if score == best]
     first = min(c.rank for c in top)
@@ -700,8 +708,10 @@ def fits_measure(frame: Frame, quantity: dict, words: set[str], library: Library
     terms = list(frame.measure_terms) if frame.measure_counted else [
         kept for forms in frame.measure_terms if (kept := tuple(f for f in forms if library.names(f)))]
     if frame.language != "en":  # 财政赤字 is a content word by its parts 财政, 赤字; 报告 of 政府工作报告 is none
-        terms = [forms for forms in terms
-                 if forms[0] in words or any(len(word) >= 2 and word in forms[0] for word in words)]
+        # A Latin abbreviation's rendering (GDP → 国内生产总值) is stated by the question as a measure.
+        rendered = {form for renderings in frame.question.english_terms.values() for form in renderings}
+        terms = [forms for forms in terms if forms[0] in words or forms[0] in rendered
+                 or any(len(word) >= 2 and word in forms[0] for word in words)]
         # The longest end of the noun run the library itself writes: what the figure must state.
         terms = next((terms[start:] for start in range(len(terms))
                       if library.names("".join(forms[0] for forms in terms[start:]))), terms[-1:])

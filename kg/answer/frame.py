@@ -429,8 +429,12 @@ def measure_terms(question: Question, focus: str) -> list[tuple[str, ...]]:
         run.append(after.pop(0)[0])
     while run and after and after[0][2]:
         run.append(after.pop(0)[0])
+    def forms(word: str) -> tuple[str, ...]:
+        # GDP → GDP, 国内生产总值: a Latin abbreviation is stated by its rendering too (see parse_question)
+        return (word, *question.english_terms.get(word, ()))
+
     if run:
-        return [(word,) for word in run]
+        return [forms(word) for word in run]
     # 2016年拟安排的地方财政赤字是多少: the noun phrase before it, its head after the last 的 that has one.
     for part in reversed(focus[:asking.start()].split("的")):
         words = tagged(part)
@@ -440,7 +444,7 @@ def measure_terms(question: Question, focus: str) -> list[tuple[str, ...]]:
         while words and words[-1][2]:
             run.insert(0, words.pop()[0])
         if run:
-            return [(word,) for word in run]
+            return [forms(word) for word in run]
     return []
 
 

@@ -133,6 +133,15 @@ def parse_question(raw: object) -> Question:
             extra += renderings
         for concept in mentions:
             question.english_terms[concept.label_en.lower()] = [concept.label_zh]
+    else:
+        # A Chinese question may write a measure by its Latin abbreviation (GDP增长目标, CPI涨幅) where the
+        # documents write it out (国内生产总值): the glossary renders it as it does in English questions.
+        glossary = _config()["glossary"]
+        for word in re.findall(r"[A-Za-z][A-Za-z0-9.]+", text):
+            renderings = [r for r in glossary.get(word.lower(), []) if r != word]
+            if renderings:
+                question.english_terms[word] = renderings
+                extra += renderings
     question.translated = list(dict.fromkeys(extra))
     if question.language == "en":
         question.translated += english_figures(text)
