@@ -447,6 +447,16 @@ def test_a_time_counted_from_an_event_is_read_with_it(sentence: str, surface: st
     assert _with_event(sentence, start, start + len(surface)) == expected
 
 
+def test_how_far_ahead_is_answered_by_a_lead_time_never_by_a_period(monkeypatch) -> None:
+    monkeypatch.setitem(TEXTS, "bar", "申请人在一年内不得再次申请该行政许可。")
+    monkeypatch.setitem(TEXTS, "renew", "被许可人应当在该行政许可有效期届满三十日前提出申请。")
+    frame = build_frame(parse_question("许可证要续期，最晚要提前多少天去申请？"))
+    library = FakeLibrary(words={"申请"})
+    answer = WhenComposer().compose(frame, evidence("bar", "renew"), library, 5)
+    assert answer.answered and answer.value.surface == "三十日前"
+    assert not WhenComposer().compose(frame, evidence("bar"), library, 5).answered  # 一年内 is no lead time
+
+
 def test_when_without_a_bound_time_is_refused() -> None:
     frame = build_frame(parse_question("环境保护税立法什么时候完成？"))
     answer = WhenComposer().compose(frame, evidence("s3"), FakeLibrary(words={"环境保护税", "立法"}), 5)

@@ -79,6 +79,7 @@ def test_rate_nouns(question: str, nouns: list[str]) -> None:
     ("产能利用率数据是截至什么时间的？", TimeAsk.REFERENCE),
     ("是立即停建还是限期整改？", TimeAsk.MANNER),
     ("要求提前多久完成？", TimeAsk.ADVANCE),
+    ("许可证要续期，最晚要提前多少天去申请？", TimeAsk.ADVANCE),  # a lead time before an event
     ("预焙槽什么时候淘汰？", TimeAsk.DATE),
     ("这项政策的执行期延长到了什么时候？", TimeAsk.UNTIL),
     ("这套政策执行期延到什么时候？", TimeAsk.UNTIL),  # 延到, the spoken short form of 延长到

@@ -964,10 +964,10 @@ class WhenComposer:
         # Sentences ranked level with the top one (the ranking cannot tell them apart) are read, in order,
         # only when the top one states no time of the asked kind (2009年到期的…延长一年 beside …均延长到2010年底).
         level = [item for item in evidence if item.get("score", 0) >= evidence[0].get("score", 0)]
-        if frame.time_ask in (TimeAsk.FREQUENCY, TimeAsk.UNTIL):
-            # A frequency (每三年…一次) and the end a period is extended to (延长到2010年底) are rare, telling
-            # phrases: the best-ranked sentence that states one for what was asked answers, as a date of another
-            # sentence would not.
+        if frame.time_ask in (TimeAsk.FREQUENCY, TimeAsk.UNTIL, TimeAsk.ADVANCE):
+            # A frequency (每三年…一次), the end a period is extended to (延长到2010年底) and a lead time (三十日前)
+            # are rare, telling phrases: the best-ranked sentence that states one for what was asked answers, as
+            # a date of another sentence would not.
             level = list(evidence[:k])
         bound = [item for item in evidence[:k] if _bears(item, frame, library)]
         if bound and not any(_bears(item, frame, library) for item in level):
@@ -1095,6 +1095,10 @@ class WhenComposer:
         for expr in find_manner(sentence):
             if expr.kind in classes:
                 found.append((1, expr.surface, expr.start_char, expr.end_char, None))
+        if ask == TimeAsk.ADVANCE:
+            # how far ahead: a lead time before an event (有效期届满三十日前) as well as 提前 phrases
+            found += [(0, surface, start, end, None) for start, end, surface in find_relative_times(sentence)
+                      if surface.endswith("前")]
         return found
 
 
