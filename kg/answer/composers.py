@@ -277,6 +277,14 @@ def _number(value: Decimal) -> str:
 _SENTENCE_NUMBER = re.compile(r"(?<=\.s)(\d+)$")
 
 
+def _neighbour(citation: str, step: int) -> str | None:
+    """The sentence ``step`` places after (or before) this one in its paragraph (…p1.s2, -1 → …p1.s1), if any."""
+    number = _SENTENCE_NUMBER.search(citation)
+    if number is None or int(number.group()) + step < 1:
+        return None
+    return citation[: number.start()] + str(int(number.group()) + step)
+
+
 def _continued_by(item: Evidence, library: Library) -> list[str]:
     """The sentences that go on with this one's legal sentence: a sentence ending in ； is continued by the
     next one of its paragraph (…处十日以上十五日以下拘留；情节较轻的，处五日以上十日以下拘留), which states
@@ -284,29 +292,24 @@ def _continued_by(item: Evidence, library: Library) -> list[str]:
     found: list[str] = []
     sentence, text = item["id"], _compact(item.get("text", ""))
     while text.endswith(("；", ";")) and len(found) < 3:
-        number = _SENTENCE_NUMBER.search(sentence)
-        if number is None:
-            break
-        sentence = sentence[: number.start()] + str(int(number.group()) + 1)
-        following = library.quantities.get(sentence)
+        sentence = _neighbour(sentence, 1)
+        following = library.quantities.get(sentence) if sentence else None
         if not following:
             break
         found.append(sentence)
         text = _compact(following[0]["text"])
     return found
 
+
 def _continuing(item: Evidence, library: Library) -> list[str]:
     """The sentences this one goes on with: a case sentence (情节较轻的，处五日以上十日以下拘留) is the second
     half of a legal sentence whose first half ends in ； and states the main case (…处十日以上十五日以下拘留；).
     A question that states no case asks the main one, so both halves are candidates."""
     found: list[str] = []
-    sentence = item["id"]
+    sentence: str | None = item["id"]
     while len(found) < 3:
-        number = _SENTENCE_NUMBER.search(sentence)
-        if number is None or int(number.group()) <= 1:
-            break
-        sentence = sentence[: number.start()] + str(int(number.group()) - 1)
-        preceding = library.quantities.get(sentence)
+        sentence = _neighbour(sentence, -1)
+        preceding = library.quantities.get(sentence) if sentence else None
         if not preceding or not _compact(preceding[0]["text"]).endswith(("；", ";")):
             break
         found.append(sentence)
@@ -315,10 +318,8 @@ def _continuing(item: Evidence, library: Library) -> list[str]:
 
 def _case_before(citation: str) -> tuple[str, ...]:
     """The sentence before this one in its paragraph, if any (…p1.s2 → …p1.s1)."""
-    number = _SENTENCE_NUMBER.search(citation)
-    if number is None or int(number.group()) <= 1:
-        return ()
-    return (citation[: number.start()] + str(int(number.group()) - 1),)
+    before = _neighbour(citation, -1)
+    return (before,) if before else ()
 
 
 @dataclass(frozen=True)
