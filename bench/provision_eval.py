@@ -247,10 +247,17 @@ def summarise(judged: list[dict]) -> dict[str, object]:
     }
 
 
-def evaluate(split: str, show: bool = False, labels_path: Path = LABELS) -> dict[str, dict]:
-    labels = [r for r in load_labels(labels_path) if split == "all" or r["split"] == split]
+def build_output() -> tuple[dict[str, list[tuple[str, str]]], dict[str, Predicted]]:
+    """The system's sentences and predictions from one fresh build (see :func:`system_output`)."""
     with tempfile.TemporaryDirectory(prefix="provision-eval-") as workdir:
-        sentences, predicted = system_output(Path(workdir))
+        return system_output(Path(workdir))
+
+
+def evaluate(split: str, show: bool = False, labels_path: Path = LABELS,
+             output: tuple[dict[str, list[tuple[str, str]]], dict[str, Predicted]] | None = None) -> dict[str, dict]:
+    """Score one label file; ``output`` (from :func:`build_output`) lets several files share one build."""
+    labels = [r for r in load_labels(labels_path) if split == "all" or r["split"] == split]
+    sentences, predicted = output or build_output()
     groups: dict[str, list[dict]] = defaultdict(list)
     unaligned = []
     for row in labels:

@@ -119,10 +119,17 @@ def provision_eval():
     return provision_eval
 
 
+@pytest.fixture(scope="module")
+def provision_output(provision_eval):
+    """One build of the labelled documents, shared by every sample (a build per sample cost CI minutes)."""
+    return provision_eval.build_output()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("sample", sorted(FLOORS))
-def test_blind_samples_do_not_regress(provision_eval, sample: str) -> None:
-    figures = provision_eval.evaluate("all", labels_path=provision_eval.ROOT / "bench" / "labels" / sample)
+def test_blind_samples_do_not_regress(provision_eval, provision_output, sample: str) -> None:
+    figures = provision_eval.evaluate("all", labels_path=provision_eval.ROOT / "bench" / "labels" / sample,
+                                      output=provision_output)
     for group, floors in FLOORS[sample].items():
         for name, (correct, total) in floors.items():
             found = figures[group][name]
